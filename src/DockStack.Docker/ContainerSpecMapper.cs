@@ -1,0 +1,103 @@
+using System.Globalization;
+using Docker.DotNet.Models;
+using EnginePortBinding = Docker.DotNet.Models.PortBinding;
+using OurPortBinding = DockStack.Docker.PortBinding;
+
+namespace DockStack.Docker;
+
+/// <summary>Maps our <see cref="ContainerSpec"/> to the engine's create parameters, and inspect results back.</summary>
+internal static class ContainerSpecMapper
+{
+    public static CreateContainerParameters ToParameters(ContainerSpec spec)
+    {
+        var ports = spec.Ports.ToDictionary(
+            p => $"{p.ContainerPort}/{p.Protocol}",
+            p => (IList<EnginePortBinding>)[new EnginePortBinding { HostIP = p.HostIp, HostPort = p.HostPort.ToString(CultureInfo.InvariantCulture) }]);
+        return new CreateContainerParameters
+        {
+            Name = spec.Name!,
+            Image = spec.Image,
+            Hostname = spec.Hostname!,
+            Entrypoint = spec.Entrypoint?.ToList()!,
+            Cmd = spec.Command?.ToList()!,
+            Env = spec.Environment.ToList(),
+            Labels = spec.Labels.ToDictionary(),
+            StopSignal = spec.StopSignal!,
+            StopTimeout = spec.StopTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
+            WorkingDir = spec.WorkingDir!,
+            Tty = spec.Tty,
+            OpenStdin = spec.OpenStdin,
+            AttachStdin = false,
+            AttachStdout = true,
+            AttachStderr = true,
+            ExposedPorts = spec.Ports.ToDictionary(p => $"{p.ContainerPort}/{p.Protocol}", _ => default(EmptyStruct)),
+            HostConfig = new HostConfig
+            {
+                CapAdd = spec.CapAdd.ToList(),
+                Devices = spec.Devices.Select(d => new DeviceMapping { PathOnHost = d, PathInContainer = d, CgroupPermissions = "rwm" }).ToList(),
+                SecurityOpt = spec.SecurityOpt.ToList(),
+                Tmpfs = spec.Tmpfs.ToDictionary(),
+                CgroupnsMode = spec.CgroupnsMode!,
+                PortBindings = ports,
+                Mounts = spec.Mounts.Select(m => new Mount
+                {
+                    Type = m.IsVolume ? "volume" : "bind",
+                    Source = m.Source,
+                    Target = m.Target,
+                    ReadOnly = m.ReadOnly,
+                }).ToList(),
+                Memory = spec.MemoryBytes ?? 0,
+                NanoCPUs = spec.NanoCpus ?? 0,
+                NetworkMode = spec.NetworkMode!,
+                RestartPolicy = spec.RestartPolicy is null ? null! : new RestartPolicy
+                {
+                    Name = spec.RestartPolicy switch
+                    {
+                        "always" => RestartPolicyKind.Always,
+                        "on-failure" => RestartPolicyKind.OnFailure,
+                        "unless-stopped" => RestartPolicyKind.UnlessStopped,
+                        _ => RestartPolicyKind.No,
+                    },
+                    MaximumRetryCount = spec.RestartMaxRetries,
+                },
+            },
+        };
+    }
+
+    public static ContainerInfo ToInfo(ContainerInspectResponse c)
+    {
+        var ports = new List<OurPortBinding>();
+        foreach (var (key, bindings) in c.HostConfig?.PortBindings ?? new Dictionary<string, IList<EnginePortBinding>>())
+        {
+            var parts = key.Split('/');
+            foreach (var b in bindings ?? [])
+            {
+                if (int.TryParse(parts[0], CultureInfo.InvariantCulture, out var containerPort) && int.TryParse(b.HostPort, CultureInfo.InvariantCulture, out var hostPort))
+                {
+                    ports.Add(new OurPortBinding(containerPort, hostPort, string.IsNullOrEmpty(b.HostIP) ? "0.0.0.0" : b.HostIP, parts.Length > 1 ? parts[1] : "tcp"));
+                }
+            }
+        }
+        var mounts = (c.Mounts ?? []).Select(m => new VolumeMount((m.Type == "volume" ? m.Name : m.Source) ?? "", m.Destination, m.Type == "volume", !m.RW)).ToList();
+        var ip = c.NetworkSettings?.Networks?.Values.Select(n => n.IPAddress).FirstOrDefault(a => !string.IsNullOrEmpty(a));
+        return new ContainerInfo(
+            c.ID,
+            c.Name.TrimStart('/'),
+            c.Config?.Image ?? "",
+            c.Image,
+            c.State?.Status ?? "unknown",
+            c.State?.Running ?? false,
+            c.State?.Paused ?? false,
+            c.State?.ExitCode ?? 0,
+            ParseTime(c.State?.StartedAt),
+            ParseTime(c.State?.FinishedAt),
+            c.Config?.Hostname,
+            DockerEngine.ReadOnly(c.Config?.Labels),
+            ports,
+            mounts,
+            ip);
+    }
+
+    private static DateTimeOffset? ParseTime(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) && t.Year > 1 ? t : null;
+}
