@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text;
+using DockStack.Cloud.Events;
+using DockStack.Cloud.Nodes;
+using DockStack.Docker;
+
+namespace DockStack.Cloud.Images;
+
+/// <summary>Builds <see cref="IImageLayer"/>s on top of a parent image, or reuses the cached result.</summary>
+public sealed class LayerBuilder(IDockerEngine engine, ICloudEvents events)
+{
+    public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>The image reference the layer gets on top of <paramref name="parentImageId"/>.</summary>
+    public static string ReferenceFor(IImageLayer layer, string parentImageId) =>
+        $"dockstack/{layer.Name}:{Hash([parentImageId, .. layer.Inputs])}";
+
+    public static string Hash(IEnumerable<string> inputs)
+    {
+        var joined = string.Join("\n\u001f", inputs);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(joined)))[..16];
+    }
+
+    /// <summary>Returns the layer's image reference, building it first when it is not cached.</summary>
+    public async Task<string> EnsureAsync(string parentImage, IImageLayer layer, CancellationToken cancellationToken)
+    {
+        var parent = await engine.InspectImageAsync(parentImage, cancellationToken)
+            ?? throw new InvalidOperationException($"The parent image {parentImage} of layer '{layer.Name}' does not exist.");
+        var reference = ReferenceFor(layer, parent.Id);
+        if (await engine.InspectImageAsync(reference, cancellationToken) is not null)
+        {
+            events.Info($"Using cached {layer.Name} image {reference}");
+            return reference;
+        }
+        await events.StepAsync($"Building the {layer.Name} image", () => BuildAsync(parent.Id, reference, layer, cancellationToken));
+        return reference;
+    }
+
+    private async Task BuildAsync(string parentId, string reference, IImageLayer layer, CancellationToken cancellationToken)
+    {
+        var name = $"dockstack-build-{layer.Name}-{reference[(reference.LastIndexOf(':') + 1)..][..8]}";
+        // A leftover from an interrupted build is ours (labelled); start afresh.
+        if (await engine.InspectContainerAsync(name, cancellationToken) is { } stale && stale.Labels.ContainsKey(Labels.Managed))
+        {
+            await engine.RemoveContainerAsync(stale.Id, force: true, cancellationToken);
+        }
+        var id = await engine.CreateContainerAsync(NodeSpec.ForBuild(name, parentId, layer.Name), cancellationToken);
+        try
+        {
+            await engine.StartContainerAsync(id, cancellationToken);
+            var node = new Node(engine, id, events);
+            await node.WaitForSystemdAsync(BootTimeout, cancellationToken);
+            await layer.BuildAsync(node, cancellationToken);
+            await events.StepAsync($"Committing {reference}", async () =>
+            {
+                await engine.StopContainerAsync(id, NodeSpec.StopTimeout, cancellationToken);
+                await engine.CommitAsync(id, reference, Labels.For("layer", extra: new Dictionary<string, string>
+                {
+                    [Labels.InputsHash] = reference[(reference.LastIndexOf(':') + 1)..],
+                    [Labels.Snapshot] = layer.Name,
+                }), pause: false, cancellationToken);
+            });
+        }
+        finally
+        {
+            // Never leave a build node behind, even when cancelled: removal gets its own short deadline.
+            using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await engine.RemoveContainerAsync(id, force: true, cleanup.Token);
+        }
+    }
+}
