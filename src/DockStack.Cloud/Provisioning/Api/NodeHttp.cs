@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using DockStack.Cloud.Nodes;
+using DockStack.Docker;
+
+namespace DockStack.Cloud.Provisioning.Api;
+
+public sealed record NodeHttpResponse(int Status, JsonNode? Body, IReadOnlyDictionary<string, string> Headers, string Text)
+{
+    public bool IsSuccess => Status is >= 200 and < 300;
+}
+
+public sealed class NodeHttpException(string method, string url, NodeHttpResponse response)
+    : Exception($"{method} {url} answered {response.Status}: {Shorten(response.Text)}")
+{
+    public NodeHttpResponse Response { get; } = response;
+
+    private static string Shorten(string text) => text.Length > 400 ? text[..400] + "..." : text;
+}
+
+/// <summary>
+/// HTTP to the APIs inside a node, sent with curl by exec: works during image builds (no published
+/// ports) and with remote engines alike. Small JSON bodies only.
+/// </summary>
+public sealed class NodeHttp(Node node)
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+
+    public async Task<NodeHttpResponse> SendAsync(string method, string url, JsonNode? body, string? token, CancellationToken cancellationToken)
+    {
+        List<string> command = ["curl", "-sS", "-m", "55", "-X", method, "-D", "/dev/stderr", "-o", "/dev/stdout",
+            "-H", "Content-Type: application/json", "-H", "Accept: application/json"];
+        if (token is not null)
+        {
+            command.AddRange(["-H", $"X-Auth-Token: {token}"]);
+        }
+        if (body is not null)
+        {
+            command.AddRange(["--data-raw", body.ToJsonString()]);
+        }
+        command.Add(url);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(RequestTimeout);
+        var result = await node.Engine.ExecAsync(node.Id, new ExecRequest(command), null, cts.Token);
+        if (!result.Succeeded)
+        {
+            throw new NodeCommandException($"{method} {url}", ["curl", method, url], result.ExitCode, result.Tail);
+        }
+        var status = 0;
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in result.Stderr.Split('\n').Select(l => l.TrimEnd('\r')))
+        {
+            if (line.StartsWith("HTTP/", StringComparison.Ordinal))
+            {
+                var parts = line.Split(' ', 3);
+                status = parts.Length > 1 && int.TryParse(parts[1], out var s) ? s : 0;
+                headers.Clear();
+            }
+            else if (line.IndexOf(':') is > 0 and var colon)
+            {
+                headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
+            }
+        }
+        JsonNode? json = null;
+        if (result.Stdout.TrimStart().StartsWith('{'))
+        {
+            try
+            {
+                json = JsonNode.Parse(result.Stdout);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                json = null;
+            }
+        }
+        return new NodeHttpResponse(status, json, headers, result.Stdout);
+    }
+
+    /// <summary>Sends and throws <see cref="NodeHttpException"/> unless the answer is 2xx.</summary>
+    public async Task<NodeHttpResponse> RequireAsync(string method, string url, JsonNode? body, string? token, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(method, url, body, token, cancellationToken);
+        return response.IsSuccess ? response : throw new NodeHttpException(method, url, response);
+    }
+}

@@ -1,0 +1,92 @@
+using DockStack.Cloud.Images;
+using DockStack.Cloud.Nodes;
+using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Provisioning.Health;
+using DockStack.Cloud.Provisioning.Layers;
+using DockStack.Cloud.Provisioning.LocalConf;
+using DockStack.Docker;
+
+namespace DockStack.Cloud.Provisioning;
+
+/// <summary>
+/// What `dockstack up` builds and runs for one local.conf: the image layers (packages, then the
+/// configured cloud), the ports to publish, the readiness and health checks, and what to tell the user.
+/// </summary>
+public sealed class CloudPlan
+{
+    private const string DefaultsResource = "DockStack.Cloud.Resources.provisioning.local.conf";
+
+    private CloudPlan(CloudSettings settings, string source)
+    {
+        Settings = settings;
+        Source = source;
+        Services = CloudServices.For(settings);
+        Layers = [new PackagesLayer(settings), new CloudLayer(settings)];
+    }
+
+    /// <summary>The typed model everything else is derived from.</summary>
+    public CloudSettings Settings { get; }
+
+    /// <summary>Where the settings came from (a path, or "embedded defaults").</summary>
+    public string Source { get; }
+
+    /// <summary>The units this cloud runs.</summary>
+    public IReadOnlyList<CloudService> Services { get; }
+
+    public IReadOnlyList<string> Warnings => Settings.Warnings;
+
+    public bool ContainerServiceEnabled => Settings.ContainerServiceEnabled;
+
+    /// <summary>127.0.0.1:PORT -> PORT for each enabled API (Horizon: container port 80 on the host's HORIZON_PORT).</summary>
+    public IReadOnlyList<PortBinding> Ports => Services
+        .Where(s => s is { Published: true, Port: not null })
+        .Select(s => new PortBinding(s.Port!.Value, s.Unit == "apache2.service" ? Settings.HorizonPort : s.Port.Value))
+        .ToList();
+
+    public IReadOnlyList<IImageLayer> Layers { get; }
+
+    /// <summary>Parses a DevStack local.conf (null: the embedded defaults).</summary>
+    public static CloudPlan Load(string? localConfPath, string stateRoot)
+    {
+        string text, source;
+        if (localConfPath is null)
+        {
+            using var stream = typeof(CloudPlan).Assembly.GetManifestResourceStream(DefaultsResource)
+                ?? throw new InvalidOperationException($"The embedded resource {DefaultsResource} is missing.");
+            using var reader = new StreamReader(stream);
+            text = reader.ReadToEnd();
+            source = "embedded defaults";
+        }
+        else
+        {
+            if (!File.Exists(localConfPath))
+            {
+                throw new FileNotFoundException($"The local.conf '{localConfPath}' does not exist.", localConfPath);
+            }
+            text = File.ReadAllText(localConfPath);
+            source = localConfPath;
+        }
+        return Parse(text, source, stateRoot);
+    }
+
+    /// <summary>Parses local.conf text (for callers that already hold it).</summary>
+    public static CloudPlan Parse(string text, string source, string stateRoot)
+    {
+        var document = LocalConfParser.Parse(text, source, ConfigFiles.Builtins());
+        var settings = CloudSettingsReader.Read(document, () => AdminPasswordStore.GetOrCreate(stateRoot));
+        return new CloudPlan(settings, source);
+    }
+
+    public Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken ct) =>
+        new HealthChecker(Services).WaitUntilReadyAsync(node, timeout, ct);
+
+    public Task<IReadOnlyList<ServiceHealth>> CheckHealthAsync(Node node, CancellationToken ct) =>
+        new HealthChecker(Services).CheckAsync(node, ct);
+
+    public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CancellationToken ct) =>
+        ClientFiles.WriteAsync(Settings, cloudStateDir, ct);
+
+    public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles) => CloudSummary.Lines(this, clientFiles);
+}
+
+public sealed record ServiceHealth(string Service, string Unit, string UnitState, string? Url, bool Healthy, TimeSpan? Latency, string? Detail);

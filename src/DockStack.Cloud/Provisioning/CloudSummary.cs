@@ -1,0 +1,44 @@
+using DockStack.Cloud.Provisioning.Config;
+
+namespace DockStack.Cloud.Provisioning;
+
+/// <summary>DevStack-like closing lines of `up`.</summary>
+public static class CloudSummary
+{
+    public const string Release = "OpenStack 2025.1 (Epoxy)";
+    public const string OperatingSystem = "Debian GNU/Linux 13 (trixie)";
+
+    public static IReadOnlyList<string> Lines(CloudPlan plan, IReadOnlyList<string> clientFiles)
+    {
+        var s = plan.Settings;
+        var lines = new List<string>();
+        if (s.Has(DevStackServices.Horizon))
+        {
+            lines.Add($"Horizon is now available at http://127.0.0.1{(s.HorizonPort == 80 ? "" : ":" + s.HorizonPort)}/");
+        }
+        lines.Add("Keystone is serving at http://127.0.0.1:5000/v3/");
+        lines.Add("The default users are: admin and demo");
+        lines.Add($"The password: {s.Passwords.Admin}");
+        lines.Add("Services are running under systemd unit files in the node (dockstack shell, then systemctl status).");
+        lines.Add($"This is your host IP address for the APIs: 127.0.0.1 (region {s.Region})");
+        if (s.ContainerServiceEnabled)
+        {
+            lines.Add("Container service (zun plugin): requested; DockStack's Zun-compatible service is not installed in this cloud yet.");
+        }
+        foreach (var file in clientFiles)
+        {
+            lines.Add($"Client file: {file}");
+        }
+        if (clientFiles.FirstOrDefault(f => f.EndsWith("clouds.yaml", StringComparison.Ordinal)) is { } clouds)
+        {
+            lines.Add($"Try: OS_CLIENT_CONFIG_FILE={clouds} openstack --os-cloud {ClientFiles.AdminCloud} catalog list");
+        }
+        lines.Add($"OpenStack release: {Release}");
+        lines.Add($"OS: {OperatingSystem}");
+        foreach (var warning in plan.Warnings)
+        {
+            lines.Add($"WARNING: {warning}");
+        }
+        return lines;
+    }
+}

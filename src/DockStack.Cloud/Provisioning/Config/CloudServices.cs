@@ -1,0 +1,44 @@
+namespace DockStack.Cloud.Provisioning.Config;
+
+/// <summary>One systemd unit we run for a DevStack service, and how to tell it answers (when it has an API).</summary>
+/// <param name="Service">What the user sees (e.g. "keystone").</param>
+/// <param name="DevStackName">The DevStack service name that enables it.</param>
+/// <param name="Unit">The Debian systemd unit.</param>
+/// <param name="Port">The port it listens on in the node, when it has an HTTP API.</param>
+/// <param name="HealthPath">The path of its unauthenticated health/version document.</param>
+/// <param name="Published">Whether the port is published on the host's 127.0.0.1.</param>
+public sealed record CloudService(string Service, string DevStackName, string Unit, int? Port = null, string? HealthPath = null, bool Published = false)
+{
+    public string? LocalUrl => Port is { } p ? $"http://127.0.0.1:{p}{HealthPath}" : null;
+}
+
+/// <summary>The Debian units behind each DevStack service on trixie.</summary>
+public static class CloudServices
+{
+    public static readonly IReadOnlyList<CloudService> All =
+    [
+        new("mariadb", DevStackServices.Database, "mariadb.service"),
+        new("rabbitmq", DevStackServices.Rabbit, "rabbitmq-server.service"),
+        new("memcached", DevStackServices.Keystone, "memcached.service"),
+        new("keystone", DevStackServices.Keystone, "keystone.service", 5000, "/v3", true),
+        new("glance-api", DevStackServices.GlanceApi, "glance-api.service", 9292, "/", true),
+        new("placement-api", DevStackServices.PlacementApi, "placement-api.service", 8778, "/", true),
+        new("nova-api", DevStackServices.NovaApi, "nova-api.service", 8774, "/", true),
+        new("nova-api-metadata", DevStackServices.NovaMetadata, "nova-api-metadata.service", 8775, "/"),
+        new("nova-conductor", DevStackServices.NovaConductor, "nova-conductor.service"),
+        new("nova-scheduler", DevStackServices.NovaScheduler, "nova-scheduler.service"),
+        new("libvirtd", DevStackServices.NovaCompute, "libvirtd.service"),
+        new("nova-compute", DevStackServices.NovaCompute, "nova-compute.service"),
+        new("nova-novncproxy", DevStackServices.NovaNoVnc, "nova-novncproxy.service", 6080, "/vnc_auto.html", true),
+        new("neutron-api", DevStackServices.NeutronServer, "neutron-api.service", 9696, "/", true),
+        new("neutron-rpc-server", DevStackServices.NeutronServer, "neutron-rpc-server.service"),
+        new("neutron-linuxbridge-agent", DevStackServices.NeutronAgent, "neutron-linuxbridge-agent.service"),
+        new("neutron-dhcp-agent", DevStackServices.NeutronDhcp, "neutron-dhcp-agent.service"),
+        new("neutron-l3-agent", DevStackServices.NeutronL3, "neutron-l3-agent.service"),
+        new("neutron-metadata-agent", DevStackServices.NeutronMetadata, "neutron-metadata-agent.service"),
+        new("horizon", DevStackServices.Horizon, "apache2.service", 80, "/auth/login/", true),
+    ];
+
+    public static IReadOnlyList<CloudService> For(CloudSettings settings) =>
+        All.Where(s => settings.Has(s.DevStackName)).ToList();
+}

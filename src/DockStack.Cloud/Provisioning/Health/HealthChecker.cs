@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+using DockStack.Cloud.Nodes;
+using DockStack.Cloud.Provisioning.Config;
+using DockStack.Docker;
+
+namespace DockStack.Cloud.Provisioning.Health;
+
+/// <summary>
+/// Checks a node's services with one exec: each unit's state (systemctl) and each API's answer and
+/// latency (curl inside the node, so it works for remote engines too).
+/// </summary>
+public sealed class HealthChecker(IReadOnlyList<CloudService> services)
+{
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(30);
+
+    public async Task<IReadOnlyList<ServiceHealth>> CheckAsync(Node node, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(CheckTimeout);
+        var result = await node.Engine.ExecAsync(node.Id, new ExecRequest(["sh", "-c", Script()]), null, cts.Token);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var states = new Dictionary<string, string>(StringComparer.Ordinal);
+        var answers = new Dictionary<string, (int Code, double Seconds)>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            var parts = line.Split('\t');
+            if (parts is ["unit", var unit, var state])
+            {
+                states[unit] = state.Trim();
+            }
+            else if (parts is ["http", var url, var code, var seconds])
+            {
+                answers[url] = (int.TryParse(code, out var c) ? c : 0, double.TryParse(seconds, CultureInfo.InvariantCulture, out var s) ? s : 0);
+            }
+        }
+        return services.Select(s => Judge(s, states.GetValueOrDefault(s.Unit, "unknown"), s.LocalUrl is { } u && answers.TryGetValue(u, out var a) ? a : null)).ToList();
+    }
+
+    /// <summary>Polls until every unit is active and every API answers; on timeout names what is not ready and why.</summary>
+    public async Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        IReadOnlyList<ServiceHealth> last = [];
+        try
+        {
+            while (true)
+            {
+                last = await CheckAsync(node, cts.Token);
+                if (last.All(h => h.Healthy))
+                {
+                    return;
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), cts.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var failing = last.Where(h => !h.Healthy).ToList();
+            var message = new StringBuilder($"The cloud was not ready within {timeout.TotalSeconds:0} s; not ready: ");
+            message.AppendJoin(", ", failing.Select(h => $"{h.Service} ({h.UnitState}{(h.Detail is null ? "" : ", " + h.Detail)})"));
+            foreach (var h in failing.Where(h => h.UnitState is "failed" or "activating" or "inactive").Take(3))
+            {
+                message.AppendLine().Append(await JournalTailAsync(node, h.Unit, cancellationToken));
+            }
+            throw new TimeoutException(message.ToString());
+        }
+    }
+
+    /// <summary>The last lines of a unit's journal, for error messages.</summary>
+    public static async Task<string> JournalTailAsync(Node node, string unit, CancellationToken cancellationToken, int lines = 15)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(TimeSpan.FromSeconds(15));
+        var journal = await node.Engine.ExecAsync(node.Id, new ExecRequest(["journalctl", "-u", unit, "-n", lines.ToString(CultureInfo.InvariantCulture), "--no-pager", "-o", "cat"]), null, cts.Token);
+        return $"  journal of {unit}:{Environment.NewLine}" + string.Join(Environment.NewLine, journal.Stdout.Split('\n').Select(l => "    " + l));
+    }
+
+    private static ServiceHealth Judge(CloudService service, string unitState, (int Code, double Seconds)? answer)
+    {
+        if (service.LocalUrl is null)
+        {
+            return new ServiceHealth(service.Service, service.Unit, unitState, null, unitState == "active", null, null);
+        }
+        var url = service.LocalUrl;
+        if (answer is not { } a || a.Code == 0)
+        {
+            return new ServiceHealth(service.Service, service.Unit, unitState, url, false, null, "no answer");
+        }
+        var healthy = unitState == "active" && a.Code is >= 200 and < 500;
+        return new ServiceHealth(service.Service, service.Unit, unitState, url, healthy, TimeSpan.FromSeconds(a.Seconds), $"HTTP {a.Code}");
+    }
+
+    private string Script()
+    {
+        var script = new StringBuilder();
+        foreach (var unit in services.Select(s => s.Unit).Distinct())
+        {
+            script.Append(CultureInfo.InvariantCulture, $"printf 'unit\\t%s\\t%s\\n' '{unit}' \"$(systemctl is-active '{unit}')\"\n");
+        }
+        foreach (var url in services.Select(s => s.LocalUrl).OfType<string>())
+        {
+            script.Append(CultureInfo.InvariantCulture, $"printf 'http\\t%s\\t%s\\n' '{url}' \"$(curl -s -o /dev/null -m 5 -w '%{{http_code}}\\t%{{time_total}}' '{url}')\"\n");
+        }
+        return script.ToString();
+    }
+}
