@@ -1,0 +1,47 @@
+using DockStack.Zun;
+using DockStack.Zun.Compute;
+using DockStack.Zun.Conf;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+const string Usage = """
+    usage: zun <api|compute|all> [--config-file /etc/zun/zun.conf]
+
+      api       zun-api: the Zun REST API on [api] host_ip:port (needs [DEFAULT] transport_url)
+      compute   zun-compute: drives the Docker engine at [docker] api_url
+      all       both roles in one process (in-process RPC unless transport_url is set)
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" || !Enum.TryParse<ZunRole>(args[0], ignoreCase: true, out var role))
+{
+    Console.Error.WriteLine(Usage);
+    return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 2;
+}
+var configFile = "/etc/zun/zun.conf";
+for (var i = 1; i < args.Length; i++)
+{
+    if (args[i] == "--config-file" && i + 1 < args.Length) { configFile = args[++i]; }
+    else if (args[i].StartsWith("--config-file=", StringComparison.Ordinal)) { configFile = args[i]["--config-file=".Length..]; }
+    else
+    {
+        Console.Error.WriteLine($"zun: unknown argument '{args[i]}'\n{Usage}");
+        return 2;
+    }
+}
+
+try
+{
+    var config = ZunConfig.Load(configFile);
+    using var host = await ZunApp.BuildAsync(config, role);
+    await host.RunAsync();
+    if (host.Services.GetService<LocalComputeRpc>() is { } local)
+    {
+        await local.DrainAsync(TimeSpan.FromSeconds(10));
+    }
+    return 0;
+}
+catch (ConfigException e)
+{
+    Console.Error.WriteLine($"zun: configuration error in {configFile}: {e.Message}");
+    return 2;
+}

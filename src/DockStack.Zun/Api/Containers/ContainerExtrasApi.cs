@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DockStack.Zun.Api.Resources;
+using DockStack.Zun.Conf;
+using DockStack.Zun.Data;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace DockStack.Zun.Api.Containers;
+
+/// <summary>Container actions history, legacy rename, resize_container, and the network/security-group calls (no Neutron here).</summary>
+public static class ContainerExtrasApi
+{
+    public static void MapContainerExtras(this RouteGroupBuilder group)
+    {
+        group.MapGet("/{ident}/container_actions", ActionsAsync);
+        group.MapGet("/{ident}/container_actions/{requestId}", ActionAsync);
+        group.MapPost("/{ident}/rename", RenameAsync);
+        group.MapPost("/{ident}/resize_container", ResizeContainerAsync);
+        group.MapPost("/{ident}/add_security_group", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => NoNeutronAsync(ident, http, store, 1, 14, "add_security_group", ct));
+        group.MapPost("/{ident}/remove_security_group", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => NoNeutronAsync(ident, http, store, 1, 14, "remove_security_group", ct));
+        group.MapPost("/{ident}/network_detach", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => NoNeutronAsync(ident, http, store, 6, 40, "network_detach", ct));
+        group.MapPost("/{ident}/network_attach", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => NoNeutronAsync(ident, http, store, 8, 40, "network_attach", ct));
+        group.MapGet("/{ident}/network_list", NetworkListAsync);
+    }
+
+    private static async Task<ContentHttpResult> ActionsAsync(string ident, HttpContext http, ZunStore store, CancellationToken cancellationToken)
+    {
+        var ctx = http.Zun();
+        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
+        Policy.Enforce(ctx, "container:actions", c.ProjectId);
+        var actions = await store.ActionsAsync(c.Uuid, cancellationToken);
+        return ZunResults.Json(new JsonObject { ["containerActions"] = new JsonArray(actions.Select(a => (JsonNode?)View(a)).ToArray()) });
+    }
+
+    private static async Task<ContentHttpResult> ActionAsync(string ident, string requestId, HttpContext http, ZunStore store, CancellationToken cancellationToken)
+    {
+        var ctx = http.Zun();
+        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
+        Policy.Enforce(ctx, "container:actions", c.ProjectId);
+        var action = await store.ActionAsync(c.Uuid, requestId, cancellationToken) ?? throw new ActionNotFound(requestId, c.Uuid);
+        var view = View(action);
+        var showTraceback = Policy.Check(ctx, "container:action:events");
+        view["events"] = new JsonArray(action.Events.Select(e => (JsonNode?)new JsonObject
+        {
+            ["event"] = e.Event,
+            ["start_time"] = Times.Iso(e.StartTime),
+            ["finish_time"] = Times.Iso(e.FinishTime),
+            ["result"] = e.Result,
+            ["traceback"] = showTraceback ? e.Traceback : null,
+        }).ToArray());
+        return ZunResults.Json(view);
+    }
+
+    private static JsonObject View(ContainerAction a) => new()
+    {
+        ["action"] = a.Action,
+        ["container_uuid"] = a.ContainerUuid,
+        ["request_id"] = a.RequestId,
+        ["user_id"] = a.UserId,
+        ["project_id"] = a.ProjectId,
+        ["start_time"] = Times.Iso(a.StartTime),
+        ["finish_time"] = Times.Iso(a.FinishTime),
+        ["message"] = a.Message,
+    };
+
+    private static async Task<ContentHttpResult> RenameAsync(string ident, HttpContext http, ZunStore store, CancellationToken cancellationToken)
+    {
+        var ctx = http.Zun();
+        ctx.RequireVersion(1, 13);
+        var p = await RequestParams.ReadAsync(http.Request, mergeBody: true, cancellationToken);
+        var name = Schema.String("name", JsonValue.Create(p.Required("name")), 2, 255, "^[a-zA-Z0-9][a-zA-Z0-9_.-]+$", nullable: false)!;
+        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
+        Policy.Enforce(ctx, "container:rename", c.ProjectId);
+        if (c.Name == name) { throw new Conflict("The new name for the container is the same as the old name."); }
+        c.Name = name;
+        await store.UpdateAsync(c, cancellationToken);
+        return ZunResults.Json(ContainerView.Render(c, ctx, http.Request));
+    }
+
+    private static async Task<ContentHttpResult> ResizeContainerAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, ZunConfig config, CancellationToken cancellationToken)
+    {
+        var ctx = http.Zun();
+        ctx.RequireVersion(19);
+        var body = await RequestParams.ReadBodyAsync(http.Request, cancellationToken) as JsonObject ?? [];
+        Schema.NoAdditional(body, ["cpu", "memory"]);
+        double? cpu = body.ContainsKey("cpu") ? Schema.Number("cpu", body["cpu"], 0.1, 16) : null;
+        int? memory = body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, 8192) : null;
+        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
+        Policy.Enforce(ctx, "container:resize_container", c.ProjectId);
+        ContainerLookup.CheckState(c, "resize_container");
+        var oldMemory = long.TryParse(c.Memory, CultureInfo.InvariantCulture, out var m) ? m : 0;
+        await QuotasApi.CheckAsync(store, config, c.ProjectId, 0, (cpu ?? c.Cpu) - c.Cpu, (memory ?? oldMemory) - oldMemory, 0, cancellationToken);
+        if (c.ContainerId is not null)
+        {
+            await compute.CallAsync(c, "container_update", ctx, new()
+            {
+                ["cpu"] = cpu?.ToString(CultureInfo.InvariantCulture),
+                ["memory"] = memory?.ToString(CultureInfo.InvariantCulture),
+            }, cancellationToken);
+            c = await store.GetContainerAsync(c.Uuid, cancellationToken) ?? throw new ContainerNotFound(ident);
+        }
+        if (cpu is { } newCpu) { c.Cpu = newCpu; }
+        if (memory is { } newMemory) { c.Memory = newMemory.ToString(CultureInfo.InvariantCulture); }
+        await store.UpdateAsync(c, cancellationToken);
+        return ZunResults.Json(ContainerView.Render(c, ctx, http.Request), StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<ContentHttpResult> NoNeutronAsync(string ident, HttpContext http, ZunStore store, int minMinor, int maxMinor, string action, CancellationToken cancellationToken)
+    {
+        var ctx = http.Zun();
+        ctx.RequireVersion(minMinor, maxMinor);
+        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
+        Policy.Enforce(ctx, $"container:{action}", c.ProjectId);
+        throw new Invalid($"{action} needs Neutron, which this service does not use; containers join the engine's default network.");
+    }
+
+    private static async Task<ContentHttpResult> NetworkListAsync(string ident, HttpContext http, ZunStore store, CancellationToken cancellationToken)
+    {
+        var ctx = http.Zun();
+        ctx.RequireVersion(13);
+        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
+        Policy.Enforce(ctx, "container:network_list", c.ProjectId);
+        return ZunResults.Json(new JsonObject { ["networks"] = new JsonArray() });
+    }
+}

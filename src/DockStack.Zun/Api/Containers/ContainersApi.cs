@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DockStack.Zun.Api.Resources;
+using DockStack.Zun.Conf;
+using DockStack.Zun.Data;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace DockStack.Zun.Api.Containers;
+
+/// <summary>/v1/containers: create (run), list, show, update (PATCH) and delete.</summary>
+public static class ContainersApi
+{
+    private static readonly string[] ListParams = ["limit", "marker", "sort_key", "sort_dir", "all_projects", "name", "image", "project_id", "user_id", "memory", "host", "task_state", "status", "auto_remove"];
+
+    public static RouteGroupBuilder MapContainers(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/containers");
+        group.MapPost("/", CreateAsync);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{ident}", ShowAsync);
+        group.MapPatch("/{ident}", UpdateAsync);
+        group.MapDelete("/{ident}", DeleteAsync);
+        group.MapContainerActions();
+        return group;
+    }
+
+    private static async Task<ContentHttpResult> CreateAsync(HttpContext http, ZunStore store, ComputeGateway compute, ZunConfig config, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var ctx = http.Zun();
+        Policy.Enforce(ctx, "container:create");
+        if (http.Request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UnsupportedMediaType($"The server does not support the content type {type}; use application/json.");
+        }
+        var query = await RequestParams.ReadAsync(http.Request, mergeBody: false, cancellationToken);
+        query.OnlyKnown("run");
+        var run = query.Bool("run", false);
+        var body = await RequestParams.ReadBodyAsync(http.Request, cancellationToken);
+        if (body is not JsonObject obj)
+        {
+            throw body is null ? new SchemaValidationError("'image' is a required property") : Schema.TypeError("", body, "object");
+        }
+        var (c, requestedHost) = ContainerCreateParser.Parse(obj, ctx, config, time);
+        await QuotasApi.CheckAsync(store, config, ctx.ProjectId, 1, c.Cpu, long.Parse(c.Memory!, CultureInfo.InvariantCulture), c.Disk ?? 0, cancellationToken);
+        if (config.EnableImageValidation && await compute.ScheduleAsync(null, cancellationToken) is { } validator)
+        {
+            await compute.CallHostAsync(validator, "image_validate", null, ctx, new() { ["image"] = c.Image }, cancellationToken);
+        }
+        c.Host = await compute.ScheduleAsync(requestedHost, cancellationToken);
+        if (c.Host is null)
+        {
+            c.Status = ContainerStatus.Error;
+            c.StatusReason = "There are not enough hosts available.";
+        }
+        await store.InsertAsync(c, cancellationToken);
+        await compute.RecordActionAsync(c, "create", ctx, cancellationToken);
+        if (c.Host is not null)
+        {
+            await compute.CastAsync(c, "container_create", ctx, new() { ["run"] = run ? "true" : "false" }, cancellationToken);
+        }
+        http.Response.Headers.Location = $"{ZunResults.HostUrl(http.Request)}/v1/containers/{c.Uuid}";
+        return ZunResults.Json(ContainerView.Render(c, ctx, http.Request), StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<ContentHttpResult> ListAsync(HttpContext http, ZunStore store, ZunConfig config, CancellationToken cancellationToken)
+    {
+        var ctx = http.Zun();
+        Policy.Enforce(ctx, "container:get_all");
+        var p = await RequestParams.ReadAsync(http.Request, mergeBody: false, cancellationToken);
+        p.OnlyKnown(ListParams);
+        var allProjects = p.Bool("all_projects", false);
+        if (allProjects) { Policy.Enforce(ctx, "container:get_all_all_projects"); }
+        var limit = Math.Min(p.String("limit") is { } l
+            ? int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new InvalidValue($"Limit must be positive integer")
+            : config.MaxLimit, config.MaxLimit);
+        var sortDir = p.String("sort_dir") ?? "asc";
+        if (sortDir is not ("asc" or "desc")) { throw new InvalidValue($"Invalid sort direction: {sortDir}. Acceptable values are 'asc' or 'desc'"); }
+        var sortKey = p.String("sort_key") ?? "id";
+        if (!ZunStore.SortableColumns.Contains(sortKey)) { throw new InvalidValue($"Invalid sort_key: {sortKey}"); }
+        var filters = new Dictionary<string, object?>();
+        foreach (var key in new[] { "name", "image", "project_id", "user_id", "memory", "host", "task_state", "status", "auto_remove" })
+        {
+            if (!p.Has(key)) { continue; }
+            Policy.Enforce(ctx, $"container:get_one:{key}");
+            filters[key] = key == "auto_remove" ? (p.Bool(key, false) ? 1 : 0) : p.String(key);
+        }
+        var marker = p.String("marker");
+        var rows = await store.ListAsync(new ContainerQuery(allProjects ? null : ctx.ProjectId, filters, limit, marker, sortKey, sortDir), cancellationToken);
+        var next = rows.Count == limit
+            ? $"{ZunResults.HostUrl(http.Request)}/v1/containers?sort_key={sortKey}&sort_dir={sortDir}&limit={limit}&marker={rows[^1].Uuid}"
+            : null;
+        return ZunResults.Json(new JsonObject
+        {
+            ["containers"] = new JsonArray(rows.Select(c => (JsonNode?)ContainerView.Render(c, ctx, http.Request)).ToArray()),
+            ["next"] = next,
+        });
+    }
+
+    private static async Task<ContentHttpResult> ShowAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken cancellationToken)
+    {
+        var ctx = http.Zun();
+        var p = await RequestParams.ReadAsync(http.Request, mergeBody: false, cancellationToken);
+        if (p.Bool("all_projects", false)) { Policy.Enforce(ctx, "container:get_one_all_projects"); }
+        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
+        Policy.Enforce(ctx, "container:get_one", c.ProjectId);
+        if (c.Host is not null && c.ContainerId is not null && c.TaskState is null)
+        {
+            try
+            {
+                await compute.CallAsync(c, "container_show", ctx, null, cancellationToken);
+                c = await store.GetContainerAsync(c.Uuid, cancellationToken) ?? c;
+            }
+            catch (ZunException e) when (e.Status >= 500)
+            {
+                // Host down: Zun logs and shows the stored copy.
+            }
+        }
+        return ZunResults.Json(ContainerView.Render(c, ctx, http.Request));
+    }
+
+    private static async Task<ContentHttpResult> UpdateAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, ZunConfig config, CancellationToken cancellationToken)
+    {
+        var ctx = http.Zun();
+        var body = await RequestParams.ReadBodyAsync(http.Request, cancellationToken) as JsonObject ?? throw new SchemaValidationError("The request body must be a JSON object.");
+        Schema.NoAdditional(body, ["cpu", "memory", "name", "auto_heal"]);
+        if (body.ContainsKey("name") && !ctx.AtLeast(14)) { throw new InvalidParamInVersion("name", ctx.Version.ToString(), "1.14"); }
+        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
+        Policy.Enforce(ctx, "container:update", c.ProjectId);
+        double? cpu = body.ContainsKey("cpu") ? Schema.Number("cpu", body["cpu"], 0.1, 16) : null;
+        int? memory = body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, 8192) : null;
+        var name = body.ContainsKey("name") ? Schema.String("name", body["name"], 2, 255, "^[a-zA-Z0-9][a-zA-Z0-9_.-]+$", nullable: false) : null;
+        bool? autoHeal = body.ContainsKey("auto_heal") ? Schema.Bool("auto_heal", body["auto_heal"]) : null;
+        if (cpu is not null || memory is not null)
+        {
+            ContainerLookup.CheckState(c, "update");
+            var oldMemory = long.TryParse(c.Memory, CultureInfo.InvariantCulture, out var m) ? m : 0;
+            await QuotasApi.CheckAsync(store, config, c.ProjectId, 0, (cpu ?? c.Cpu) - c.Cpu, (memory ?? oldMemory) - oldMemory, 0, cancellationToken);
+            if (c.ContainerId is not null)
+            {
+                await compute.CallAsync(c, "container_update", ctx, new()
+                {
+                    ["cpu"] = cpu?.ToString(CultureInfo.InvariantCulture),
+                    ["memory"] = memory?.ToString(CultureInfo.InvariantCulture),
+                }, cancellationToken);
+                c = await store.GetContainerAsync(c.Uuid, cancellationToken) ?? throw new ContainerNotFound(ident);
+            }
+            if (cpu is { } newCpu) { c.Cpu = newCpu; }
+            if (memory is { } newMemory) { c.Memory = newMemory.ToString(CultureInfo.InvariantCulture); }
+        }
+        if (name is not null) { c.Name = name; }
+        if (autoHeal is not null) { c.AutoHeal = autoHeal; }
+        c.UpdatedAt = Times.Now(TimeProvider.System);
+        await store.UpdateAsync(c, cancellationToken);
+        return ZunResults.Json(ContainerView.Render(c, ctx, http.Request));
+    }
+
+    private static async Task<IResult> DeleteAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken cancellationToken)
+    {
+        var ctx = http.Zun();
+        var p = await RequestParams.ReadAsync(http.Request, mergeBody: false, cancellationToken);
+        p.OnlyKnown("force", "stop", "all_projects");
+        var force = p.Bool("force", false);
+        var stop = p.Bool("stop", false);
+        if (p.Has("force") && !ctx.AtLeast(7)) { throw new InvalidParamInVersion("force", ctx.Version.ToString(), "1.7"); }
+        if (p.Has("stop") && !ctx.AtLeast(12)) { throw new InvalidParamInVersion("stop", ctx.Version.ToString(), "1.12"); }
+        if (p.Bool("all_projects", false)) { Policy.Enforce(ctx, "container:delete_all_projects"); }
+        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
+        Policy.Enforce(ctx, "container:delete", c.ProjectId);
+        if (force)
+        {
+            Policy.Enforce(ctx, "container:delete_force", c.ProjectId);
+            ContainerLookup.CheckState(c, "delete_force");
+        }
+        else
+        {
+            ContainerLookup.CheckState(c, stop ? "delete_after_stop" : "delete");
+        }
+        if (c.Host is null || (c.ContainerId is null && c.Status != ContainerStatus.Creating))
+        {
+            await store.DeleteAsync(c, cancellationToken);
+            return TypedResults.NoContent();
+        }
+        await compute.EnsureHostUpAsync(c, cancellationToken);
+        c.Status = ContainerStatus.Deleting;
+        await store.UpdateAsync(c, cancellationToken);
+        await compute.RecordActionAsync(c, "delete", ctx, cancellationToken);
+        await compute.CastAsync(c, "container_delete", ctx, new() { ["force"] = force ? "true" : "false", ["stop"] = stop ? "true" : "false" }, cancellationToken);
+        return TypedResults.NoContent();
+    }
+}

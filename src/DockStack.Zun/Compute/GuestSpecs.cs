@@ -1,0 +1,65 @@
+using System.Globalization;
+using DockStack.Docker;
+using DockStack.Zun.Data;
+
+namespace DockStack.Zun.Compute;
+
+/// <summary>Docker image references the way Zun's docker driver reads them: the tag defaults to latest.</summary>
+public static class ImageReference
+{
+    public static (string Repo, string Tag) Split(string image)
+    {
+        var at = image.IndexOf('@', StringComparison.Ordinal);
+        if (at > 0) { return (image[..at], image[(at + 1)..]); }
+        var slash = image.LastIndexOf('/');
+        var colon = image.LastIndexOf(':');
+        return colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
+    }
+
+    public static string WithTag(string image)
+    {
+        if (image.Contains('@', StringComparison.Ordinal)) { return image; }
+        var (repo, tag) = Split(image);
+        return $"{repo}:{tag}";
+    }
+}
+
+/// <summary>How a stored container becomes an engine container: name zun-&lt;uuid&gt;, cpu shares, memory in MiB, our labels.</summary>
+public static class GuestSpecs
+{
+    public static GuestSpec For(Container c, string host)
+    {
+        var labels = new Dictionary<string, string>(c.Labels, StringComparer.Ordinal)
+        {
+            [Labels.Managed] = "true",
+            [Labels.Kind] = "zun-container",
+            [ComputeManager.UuidLabel] = c.Uuid,
+            [ComputeManager.HostLabel] = host,
+        };
+        var restart = c.RestartPolicy;
+        return new GuestSpec
+        {
+            Name = ComputeManager.DockerName(c.Uuid),
+            Image = ImageReference.WithTag(c.Image),
+            Command = c.Command,
+            Entrypoint = c.Entrypoint,
+            Environment = c.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
+            Labels = labels,
+            CpuShares = CpuShares(c.Cpu),
+            MemoryBytes = MemoryBytes(c.Memory),
+            WorkingDir = c.Workdir,
+            Hostname = c.Hostname,
+            Tty = c.Tty,
+            OpenStdin = c.Interactive,
+            RestartPolicy = restart?.GetValueOrDefault("Name"),
+            RestartMaxRetries = restart is not null && int.TryParse(restart.GetValueOrDefault("MaximumRetryCount"), CultureInfo.InvariantCulture, out var n) ? n : 0,
+            Runtime = c.Runtime is null or "runc" ? null : c.Runtime,
+            ExposedPorts = c.ExposedPorts?.Select(p => p.Key.Contains('/', StringComparison.Ordinal) ? p.Key : p.Key + "/tcp").ToList() ?? [],
+        };
+    }
+
+    public static long? CpuShares(double cpu) => cpu > 0 ? (long)(1024 * cpu) : null;
+
+    public static long? MemoryBytes(string? memory) =>
+        long.TryParse(memory, CultureInfo.InvariantCulture, out var mib) && mib > 0 ? mib * 1024 * 1024 : null;
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+
+namespace DockStack.Zun.Conf;
+
+/// <summary>
+/// Zun's options, read from zun.conf with Zun's section and option names where Zun has them.
+/// Every value is checked when the file is loaded; a bad one stops the start with a message naming it.
+/// </summary>
+public sealed record ZunConfig
+{
+    // [DEFAULT]
+    public string Host { get; init; } = Environment.MachineName;
+    public string? TransportUrl { get; init; }
+    public string AuthStrategy { get; init; } = "keystone";
+    public string StatePath { get; init; } = "/var/lib/zun";
+    public int ServiceDownTime { get; init; } = 180;
+    public int ReportInterval { get; init; } = 10;
+    public double DefaultCpu { get; init; } = 1.0;
+    public int DefaultMemory { get; init; } = 512;
+    public string ContainerRuntime { get; init; } = "runc";
+    public string DefaultAvailabilityZone { get; init; } = "nova";
+
+    // [api]
+    public string ApiHost { get; init; } = "127.0.0.1";
+    public int ApiPort { get; init; } = 9517;
+    public int MaxLimit { get; init; } = 1000;
+    public bool EnableImageValidation { get; init; } = true;
+
+    // [database]
+    public string DatabaseConnection { get; init; } = "";
+
+    // [docker]
+    public string DockerApiUrl { get; init; } = "unix:///var/run/docker.sock";
+    public int ExecuteTimeout { get; init; } = 5;
+    public int DockerDefaultTimeout { get; init; } = 60;
+
+    // [compute]
+    public int SyncContainerStateInterval { get; init; } = 60;
+
+    // [keystone_authtoken]
+    public string? WwwAuthenticateUri { get; init; }
+    public string? KeystoneAuthUrl { get; init; }
+    public string? KeystoneUsername { get; init; }
+    public string? KeystonePassword { get; init; }
+    public string KeystoneProjectName { get; init; } = "service";
+    public string KeystoneUserDomainName { get; init; } = "Default";
+    public string KeystoneProjectDomainName { get; init; } = "Default";
+
+    // [quota]
+    public QuotaLimits DefaultQuota { get; init; } = new(40, 51200, 20, 100);
+
+    public bool NoAuth => AuthStrategy == "noauth";
+
+    public string EffectiveDatabaseConnection =>
+        string.IsNullOrWhiteSpace(DatabaseConnection) ? $"sqlite:///{Path.Combine(StatePath, "zun.sqlite")}" : DatabaseConnection;
+
+    public static ZunConfig Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ConfigException($"The configuration file {path} does not exist.");
+        }
+        return From(IniFile.Parse(File.ReadAllText(path), path));
+    }
+
+    public static ZunConfig From(IniFile ini)
+    {
+        var r = new Reader(ini);
+        var config = new ZunConfig
+        {
+            Host = r.Str("DEFAULT", "host") ?? Environment.MachineName,
+            TransportUrl = r.Str("DEFAULT", "transport_url"),
+            AuthStrategy = r.Choice("DEFAULT", "auth_strategy", "keystone", "keystone", "noauth"),
+            StatePath = r.Str("DEFAULT", "state_path") ?? "/var/lib/zun",
+            ServiceDownTime = r.Int("DEFAULT", "service_down_time", 180, 1),
+            ReportInterval = r.Int("DEFAULT", "report_interval", 10, 1),
+            DefaultCpu = r.Double("DEFAULT", "default_cpu", 1.0),
+            DefaultMemory = r.Int("DEFAULT", "default_memory", 512, 4),
+            ContainerRuntime = r.Str("DEFAULT", "container_runtime") ?? "runc",
+            DefaultAvailabilityZone = r.Str("DEFAULT", "default_availability_zone") ?? "nova",
+            ApiHost = r.Str("api", "host_ip") ?? "127.0.0.1",
+            ApiPort = r.Int("api", "port", 9517, 1, 65535),
+            MaxLimit = r.Int("api", "max_limit", 1000, 1),
+            EnableImageValidation = r.Bool("api", "enable_image_validation", true),
+            DatabaseConnection = r.Str("database", "connection") ?? "",
+            DockerApiUrl = r.Str("docker", "api_url") ?? "unix:///var/run/docker.sock",
+            ExecuteTimeout = r.Int("docker", "execute_timeout", 5, 1),
+            DockerDefaultTimeout = r.Int("docker", "default_timeout", 60, 1),
+            SyncContainerStateInterval = r.Int("compute", "sync_container_state_interval", 60, 1),
+            WwwAuthenticateUri = r.Str("keystone_authtoken", "www_authenticate_uri") ?? r.Str("keystone_authtoken", "auth_uri"),
+            KeystoneAuthUrl = r.Str("keystone_authtoken", "auth_url"),
+            KeystoneUsername = r.Str("keystone_authtoken", "username"),
+            KeystonePassword = r.Str("keystone_authtoken", "password"),
+            KeystoneProjectName = r.Str("keystone_authtoken", "project_name") ?? "service",
+            KeystoneUserDomainName = r.Str("keystone_authtoken", "user_domain_name") ?? "Default",
+            KeystoneProjectDomainName = r.Str("keystone_authtoken", "project_domain_name") ?? "Default",
+            DefaultQuota = new QuotaLimits(
+                r.Int("quota", "containers", 40, -1),
+                r.Int("quota", "memory", 51200, -1),
+                r.Int("quota", "cpu", 20, -1),
+                r.Int("quota", "disk", 100, -1)),
+        };
+        config.Validate();
+        return config;
+    }
+
+    private void Validate()
+    {
+        if (!NoAuth)
+        {
+            if (string.IsNullOrWhiteSpace(KeystoneAuthUrl) || !Uri.TryCreate(KeystoneAuthUrl, UriKind.Absolute, out _))
+            {
+                throw new ConfigException("[keystone_authtoken] auth_url must be set to the Keystone URL (e.g. http://controller:5000/v3) when [DEFAULT] auth_strategy = keystone; set auth_strategy = noauth for a local run without Keystone.");
+            }
+            if (string.IsNullOrWhiteSpace(KeystoneUsername) || string.IsNullOrWhiteSpace(KeystonePassword))
+            {
+                throw new ConfigException("[keystone_authtoken] username and password must be set: zun-api validates tokens with its own service user.");
+            }
+        }
+        if (TransportUrl is { Length: > 0 } t && !t.StartsWith("rabbit://", StringComparison.Ordinal))
+        {
+            throw new ConfigException($"[DEFAULT] transport_url: '{t}' is not a rabbit:// URL (e.g. rabbit://openstack:secret@controller:5672/).");
+        }
+        Data.DbConnectionString.Translate(EffectiveDatabaseConnection); // throws ConfigException naming [database] connection
+    }
+
+    private sealed class Reader(IniFile ini)
+    {
+        public string? Str(string section, string key) => ini.Get(section, key) is { Length: > 0 } v ? v : null;
+
+        public int Int(string section, string key, int fallback, int min = int.MinValue, int max = int.MaxValue)
+        {
+            if (Str(section, key) is not { } text) { return fallback; }
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                throw new ConfigException($"[{section}] {key}: '{text}' is not an integer.");
+            }
+            if (value < min || value > max)
+            {
+                throw new ConfigException($"[{section}] {key}: {value} is out of range [{min}, {max}].");
+            }
+            return value;
+        }
+
+        public double Double(string section, string key, double fallback)
+        {
+            if (Str(section, key) is not { } text) { return fallback; }
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
+                ? value
+                : throw new ConfigException($"[{section}] {key}: '{text}' is not a positive number.");
+        }
+
+        public bool Bool(string section, string key, bool fallback)
+        {
+            if (Str(section, key) is not { } text) { return fallback; }
+            return Api.BoolParser.TryParse(text) ?? throw new ConfigException($"[{section}] {key}: '{text}' is not a boolean (true/false).");
+        }
+
+        public string Choice(string section, string key, string fallback, params string[] choices)
+        {
+            if (Str(section, key) is not { } text) { return fallback; }
+            return choices.Contains(text) ? text : throw new ConfigException($"[{section}] {key}: '{text}' is not one of {string.Join(", ", choices)}.");
+        }
+    }
+}
+
+public sealed record QuotaLimits(int Containers, int Memory, int Cpu, int Disk);

@@ -1,0 +1,213 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace DockStack.Zun.Data;
+
+/// <summary>Container list query: scope, exact-match filters, sort and marker pagination.</summary>
+public sealed record ContainerQuery(string? ProjectId, IReadOnlyDictionary<string, object?> Filters, int Limit, string? Marker, string SortKey, string SortDir);
+
+/// <summary>The container service's store: one object per table over the configured database.</summary>
+public sealed class ZunStore(ZunDatabase db)
+{
+    public static readonly string[] SortableColumns = ["id", "uuid", "name", "image", "project_id", "user_id", "host", "status", "task_state", "memory", "created_at", "updated_at"];
+
+    private readonly DocTable<Container> _containers = new(db, "containers",
+        ("uuid", c => c.Uuid), ("name", c => c.Name), ("project_id", c => c.ProjectId), ("user_id", c => c.UserId),
+        ("image", c => c.Image), ("host", c => c.Host), ("status", c => c.Status), ("task_state", c => c.TaskState),
+        ("memory", c => c.Memory), ("auto_remove", c => c.AutoRemove), ("created_at", c => c.CreatedAt), ("updated_at", c => c.UpdatedAt));
+    private readonly DocTable<ContainerAction> _actions = new(db, "container_actions",
+        ("container_uuid", a => a.ContainerUuid), ("request_id", a => a.RequestId), ("action", a => a.Action));
+    private readonly DocTable<ImageRecord> _images = new(db, "images",
+        ("uuid", i => i.Uuid), ("host", i => i.Host), ("project_id", i => i.ProjectId), ("repo", i => i.Repo));
+    private readonly DocTable<ComputeNode> _nodes = new(db, "compute_nodes", ("uuid", n => n.Uuid), ("hostname", n => n.Hostname));
+    private readonly DocTable<ZunService> _services = new(db, "zun_services", ("host", s => s.Host), ("binary", s => s.Binary));
+
+    public ZunDatabase Database => db;
+
+    public Task MigrateAsync(CancellationToken cancellationToken) => Migrations.ApplyAsync(db, cancellationToken);
+
+    // ------------------------------------------------------------ containers
+
+    public Task InsertAsync(Container c, CancellationToken cancellationToken) => _containers.InsertAsync(c, cancellationToken);
+    public Task<bool> UpdateAsync(Container c, CancellationToken cancellationToken) => _containers.UpdateAsync(c, cancellationToken);
+    public Task<bool> DeleteAsync(Container c, CancellationToken cancellationToken) => _containers.DeleteAsync(c.Id, cancellationToken);
+
+    public Task<Container?> GetContainerAsync(string uuid, CancellationToken cancellationToken) =>
+        _containers.FirstAsync("uuid = @a0", [uuid], cancellationToken);
+
+    public Task<List<Container>> FindByNameAsync(string name, string? projectId, CancellationToken cancellationToken) =>
+        projectId is null
+            ? _containers.QueryAsync("name = @a0", [name], null, null, cancellationToken)
+            : _containers.QueryAsync("name = @a0 AND project_id = @a1", [name, projectId], null, null, cancellationToken);
+
+    public Task<List<Container>> ContainersOnHostAsync(string host, CancellationToken cancellationToken) =>
+        _containers.QueryAsync("host = @a0", [host], null, null, cancellationToken);
+
+    public async Task<List<Container>> ListAsync(ContainerQuery query, CancellationToken cancellationToken)
+    {
+        var where = new List<string>();
+        var args = new List<object?>();
+        if (query.ProjectId is not null)
+        {
+            where.Add($"project_id = @a{args.Count}");
+            args.Add(query.ProjectId);
+        }
+        foreach (var (column, value) in query.Filters)
+        {
+            where.Add(value is null ? $"{column} IS NULL" : $"{column} = @a{args.Count}");
+            if (value is not null) { args.Add(value); }
+        }
+        var sortKey = SortableColumns.Contains(query.SortKey) ? query.SortKey : "id";
+        var desc = query.SortDir == "desc";
+        var sortExpr = sortKey == "id" ? "id" : $"COALESCE({sortKey}, '')";
+        if (query.Marker is not null)
+        {
+            var marker = await GetContainerAsync(query.Marker, cancellationToken);
+            if (marker is not null)
+            {
+                var op = desc ? "<" : ">";
+                if (sortKey == "id")
+                {
+                    where.Add($"id {op} @a{args.Count}");
+                    args.Add(marker.Id);
+                }
+                else
+                {
+                    where.Add($"({sortExpr} {op} @a{args.Count} OR ({sortExpr} = @a{args.Count} AND id {op} @a{args.Count + 1}))");
+                    args.Add(SortValue(marker, sortKey) ?? "");
+                    args.Add(marker.Id);
+                }
+            }
+        }
+        var dir = desc ? "DESC" : "ASC";
+        var order = sortKey == "id" ? $"id {dir}" : $"{sortExpr} {dir}, id {dir}";
+        return await _containers.QueryAsync(where.Count == 0 ? null : string.Join(" AND ", where), args, order, query.Limit, cancellationToken);
+    }
+
+    /// <summary>Containers, cpu, memory (MiB) and disk (GiB) a project uses.</summary>
+    public async Task<(int Containers, double Cpu, long Memory, long Disk)> UsageAsync(string projectId, CancellationToken cancellationToken)
+    {
+        var all = await _containers.QueryAsync("project_id = @a0", [projectId], null, null, cancellationToken);
+        return (all.Count, all.Sum(c => c.Cpu),
+            all.Sum(c => long.TryParse(c.Memory, CultureInfo.InvariantCulture, out var m) ? m : 0),
+            all.Sum(c => (long)(c.Disk ?? 0)));
+    }
+
+    private static object? SortValue(Container c, string key) => key switch
+    {
+        "uuid" => c.Uuid, "name" => c.Name, "image" => c.Image, "project_id" => c.ProjectId, "user_id" => c.UserId,
+        "host" => c.Host, "status" => c.Status, "task_state" => c.TaskState, "memory" => c.Memory,
+        "created_at" => Times.Sortable(c.CreatedAt), "updated_at" => c.UpdatedAt is { } u ? Times.Sortable(u) : null,
+        _ => null,
+    };
+
+    // --------------------------------------------------------------- actions
+
+    public Task InsertAsync(ContainerAction a, CancellationToken cancellationToken) => _actions.InsertAsync(a, cancellationToken);
+    public Task<bool> UpdateAsync(ContainerAction a, CancellationToken cancellationToken) => _actions.UpdateAsync(a, cancellationToken);
+
+    public Task<List<ContainerAction>> ActionsAsync(string uuid, CancellationToken cancellationToken) =>
+        _actions.QueryAsync("container_uuid = @a0", [uuid], "id DESC", null, cancellationToken);
+
+    public Task<ContainerAction?> ActionAsync(string uuid, string requestId, CancellationToken cancellationToken) =>
+        _actions.FirstAsync("container_uuid = @a0 AND request_id = @a1", [uuid, requestId], cancellationToken);
+
+    // ---------------------------------------------------------------- images
+
+    public Task InsertAsync(ImageRecord i, CancellationToken cancellationToken) => _images.InsertAsync(i, cancellationToken);
+    public Task<bool> UpdateAsync(ImageRecord i, CancellationToken cancellationToken) => _images.UpdateAsync(i, cancellationToken);
+    public Task<bool> DeleteAsync(ImageRecord i, CancellationToken cancellationToken) => _images.DeleteAsync(i.Id, cancellationToken);
+    public Task<ImageRecord?> GetImageAsync(string uuid, CancellationToken cancellationToken) => _images.FirstAsync("uuid = @a0", [uuid], cancellationToken);
+
+    public Task<List<ImageRecord>> ImagesAsync(int limit, long afterId, CancellationToken cancellationToken) =>
+        _images.QueryAsync("id > @a0", [afterId], "id", limit, cancellationToken);
+
+    public Task<ImageRecord?> FindImageAsync(string repo, string tag, string host, CancellationToken cancellationToken) =>
+        _images.QueryAsync("repo = @a0 AND host = @a1", [repo, host], null, null, cancellationToken)
+            .ContinueWith(t => t.Result.FirstOrDefault(i => i.Tag == tag), cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
+    // ---------------------------------------------------------- compute nodes
+
+    public Task<List<ComputeNode>> NodesAsync(CancellationToken cancellationToken) => _nodes.QueryAsync(null, [], "hostname", null, cancellationToken);
+
+    public Task<ComputeNode?> NodeAsync(string uuidOrHostname, CancellationToken cancellationToken) =>
+        _nodes.FirstAsync("uuid = @a0 OR hostname = @a0", [uuidOrHostname], cancellationToken);
+
+    public async Task SaveNodeAsync(ComputeNode node, CancellationToken cancellationToken)
+    {
+        if (node.Id == 0) { await _nodes.InsertAsync(node, cancellationToken); } else { await _nodes.UpdateAsync(node, cancellationToken); }
+    }
+
+    // -------------------------------------------------------------- services
+
+    public Task<List<ZunService>> ServicesAsync(CancellationToken cancellationToken) => _services.QueryAsync(null, [], "id", null, cancellationToken);
+
+    public Task<ZunService?> ServiceAsync(string host, string binary, CancellationToken cancellationToken) =>
+        _services.FirstAsync("host = @a0 AND `binary` = @a1", [host, binary], cancellationToken);
+
+    public async Task SaveServiceAsync(ZunService service, CancellationToken cancellationToken)
+    {
+        if (service.Id == 0) { await _services.InsertAsync(service, cancellationToken); } else { await _services.UpdateAsync(service, cancellationToken); }
+    }
+
+    public Task<bool> DeleteServiceAsync(ZunService service, CancellationToken cancellationToken) => _services.DeleteAsync(service.Id, cancellationToken);
+
+    // ---------------------------------------------------------------- quotas
+
+    public Task<Dictionary<string, int>> QuotasAsync(string projectId, CancellationToken cancellationToken) =>
+        LimitsAsync("quotas", "project_id", projectId, cancellationToken);
+
+    public Task<Dictionary<string, int>> QuotaClassAsync(string className, CancellationToken cancellationToken) =>
+        LimitsAsync("quota_classes", "class_name", className, cancellationToken);
+
+    public Task SetQuotaAsync(string projectId, string resource, int limit, CancellationToken cancellationToken) =>
+        SetLimitAsync("quotas", "project_id", projectId, resource, limit, cancellationToken);
+
+    public Task SetQuotaClassAsync(string className, string resource, int limit, CancellationToken cancellationToken) =>
+        SetLimitAsync("quota_classes", "class_name", className, resource, limit, cancellationToken);
+
+    public async Task DeleteQuotasAsync(string projectId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "DELETE FROM quotas WHERE project_id = @a0";
+        DocTable<Container>.Add(cmd, "@a0", projectId);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<Dictionary<string, int>> LimitsAsync(string table, string keyColumn, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT resource, hard_limit FROM {table} WHERE {keyColumn} = @a0";
+        DocTable<Container>.Add(cmd, "@a0", key);
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using DbDataReader reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) { result[reader.GetString(0)] = reader.GetInt32(1); }
+        return result;
+    }
+
+    private async Task SetLimitAsync(string table, string keyColumn, string key, string resource, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var del = connection.CreateCommand())
+        {
+            del.Transaction = tx;
+            del.CommandText = $"DELETE FROM {table} WHERE {keyColumn} = @a0 AND resource = @a1";
+            DocTable<Container>.Add(del, "@a0", key);
+            DocTable<Container>.Add(del, "@a1", resource);
+            await del.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var ins = connection.CreateCommand())
+        {
+            ins.Transaction = tx;
+            ins.CommandText = $"INSERT INTO {table} ({keyColumn}, resource, hard_limit) VALUES (@a0, @a1, @a2)";
+            DocTable<Container>.Add(ins, "@a0", key);
+            DocTable<Container>.Add(ins, "@a1", resource);
+            DocTable<Container>.Add(ins, "@a2", limit);
+            await ins.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+    }
+}

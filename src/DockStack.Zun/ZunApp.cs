@@ -1,0 +1,110 @@
+using DockStack.Docker;
+using DockStack.OpenStack.Keystone;
+using DockStack.Zun.Api;
+using DockStack.Zun.Api.Containers;
+using DockStack.Zun.Api.Resources;
+using DockStack.Zun.Compute;
+using DockStack.Zun.Conf;
+using DockStack.Zun.Data;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DockStack.Zun;
+
+public enum ZunRole { Api, Compute, All }
+
+/// <summary>Builds the zun process for a role: the api (HTTP on [api] host_ip:port), the compute agent, or both.</summary>
+public static class ZunApp
+{
+    public static async Task<IHost> BuildAsync(ZunConfig config, ZunRole role, Action<ILoggingBuilder>? logging = null, string? urls = null, CancellationToken cancellationToken = default)
+    {
+        if (role == ZunRole.Api && string.IsNullOrEmpty(config.TransportUrl))
+        {
+            throw new ConfigException("[DEFAULT] transport_url must be set for 'zun api' alone (the api reaches zun-compute over RabbitMQ); run 'zun all' for one process without it.");
+        }
+        Directory.CreateDirectory(config.StatePath);
+        IHost host;
+        if (role == ZunRole.Compute)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            Configure(builder.Services, builder.Logging, config, role, logging);
+            host = builder.Build();
+        }
+        else
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls(urls ?? $"http://{FormatHost(config.ApiHost)}:{config.ApiPort}");
+            Configure(builder.Services, builder.Logging, config, role, logging);
+            var app = builder.Build();
+            app.UseMiddleware<ZunPipeline>();
+            app.UseRouting();
+            app.MapRoot();
+            app.MapContainers();
+            app.MapImages();
+            app.MapInfra();
+            app.MapQuotas();
+            host = app;
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        await host.Services.GetRequiredService<ZunStore>().MigrateAsync(timeout.Token);
+        return host;
+    }
+
+    private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
+
+    private static void Configure(IServiceCollection services, ILoggingBuilder loggingBuilder, ZunConfig config, ZunRole role, Action<ILoggingBuilder>? logging)
+    {
+        loggingBuilder.ClearProviders();
+        loggingBuilder.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; });
+        loggingBuilder.SetMinimumLevel(LogLevel.Information);
+        loggingBuilder.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging?.Invoke(loggingBuilder);
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new ZunDatabase(config.EffectiveDatabaseConnection));
+        services.AddSingleton<ZunStore>();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+        if (role != ZunRole.Api)
+        {
+            services.AddSingleton<IDockerEngine>(_ => new DockerEngine(new DockerEndpoint(new Uri(config.DockerApiUrl))));
+            services.AddSingleton<ComputeManager>();
+            services.AddSingleton<IComputeHandler>(sp => sp.GetRequiredService<ComputeManager>());
+            services.AddSingleton<ContainerSync>();
+            services.AddHostedService<ComputeAgent>();
+            if (!string.IsNullOrEmpty(config.TransportUrl))
+            {
+                services.AddHostedService<RabbitComputeServer>();
+            }
+        }
+        if (role != ZunRole.Compute)
+        {
+            if (string.IsNullOrEmpty(config.TransportUrl))
+            {
+                services.AddSingleton<LocalComputeRpc>();
+                services.AddSingleton<IComputeRpc>(sp => sp.GetRequiredService<LocalComputeRpc>());
+            }
+            else
+            {
+                services.AddSingleton<RabbitComputeRpc>();
+                services.AddSingleton<IComputeRpc>(sp => sp.GetRequiredService<RabbitComputeRpc>());
+            }
+            services.AddSingleton<ComputeGateway>();
+            if (config.NoAuth)
+            {
+                services.AddSingleton<ITokenValidator, NoAuthValidator>();
+            }
+            else
+            {
+                services.AddSingleton(_ => new KeystoneClient(new HttpClient(), new Uri(config.KeystoneAuthUrl!),
+                    new PasswordCredentials(config.KeystoneUsername!, config.KeystonePassword!, config.KeystoneProjectName,
+                        config.KeystoneUserDomainName, config.KeystoneProjectDomainName)));
+                services.AddSingleton<ITokenValidator, KeystoneTokenValidator>();
+            }
+        }
+    }
+}
