@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using DockStack.Docker;
+
+namespace DockStack.Zun.Tests.Integration;
+
+/// <summary>The unmodified Debian client against our service, each result checked against the engine itself.</summary>
+[Collection(ZunCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class ClientTests(ZunFixture zun)
+{
+    private const string Loop = "trap 'exit 0' TERM; while true; do sleep 1; done";
+    private static CancellationToken Ct => TestContext.Current();
+
+    private string[] LabelArgs => ["--label", "org.dockstack.managed=true", "--label", $"org.dockstack.test-run={zun.RunId}"];
+
+    private async Task<JsonNode> ShowAsync(string ident)
+    {
+        var r = await zun.Cli.AdminAsync(Ct, "appcontainer", "show", ident, "-f", "json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        return r.Json;
+    }
+
+    private Task<JsonNode> WaitStatusAsync(string ident, string status) =>
+        ZunFixture.EventuallyAsync(() => ShowAsync(ident), j => (string?)j["status"] == status, TimeSpan.FromSeconds(40), $"{ident} to be {status}");
+
+    private async Task<GuestInfo> EngineAsync(string uuid) =>
+        await zun.Engine.InspectGuestAsync("zun-" + uuid, Ct) ?? throw new Xunit.Sdk.XunitException($"zun-{uuid} is not on the engine");
+
+    [Fact]
+    public async Task Run_PingCirros_StopsWithPingLogs()
+    {
+        var name = $"test-{zun.RunId}";
+        var run = await zun.Cli.AdminAsync(Ct, ["appcontainer", "run", "-f", "json", "--name", name, .. LabelArgs, "cirros", "ping", "-c", "4", "127.0.0.1"]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var uuid = (string)run.Json["uuid"]!;
+        Assert.Equal("Creating", (string?)run.Json["status"]);
+        Assert.Equal(["ping", "-c", "4", "127.0.0.1"], run.Json["command"]!.AsArray().Select(x => (string)x!));
+
+        await WaitStatusAsync(name, "Stopped");
+        var engine = await EngineAsync(uuid);
+        Assert.False(engine.Running);
+        Assert.Equal(0, engine.ExitCode);
+        Assert.Equal(zun.RunId, engine.Labels["org.dockstack.test-run"]);
+
+        var logs = await zun.Cli.AdminAsync(Ct, "appcontainer", "logs", name);
+        Assert.Contains("4 packets transmitted, 4 packets received", logs.Stdout);
+
+        var delete = await zun.Cli.AdminAsync(Ct, "appcontainer", "delete", name);
+        Assert.Equal(0, delete.ExitCode);
+        await ZunFixture.EventuallyAsync(() => zun.Engine.InspectGuestAsync("zun-" + uuid, Ct), i => i is null, TimeSpan.FromSeconds(20), "the engine container to go");
+        var list = await zun.Cli.AdminAsync(Ct, "appcontainer", "list", "-f", "json");
+        Assert.DoesNotContain(uuid, list.Stdout);
+    }
+
+    [Fact]
+    public async Task Lifecycle_EveryCommand_MatchesTheEngine()
+    {
+        var name = $"life-{zun.RunId}";
+        var run = await zun.Cli.AdminAsync(Ct, ["appcontainer", "run", "-f", "json", "--name", name, .. LabelArgs, "cirros", "sh", "-c", Loop]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var uuid = (string)run.Json["uuid"]!;
+        await WaitStatusAsync(name, "Running");
+        Assert.True((await EngineAsync(uuid)).Running);
+
+        var exec = await zun.Cli.AdminAsync(Ct, "appcontainer", "exec", name, "echo", "hi there");
+        Assert.Equal(0, exec.ExitCode);
+        Assert.Contains("hi there", exec.Stdout);
+        var failing = await zun.Cli.AdminAsync(Ct, "appcontainer", "exec", name, "sh", "-c", "exit 3");
+        Assert.Equal(3, failing.ExitCode);
+
+        Assert.Equal(0, (await zun.Cli.AdminAsync(Ct, "appcontainer", "stop", name)).ExitCode);
+        await WaitStatusAsync(name, "Stopped");
+        Assert.False((await EngineAsync(uuid)).Running);
+
+        Assert.Equal(0, (await zun.Cli.AdminAsync(Ct, "appcontainer", "start", name)).ExitCode);
+        await WaitStatusAsync(name, "Running");
+        Assert.True((await EngineAsync(uuid)).Running);
+
+        Assert.Equal(0, (await zun.Cli.AdminAsync(Ct, "appcontainer", "pause", name)).ExitCode);
+        await WaitStatusAsync(name, "Paused");
+        Assert.True((await EngineAsync(uuid)).Paused);
+
+        Assert.Equal(0, (await zun.Cli.AdminAsync(Ct, "appcontainer", "unpause", name)).ExitCode);
+        await WaitStatusAsync(name, "Running");
+        Assert.False((await EngineAsync(uuid)).Paused);
+
+        var startedBefore = (await EngineAsync(uuid)).StartedAt;
+        Assert.Equal(0, (await zun.Cli.AdminAsync(Ct, "appcontainer", "restart", name)).ExitCode);
+        await ZunFixture.EventuallyAsync(() => EngineAsync(uuid), i => i.Running && i.StartedAt > startedBefore, TimeSpan.FromSeconds(30), "a restart on the engine");
+        await WaitStatusAsync(name, "Running");
+
+        var renamed = $"life2-{zun.RunId}";
+        var set = await zun.Cli.AdminAsync(Ct, "appcontainer", "set", "--name", renamed, "--cpu", "0.5", name);
+        Assert.True(set.ExitCode == 0, set.Stderr);
+        var shown = await ShowAsync(renamed);
+        Assert.Equal(0.5, (double)shown["cpu"]!);
+
+        Assert.Equal(0, (await zun.Cli.AdminAsync(Ct, "appcontainer", "kill", renamed)).ExitCode);
+        await WaitStatusAsync(renamed, "Stopped");
+        Assert.Equal(137, (await EngineAsync(uuid)).ExitCode);
+
+        var stats = await zun.Cli.AdminAsync(Ct, "appcontainer", "stats", renamed);
+        Assert.Contains("in Stopped state", stats.Stderr); // stats needs Running: 409 through the client
+
+        Assert.Equal(0, (await zun.Cli.AdminAsync(Ct, "appcontainer", "delete", renamed)).ExitCode);
+        await ZunFixture.EventuallyAsync(() => zun.Engine.InspectGuestAsync("zun-" + uuid, Ct), i => i is null, TimeSpan.FromSeconds(20), "the engine container to go");
+    }
+
+    [Fact]
+    public async Task Delete_Running_Is409ThenStopDeletes()
+    {
+        var name = $"del-{zun.RunId}";
+        var run = await zun.Cli.AdminAsync(Ct, ["appcontainer", "run", "-f", "json", "--name", name, .. LabelArgs, "cirros", "sh", "-c", Loop]);
+        var uuid = (string)run.Json["uuid"]!;
+        await WaitStatusAsync(name, "Running");
+        var refused = await zun.Cli.AdminAsync(Ct, "appcontainer", "delete", name);
+        Assert.Equal(0, refused.ExitCode); // the client prints the 409 but exits 0
+        Assert.Contains("(HTTP 409)", refused.Stdout + refused.Stderr);
+        Assert.True((await EngineAsync(uuid)).Running);
+        Assert.Equal(0, (await zun.Cli.AdminAsync(Ct, "appcontainer", "delete", "--stop", name)).ExitCode);
+        await ZunFixture.EventuallyAsync(() => zun.Engine.InspectGuestAsync("zun-" + uuid, Ct), i => i is null, TimeSpan.FromSeconds(30), "the engine container to go");
+    }
+
+    [Fact]
+    public async Task HostServiceImageLists_ShowThisCompute()
+    {
+        var hosts = await zun.Cli.AdminAsync(Ct, "appcontainer", "host", "list", "-f", "json");
+        Assert.True(hosts.ExitCode == 0, hosts.Stderr);
+        Assert.Contains(hosts.Json.AsArray(), h => (string?)h!["hostname"] == zun.HostName);
+        var services = await zun.Cli.AdminAsync(Ct, "appcontainer", "service", "list", "-f", "json");
+        Assert.True(services.ExitCode == 0, services.Stderr);
+        var mine = services.Json.AsArray().Single(s => (string?)s!["Host"] == zun.HostName)!;
+        Assert.Equal("up", (string?)mine["State"]);
+        var images = await zun.Cli.AdminAsync(Ct, "appcontainer", "image", "list", "-f", "json");
+        Assert.True(images.ExitCode == 0, images.Stderr);
+        Assert.IsType<JsonArray>(images.Json);
+    }
+}
+
+internal static class TestContext
+{
+    /// <summary>A per-call token bounding each step; xunit 2 has no test-scoped token.</summary>
+    public static CancellationToken Current() => new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token;
+}

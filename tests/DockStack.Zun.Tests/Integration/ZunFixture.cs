@@ -1,0 +1,112 @@
+using DockStack.Docker;
+using DockStack.Zun.Compute;
+using DockStack.Zun.Conf;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DockStack.Zun.Tests.Integration;
+
+/// <summary>
+/// One <c>zun all</c> in this process for the whole integration collection: no-auth mode, a fresh SQLite file,
+/// the host's Docker engine, and a compute host name unique to this run so it only ever sees its own containers.
+/// Disposing removes every engine container of that host, and the test image if this run imported it.
+/// </summary>
+public sealed class ZunFixture : IAsyncLifetime
+{
+    public string RunId { get; } = Guid.NewGuid().ToString("N")[..10];
+    public string HostName => $"zuntest-{RunId}";
+    public string StateDir { get; } = Path.Combine(Path.GetTempPath(), "zun-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    public DockerEngine Engine { get; } = DockerEngine.FromEnvironment();
+    public IHost? Host { get; private set; }
+    public string BaseUrl { get; private set; } = "";
+    public OpenStackCli Cli { get; }
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(90) };
+    public ZunConfig Config { get; }
+    private bool _createdImage;
+
+    public ZunFixture()
+    {
+        Cli = new OpenStackCli(() => BaseUrl);
+        Config = ZunConfig.From(IniFile.Parse($"""
+            [DEFAULT]
+            auth_strategy = noauth
+            host = {HostName}
+            state_path = {StateDir}
+            report_interval = 2
+            [compute]
+            sync_container_state_interval = 5
+            """));
+    }
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        _createdImage = await CirrosImage.EnsureAsync(Engine, timeout.Token);
+        await StartAsync(timeout.Token);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Host = await ZunApp.BuildAsync(Config, ZunRole.All, l => l.SetMinimumLevel(LogLevel.Warning), "http://127.0.0.1:0", cancellationToken);
+        await Host.StartAsync(cancellationToken);
+        var addresses = Host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = addresses.First().TrimEnd('/');
+    }
+
+    /// <summary>Stops the whole process (api and compute) and starts a new one on the same store.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        await StopAsync();
+        await StartAsync(cancellationToken);
+    }
+
+    private async Task StopAsync()
+    {
+        if (Host is null) { return; }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Host.StopAsync(timeout.Token);
+        if (Host.Services.GetService<LocalComputeRpc>() is { } local) { await local.DrainAsync(TimeSpan.FromSeconds(10)); }
+        Host.Dispose();
+        Host = null;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        foreach (var c in await Engine.ListContainersAsync([$"{ComputeManager.HostLabel}={HostName}"], all: true, timeout.Token))
+        {
+            await Engine.RemoveContainerAsync(c.Id, force: true, timeout.Token);
+        }
+        if (_createdImage)
+        {
+            await Engine.RemoveImageAsync(CirrosImage.Reference, force: false, timeout.Token);
+        }
+        Http.Dispose();
+        Engine.Dispose();
+        try { Directory.Delete(StateDir, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Polls until the predicate holds (or fails the test with what was last seen).</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        T last;
+        while (true)
+        {
+            last = await read();
+            if (done(last)) { return last; }
+            if (DateTime.UtcNow > deadline) { throw new Xunit.Sdk.XunitException($"Timed out after {timeout.TotalSeconds}s waiting for {what}; last: {last}"); }
+            await Task.Delay(300);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ZunCollection : ICollectionFixture<ZunFixture>
+{
+    public const string Name = "zun";
+}
