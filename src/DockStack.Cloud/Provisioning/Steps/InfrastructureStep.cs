@@ -39,8 +39,13 @@ public sealed class InfrastructureStep : IProvisioningStep
         var units = new List<string> { "mariadb.service" };
         if (s.Has(DevStackServices.Rabbit)) units.Add("rabbitmq-server.service");
         if (s.Has(DevStackServices.Keystone)) units.Add("memcached.service");
-        await context.RestartAsync([.. units]);
+        if (s.Has(DevStackServices.Keystone))
+        {
+            // trixie's memcached listens on 127.0.0.1,::1 and fails to start in a node without IPv6 on lo.
+            await context.ShellAsync("memcached on IPv4 loopback", "sed -i -E 's/^-l .*/-l 127.0.0.1/' /etc/memcached.conf");
+        }
         await context.StartAsync([.. units]);
+        await context.RestartAsync([.. units]);
 
         var sql = new System.Text.StringBuilder();
         foreach (var user in Databases(s).Select(d => d.User).Distinct())
