@@ -230,7 +230,7 @@ public sealed partial class DockerEngine : IDockerEngine
         return true;
     });
 
-    public Task<string> CommitAsync(string id, string reference, IReadOnlyDictionary<string, string> labels, bool pause, CancellationToken cancellationToken) => Call($"committing {ShortIds.Of(id)} as {reference}", async () =>
+    public Task<string> CommitAsync(string id, string reference, IReadOnlyDictionary<string, string> labels, bool pause, CancellationToken cancellationToken, IReadOnlyList<string>? changes = null) => Call($"committing {ShortIds.Of(id)} as {reference}", async () =>
     {
         var (repository, tag) = SplitReference(reference);
         var response = await _client.Images.CommitContainerChangesAsync(new CommitContainerChangesParameters
@@ -239,7 +239,7 @@ public sealed partial class DockerEngine : IDockerEngine
             RepositoryName = repository,
             Tag = tag,
             Pause = pause,
-            Changes = labels.Select(l => $"LABEL {l.Key}=\"{l.Value}\"").ToList(),
+            Changes = [.. changes ?? [], .. labels.Select(l => $"LABEL {l.Key}=\"{l.Value}\"")],
         }, cancellationToken);
         return response.ID;
     });
@@ -345,12 +345,14 @@ public sealed partial class DockerEngine : IDockerEngine
         }
     }
 
+    /// <summary>True when the engine could not be reached at all (as opposed to a request that failed midway).</summary>
     private static bool IsConnectError(Exception e)
     {
         for (var x = e; x is not null; x = x.InnerException)
         {
-            if (x is SocketException or HttpRequestException { StatusCode: null } || x is IOException && x.InnerException is SocketException
-                || x is UnauthorizedAccessException || x is FileNotFoundException || x is DirectoryNotFoundException)
+            if (x is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.AddressNotAvailable or SocketError.AccessDenied or SocketError.HostNotFound or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TimedOut }
+                || x is SocketException { ErrorCode: 2 or 13 or 111 } // ENOENT, EACCES, ECONNREFUSED on a unix socket
+                || x is UnauthorizedAccessException)
             {
                 return true;
             }

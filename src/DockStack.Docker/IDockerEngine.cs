@@ -38,7 +38,7 @@ public partial interface IDockerEngine : IDisposable
     // Archives and commits
     Task<Stream> GetArchiveAsync(string id, string path, CancellationToken cancellationToken);
     Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken);
-    Task<string> CommitAsync(string id, string reference, IReadOnlyDictionary<string, string> labels, bool pause, CancellationToken cancellationToken);
+    Task<string> CommitAsync(string id, string reference, IReadOnlyDictionary<string, string> labels, bool pause, CancellationToken cancellationToken, IReadOnlyList<string>? changes = null);
 
     // Volumes
     Task CreateVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken);

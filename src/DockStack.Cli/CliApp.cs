@@ -1,0 +1,47 @@
+using DockStack.Cli.Commands;
+using DockStack.Cli.Infrastructure;
+using DockStack.Cloud.Lifecycle;
+using DockStack.Docker;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace DockStack.Cli;
+
+/// <summary>The command tree of <c>dockstack</c>.</summary>
+public static class CliApp
+{
+    public static CommandApp Create(IAnsiConsole? console = null, Func<IDockerEngine>? engine = null, StatePaths? paths = null)
+    {
+        console ??= AnsiConsole.Console;
+        var services = new ServiceCollection();
+        services.AddSingleton(new CliServices(console, engine ?? DockerEngine.FromEnvironment, paths ?? StatePaths.Resolve(), NodePlans.Factory));
+        var app = new CommandApp(new TypeRegistrar(services));
+        app.Configure(config =>
+        {
+            config.SetApplicationName("dockstack");
+            config.ConfigureConsole(console);
+            config.CancellationExitCode(ExitCodes.Cancelled);
+            config.SetExceptionHandler((e, _) => ErrorReporter.Report(e, verbose: false) is var code && code == ExitCodes.Failed ? ExitCodes.Usage : code);
+            config.AddCommand<UpCommand>("up").WithExample("up").WithExample("up", "--config", "local.conf");
+            config.AddCommand<DownCommand>("down").WithExample("down", "--purge");
+            config.AddCommand<StatusCommand>("status").WithExample("status", "--output", "json");
+            config.AddCommand<ListCommand>("list");
+            config.AddCommand<ShellCommand>("shell");
+            config.AddCommand<ExecCommand>("exec").WithExample("exec", "--", "systemctl", "--failed");
+            config.AddCommand<LogsCommand>("logs").WithExample("logs", "keystone", "-f");
+            config.AddBranch("snapshot", snapshot =>
+            {
+                snapshot.SetDescription("Save, list and remove snapshots of a cloud");
+                snapshot.AddCommand<SnapshotSaveCommand>("save").WithExample("snapshot", "save", "before-upgrade");
+                snapshot.AddCommand<SnapshotListCommand>("list");
+                snapshot.AddCommand<SnapshotRemoveCommand>("rm");
+            });
+            config.AddCommand<RestoreCommand>("restore").WithExample("restore", "before-upgrade");
+            config.AddCommand<ResetCommand>("reset");
+            config.AddCommand<CleanCommand>("clean").WithExample("clean", "--images", "--yes");
+            config.AddCommand<DoctorCommand>("doctor");
+        });
+        return app;
+    }
+}

@@ -1,0 +1,123 @@
+using System.ComponentModel;
+using System.Globalization;
+using DockStack.Cli.Infrastructure;
+using DockStack.Cli.Rendering;
+using DockStack.Cloud.Images;
+using DockStack.Cloud.Lifecycle;
+using DockStack.Docker;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace DockStack.Cli.Commands;
+
+[Description("Create and start a cloud (or say it is running already)")]
+public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Settings>(services)
+{
+    public sealed class Settings : OutputSettings
+    {
+        [CommandOption("-c|--config <FILE>")]
+        [Description("A DevStack local.conf; without it, built-in defaults")]
+        public string? Config { get; init; }
+
+        [CommandOption("-r|--release <SUITE>")]
+        [Description("Debian suite of the node (trixie: OpenStack 2025.1; bookworm: Zed)")]
+        [DefaultValue(BaseImageOptions.DefaultSuite)]
+        public string Release { get; init; } = BaseImageOptions.DefaultSuite;
+
+        [CommandOption("--mirror <URL>")]
+        [Description("Debian mirror for building images (also DOCKSTACK_MIRROR)")]
+        public string? Mirror { get; init; }
+
+        [CommandOption("--http-proxy <URL>")]
+        [Description("HTTP proxy for package downloads (also DOCKSTACK_HTTP_PROXY or http_proxy)")]
+        public string? HttpProxy { get; init; }
+
+        [CommandOption("-p|--publish <PORT>")]
+        [Description("Also publish a node port on 127.0.0.1: PORT or HOSTPORT:NODEPORT (repeatable)")]
+        public string[] Publish { get; init; } = [];
+
+        public override ValidationResult Validate()
+        {
+            if (Config is not null && !File.Exists(Config))
+            {
+                return ValidationResult.Error($"The config file '{Config}' does not exist.");
+            }
+            if (!System.Text.RegularExpressions.Regex.IsMatch(Release, "^[a-z]+$"))
+            {
+                return ValidationResult.Error($"'{Release}' is not a Debian suite name (e.g. trixie, bookworm).");
+            }
+            foreach (var p in Publish)
+            {
+                if (!PublishSpec.TryParse(p, out _))
+                {
+                    return ValidationResult.Error($"--publish '{p}' is not PORT or HOSTPORT:NODEPORT (1-65535).");
+                }
+            }
+            return base.Validate();
+        }
+    }
+
+    protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var options = new UpOptions(settings.Cloud, BaseImageOptions.From(settings.Release, settings.Mirror, settings.HttpProxy))
+        {
+            ConfigPath = settings.Config is null ? null : Path.GetFullPath(settings.Config),
+        };
+        var extra = settings.Publish.Select(p => { PublishSpec.TryParse(p, out var b); return b!; }).ToList();
+        var result = await Services.Renderer(settings).RunAsync(events => Services.Manager(events).UpAsync(options, extra, cancellationToken));
+        if (settings.Json)
+        {
+            Json.Write(Services.Console, new
+            {
+                name = settings.Cloud.Value,
+                container = result.ContainerId,
+                alreadyRunning = result.AlreadyRunning,
+                image = result.Image,
+                systemd = result.Systemd.State,
+                failedUnits = result.Systemd.FailedUnits,
+                ports = result.Ports.Select(p => new { host = $"{p.HostIp}:{p.HostPort}", node = p.ContainerPort }),
+                bootSeconds = Math.Round(result.BootTime.TotalSeconds, 2),
+                summary = result.Summary,
+            });
+            return ExitCodes.Ok;
+        }
+        var console = Services.Console;
+        console.WriteLine();
+        console.MarkupLine(result.AlreadyRunning
+            ? $"Cloud [bold]{settings.Cloud}[/] is already running."
+            : $"Cloud [bold]{settings.Cloud}[/] is up: systemd {Markup.Escape(result.Systemd.State)} after {EventRenderer.Seconds(result.BootTime)}.");
+        if (result.Systemd.FailedUnits.Count > 0)
+        {
+            console.MarkupLine($"[yellow]Failed units:[/] {Markup.Escape(string.Join(", ", result.Systemd.FailedUnits))}  (dockstack logs UNIT --name {settings.Cloud})");
+        }
+        foreach (var line in result.Summary)
+        {
+            console.WriteLine(line);
+        }
+        foreach (var port in result.Ports)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  node port {port.ContainerPort} -> http://{port.HostIp}:{port.HostPort}"));
+        }
+        var nameOption = settings.Cloud.Value == Cloud.Nodes.CloudName.Default ? "" : $" --name {settings.Cloud}";
+        console.WriteLine($"  shell: ./dockstack shell{nameOption}    status: ./dockstack status{nameOption}    stop: ./dockstack down{nameOption}");
+        return ExitCodes.Ok;
+    }
+}
+
+/// <summary>Parses <c>--publish PORT</c> or <c>HOSTPORT:NODEPORT</c>.</summary>
+public static class PublishSpec
+{
+    public static bool TryParse(string text, out PortBinding? binding)
+    {
+        binding = null;
+        var parts = text.Split(':');
+        if (parts.Length is < 1 or > 2 || !parts.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 65535))
+        {
+            return false;
+        }
+        var host = int.Parse(parts[0], CultureInfo.InvariantCulture);
+        var node = int.Parse(parts[^1], CultureInfo.InvariantCulture);
+        binding = new PortBinding(node, host);
+        return true;
+    }
+}

@@ -1,0 +1,37 @@
+using DockStack.Cloud.Images;
+using DockStack.Cloud.Lifecycle;
+using DockStack.Cloud.Nodes;
+using DockStack.Docker;
+using Spectre.Console;
+
+namespace DockStack.Cli.Infrastructure;
+
+/// <summary>Turns every failure into one clear message on stderr and an exit code; never a stack trace (unless --verbose).</summary>
+internal static class ErrorReporter
+{
+    public static int Report(Exception e, bool verbose)
+    {
+        var (code, message) = Classify(e);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        if (verbose)
+        {
+            console.WriteException(e);
+        }
+        return code;
+    }
+
+    public static (int Code, string Message) Classify(Exception e) => e switch
+    {
+        OperationCanceledException => (ExitCodes.Cancelled, "Cancelled; nothing half-made was left behind."),
+        DockerUnavailableException or DockerPermissionException => (ExitCodes.EngineUnavailable, e.Message),
+        PortInUseException => (ExitCodes.PortInUse, e.Message),
+        DiskFullException => (ExitCodes.DiskFull, e.Message),
+        CloudNotFoundException or SnapshotNotFoundException => (ExitCodes.NotFound, e.Message),
+        ArgumentException or FileNotFoundException => (ExitCodes.Usage, e.Message),
+        CloudException or BaseImageException or NodeCommandException or DockerEngineException or TimeoutException => (ExitCodes.Failed, e.Message),
+        InvalidOperationException => (ExitCodes.Failed, e.Message),
+        _ when e.GetType().Name.EndsWith("ConfException", StringComparison.Ordinal) => (ExitCodes.Usage, e.Message),
+        _ => (ExitCodes.Failed, $"{e.GetType().Name}: {e.Message}"),
+    };
+}

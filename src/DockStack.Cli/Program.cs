@@ -1,0 +1,5 @@
+using DockStack.Cli;
+using DockStack.Cli.Infrastructure;
+
+using var shutdown = new Shutdown();
+return await CliApp.Create().RunAsync(args, shutdown.Token);

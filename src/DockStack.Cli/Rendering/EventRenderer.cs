@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Threading.Channels;
+using DockStack.Cloud.Events;
+using Spectre.Console;
+
+namespace DockStack.Cli.Rendering;
+
+/// <summary>
+/// The one consumer of the event stream. Spectre's live displays are not thread-safe, so every
+/// producer writes to a channel and only this renderer touches the console while work runs.
+/// </summary>
+public sealed class EventRenderer : ICloudEvents
+{
+    private readonly Channel<CloudEvent> _channel = Channel.CreateUnbounded<CloudEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IAnsiConsole _console;
+    private readonly OutputMode _mode;
+    private readonly Dictionary<string, string> _open = [];
+
+    public EventRenderer(IAnsiConsole console, OutputMode mode)
+    {
+        _console = console;
+        _mode = mode;
+    }
+
+    public void Publish(CloudEvent e) => _channel.Writer.TryWrite(e);
+
+    /// <summary>Runs <paramref name="work"/> while rendering its events; returns once both are done.</summary>
+    public async Task<T> RunAsync<T>(Func<ICloudEvents, Task<T>> work)
+    {
+        Task<T> running;
+        if (_mode.Interactive)
+        {
+            T result = default!;
+            await _console.Status().Spinner(Spinner.Known.Dots).StartAsync("Working...", async context =>
+            {
+                running = Complete(work);
+                await foreach (var e in _channel.Reader.ReadAllAsync())
+                {
+                    RenderInteractive(e, context);
+                }
+                result = await running;
+            });
+            return result;
+        }
+        running = Complete(work);
+        await foreach (var e in _channel.Reader.ReadAllAsync())
+        {
+            RenderPlain(e);
+        }
+        return await running;
+    }
+
+    private async Task<T> Complete<T>(Func<ICloudEvents, Task<T>> work)
+    {
+        try
+        {
+            return await Task.Run(() => work(this));
+        }
+        finally
+        {
+            _channel.Writer.TryComplete();
+        }
+    }
+
+    private void RenderInteractive(CloudEvent e, StatusContext context)
+    {
+        switch (e)
+        {
+            case StepStarted s:
+                _open[s.Id] = s.Title;
+                context.Status(Markup.Escape(s.Title) + "...");
+                break;
+            case StepCompleted c:
+                _open.Remove(c.Id);
+                _console.MarkupLine($"[green]✔[/] {Markup.Escape(c.Title)} [grey]({Seconds(c.Elapsed)}{(c.Detail is null ? "" : "; " + Markup.Escape(c.Detail))})[/]");
+                context.Status(_open.Count > 0 ? Markup.Escape(_open.Values.Last()) + "..." : "Working...");
+                break;
+            case StepFailed f:
+                _open.Remove(f.Id);
+                _console.MarkupLine($"[red]✘[/] {Markup.Escape(f.Title)} [grey]({Seconds(f.Elapsed)})[/]");
+                break;
+            case Notice { Level: NoticeLevel.Warning } n:
+                _console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(n.Text)}");
+                break;
+            case Notice n:
+                _console.MarkupLine($"[grey]•[/] {Markup.Escape(n.Text)}");
+                break;
+            case CommandOutput o when _mode.Verbose:
+                _console.Write(new Text(o.Text, new Style(Color.Grey)));
+                break;
+        }
+    }
+
+    private void RenderPlain(CloudEvent e)
+    {
+        var line = e switch
+        {
+            StepStarted s => $"start  {s.Title}",
+            StepCompleted c => $"done   {c.Title} ({Seconds(c.Elapsed)}{(c.Detail is null ? "" : "; " + c.Detail)})",
+            StepFailed f => $"FAILED {f.Title} ({Seconds(f.Elapsed)})",
+            Notice { Level: NoticeLevel.Warning } n => $"warning: {n.Text}",
+            Notice n => n.Text,
+            _ => null,
+        };
+        // With --output json, stdout carries only the JSON document: progress goes to stderr.
+        var writer = _mode.Json ? Console.Error : null;
+        if (line is not null)
+        {
+            var stamped = $"{e.At.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} {line}";
+            if (writer is not null) { writer.WriteLine(stamped); } else { _console.WriteLine(stamped); }
+        }
+        else if (e is CommandOutput o && _mode.Verbose)
+        {
+            if (writer is not null) { writer.Write(o.Text); } else { _console.Write(new Text(o.Text)); }
+        }
+    }
+
+    internal static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+}

@@ -1,0 +1,115 @@
+using DockStack.Cloud.Events;
+using DockStack.Cloud.Nodes;
+using DockStack.Cloud.Snapshots;
+using DockStack.Docker;
+
+namespace DockStack.Cloud.Lifecycle;
+
+public sealed record CloudSummary(string Name, string Container, string State, string Status, string Image);
+
+public sealed record CloudStatus(
+    string Name,
+    string Container,
+    string State,
+    DateTimeOffset? StartedAt,
+    TimeSpan? Uptime,
+    string? Systemd,
+    IReadOnlyList<string> FailedUnits,
+    IReadOnlyList<PortBinding> Ports,
+    IReadOnlyList<SnapshotInfo> Snapshots,
+    IReadOnlyList<ServiceHealthView> Services,
+    string? CloudsYaml);
+
+public sealed record CleanReport(int Containers, int Volumes, int Images, int StateFolders);
+
+public sealed partial class CloudManager
+{
+    public async Task<IReadOnlyList<CloudSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        var nodes = await engine.ListContainersAsync(Labels.Filter(kind: "node"), all: true, cancellationToken);
+        return nodes
+            .Select(n => new CloudSummary(n.Labels.GetValueOrDefault(Labels.Cloud, "?"), n.Name, n.State, n.Status, n.Labels.GetValueOrDefault(Labels.SourceImage, n.Image)))
+            .OrderBy(c => c.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public async Task<CloudStatus> StatusAsync(CloudName cloud, CancellationToken cancellationToken)
+    {
+        var info = await RequireNodeAsync(cloud, cancellationToken, running: false);
+        var snapshots = await ListSnapshotsAsync(cloud, cancellationToken);
+        string? systemd = null;
+        IReadOnlyList<string> failed = [];
+        IReadOnlyList<ServiceHealthView> services = [];
+        if (info.Running && !info.Paused)
+        {
+            var node = new Node(engine, info.Id, events);
+            var state = await node.GetSystemdStateAsync(cancellationToken);
+            (systemd, failed) = (state.State, state.FailedUnits);
+            services = await PlanOf(cloud).CheckHealthAsync(node, cancellationToken);
+        }
+        var cloudsYaml = paths.CloudsYaml(cloud.Value);
+        return new CloudStatus(
+            cloud.Value,
+            info.Name,
+            info.Paused ? "paused" : info.State,
+            info.StartedAt,
+            info.Running && info.StartedAt is { } started ? DateTimeOffset.UtcNow - started : null,
+            systemd,
+            failed,
+            info.Ports,
+            snapshots,
+            services,
+            File.Exists(cloudsYaml) ? cloudsYaml : null);
+    }
+
+    /// <summary>The plan of an existing cloud: from the local.conf it was brought up with, kept in its state folder.</summary>
+    internal INodePlan PlanOf(CloudName cloud)
+    {
+        var conf = Path.Combine(paths.CloudDir(cloud.Value), "local.conf");
+        return planFor(File.Exists(conf) ? conf : null);
+    }
+
+    /// <summary>Removes every object labelled as ours (all clouds), and the state folders; cached node images only with <paramref name="images"/>.</summary>
+    public async Task<CleanReport> CleanAsync(bool images, CancellationToken cancellationToken)
+    {
+        var containers = await engine.ListContainersAsync(Labels.Filter(), all: true, cancellationToken);
+        foreach (var container in containers)
+        {
+            await events.StepAsync($"Removing container {container.Name}", async () =>
+            {
+                if (container.State == "running" && container.Labels.GetValueOrDefault(Labels.Kind) == "node")
+                {
+                    await engine.StopContainerAsync(container.Id, TimeSpan.FromSeconds(20), cancellationToken);
+                }
+                await engine.RemoveContainerAsync(container.Id, force: true, cancellationToken);
+            });
+        }
+        var volumes = await engine.ListVolumesAsync(Labels.Filter(), cancellationToken);
+        foreach (var volume in volumes)
+        {
+            await engine.RemoveVolumeAsync(volume.Name, force: true, cancellationToken);
+        }
+        var ours = await engine.ListImagesAsync(Labels.Filter(), cancellationToken);
+        var doomed = ours
+            .Where(i => images || i.Labels.GetValueOrDefault(Labels.Kind) is not ("base" or "layer"))
+            // Children first: a snapshot sits on top of a layer, a layer on top of the base.
+            .OrderByDescending(i => i.Created)
+            .ToList();
+        foreach (var image in doomed)
+        {
+            await engine.RemoveImageAsync(image.Id, force: true, cancellationToken);
+        }
+        var folders = 0;
+        var clouds = Path.Combine(paths.Root, "clouds");
+        if (Directory.Exists(clouds))
+        {
+            folders = Directory.GetDirectories(clouds).Length;
+            Directory.Delete(clouds, recursive: true);
+        }
+        if (images && Directory.Exists(paths.Root))
+        {
+            Directory.Delete(paths.Root, recursive: true);
+        }
+        return new CleanReport(containers.Count, volumes.Count, doomed.Count, folders);
+    }
+}

@@ -1,0 +1,184 @@
+using System.Text.RegularExpressions;
+using DockStack.Cloud.Events;
+using DockStack.Cloud.Nodes;
+using DockStack.Cloud.Snapshots;
+using DockStack.Docker;
+
+namespace DockStack.Cloud.Lifecycle;
+
+public sealed partial class CloudManager
+{
+    private const string VolumeKeyLabel = "org.dockstack.volume-key";
+
+    public static void ValidateSnapshotName(string name)
+    {
+        if (!SnapshotName().IsMatch(name) || name == SnapshotInfo.Clean)
+        {
+            throw new CloudException($"'{name}' is not a valid snapshot name: use 1-60 letters, digits, '.', '_' or '-' (and not '{SnapshotInfo.Clean}', which is the state the cloud was created in).");
+        }
+    }
+
+    /// <summary>
+    /// Saves the node's root file system and volumes. The node is paused for the duration so that
+    /// every file (databases included) is captured at one instant, then resumes.
+    /// </summary>
+    public async Task<SnapshotInfo> SaveSnapshotAsync(CloudName cloud, string name, CancellationToken cancellationToken)
+    {
+        ValidateSnapshotName(name);
+        var node = await RequireNodeAsync(cloud, cancellationToken);
+        var reference = $"{cloud.SnapshotRepository}:{name}";
+        var labels = Labels.For("snapshot", cloud.Value, new Dictionary<string, string>
+        {
+            [Labels.Snapshot] = name,
+            [Labels.SourceImage] = node.Labels.GetValueOrDefault(Labels.SourceImage, node.Image),
+            [Labels.CreatedAt] = DateTimeOffset.UtcNow.ToString("O"),
+        });
+        await RemoveSnapshotImagesAsync(cloud, name, cancellationToken);
+        var created = new List<string>();
+        try
+        {
+            await events.StepAsync($"Saving snapshot '{name}' of cloud '{cloud}'", async () =>
+            {
+                await engine.PauseContainerAsync(node.Id, cancellationToken);
+                try
+                {
+                    created.Add(await engine.CommitAsync(node.Id, reference, labels, pause: false, cancellationToken));
+                    foreach (var volume in NodeVolume.Defaults)
+                    {
+                        created.Add(await SaveVolumeAsync(cloud, node.Id, volume, name, cancellationToken));
+                    }
+                }
+                finally
+                {
+                    using var resume = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                    await engine.UnpauseContainerAsync(node.Id, resume.Token);
+                }
+            });
+        }
+        catch
+        {
+            using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            foreach (var image in created)
+            {
+                await engine.RemoveImageAsync(image, force: true, cleanup.Token);
+            }
+            throw;
+        }
+        return (await ListSnapshotsAsync(cloud, cancellationToken)).Single(s => s.Name == name);
+    }
+
+    private async Task<string> SaveVolumeAsync(CloudName cloud, string nodeId, NodeVolume volume, string snapshot, CancellationToken cancellationToken)
+    {
+        // The archive of /var/lib/docker holds "docker/..."; it becomes a data-only image.
+        await using var archive = await engine.GetArchiveAsync(nodeId, volume.Path, cancellationToken);
+        var reference = $"{cloud.SnapshotRepository}-{volume.Key}:{snapshot}";
+        return await engine.ImportImageAsync(archive, reference,
+        [
+            "CMD [\"/none\"]",
+            $"LABEL {Labels.Managed}=true",
+            $"LABEL {Labels.Cloud}={cloud}",
+            $"LABEL {Labels.Kind}=snapshot-volume",
+            $"LABEL {Labels.Snapshot}={snapshot}",
+            $"LABEL {VolumeKeyLabel}={volume.Key}",
+            $"LABEL {Labels.VolumePath}={volume.Path}",
+        ], cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SnapshotInfo>> ListSnapshotsAsync(CloudName cloud, CancellationToken cancellationToken)
+    {
+        var roots = await engine.ListImagesAsync(Labels.Filter(cloud.Value, "snapshot"), cancellationToken);
+        var volumes = await engine.ListImagesAsync(Labels.Filter(cloud.Value, "snapshot-volume"), cancellationToken);
+        return roots
+            .Where(i => i.Labels.ContainsKey(Labels.Snapshot))
+            .Select(i =>
+            {
+                var name = i.Labels[Labels.Snapshot];
+                var volumeImages = volumes
+                    .Where(v => v.Labels.GetValueOrDefault(Labels.Snapshot) == name && v.Labels.ContainsKey(VolumeKeyLabel))
+                    .ToDictionary(v => v.Labels[VolumeKeyLabel], v => v.Id);
+                var created = DateTimeOffset.TryParse(i.Labels.GetValueOrDefault(Labels.CreatedAt), out var at) ? at : i.Created;
+                return new SnapshotInfo(name, i.Id, created, i.SizeBytes, volumeImages);
+            })
+            .OrderBy(s => s.Created)
+            .ToList();
+    }
+
+    public async Task RemoveSnapshotAsync(CloudName cloud, string name, CancellationToken cancellationToken)
+    {
+        var snapshots = await ListSnapshotsAsync(cloud, cancellationToken);
+        if (snapshots.All(s => s.Name != name))
+        {
+            throw new SnapshotNotFoundException(cloud.Value, name, snapshots.Select(s => s.Name));
+        }
+        await RemoveSnapshotImagesAsync(cloud, name, cancellationToken);
+    }
+
+    private async Task RemoveSnapshotImagesAsync(CloudName cloud, string name, CancellationToken cancellationToken)
+    {
+        var images = (await engine.ListImagesAsync(Labels.Filter(cloud.Value), cancellationToken))
+            .Where(i => i.Labels.GetValueOrDefault(Labels.Snapshot) == name && i.Labels.GetValueOrDefault(Labels.Kind) is "snapshot" or "snapshot-volume");
+        foreach (var image in images)
+        {
+            await engine.RemoveImageAsync(image.Id, force: true, cancellationToken);
+        }
+    }
+
+    /// <summary>Replaces the node with one made from a snapshot: its root file system and its volumes, nothing else.</summary>
+    public async Task<UpResult> RestoreAsync(CloudName cloud, string name, CancellationToken cancellationToken)
+    {
+        var node = await RequireNodeAsync(cloud, cancellationToken, running: false);
+        var snapshots = await ListSnapshotsAsync(cloud, cancellationToken);
+        var snapshot = snapshots.FirstOrDefault(s => s.Name == name)
+            ?? throw new SnapshotNotFoundException(cloud.Value, name, snapshots.Select(s => s.Name));
+        return await ReplaceNodeAsync(cloud, node, snapshot.Image, snapshot.VolumeImages, cancellationToken);
+    }
+
+    /// <summary>Back to the clean state the cloud was created in.</summary>
+    public async Task<UpResult> ResetAsync(CloudName cloud, CancellationToken cancellationToken)
+    {
+        var node = await RequireNodeAsync(cloud, cancellationToken, running: false);
+        var clean = node.Labels.GetValueOrDefault(Labels.SourceImage)
+            ?? throw new CloudException($"The node of cloud '{cloud}' does not record the image it was created from; recreate it with: dockstack down --name {cloud} && dockstack up --name {cloud}");
+        return await ReplaceNodeAsync(cloud, node, clean, null, cancellationToken);
+    }
+
+    private async Task<UpResult> ReplaceNodeAsync(CloudName cloud, ContainerInfo node, string image, IReadOnlyDictionary<string, string>? volumeImages, CancellationToken cancellationToken)
+    {
+        var clean = node.Labels.GetValueOrDefault(Labels.SourceImage, node.ImageId);
+        var ports = node.Ports;
+        await RemoveNodeAsync(node, cancellationToken);
+        await RemoveVolumesAsync(cloud, cancellationToken);
+        return await CreateNodeAsync(cloud, image, clean, ports, PlanOf(cloud), LayerBuilderBootTimeout, volumeImages, cancellationToken);
+    }
+
+    private static readonly TimeSpan LayerBuilderBootTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Fills the (new, empty) volumes of a created-but-not-started node from snapshot volume images.</summary>
+    private async Task RestoreVolumesAsync(string nodeId, IReadOnlyDictionary<string, string> volumeImages, CancellationToken cancellationToken)
+    {
+        foreach (var volume in NodeVolume.Defaults)
+        {
+            if (!volumeImages.TryGetValue(volume.Key, out var image))
+            {
+                continue;
+            }
+            // A data-only image cannot run; a created container is enough to read its files.
+            var holder = await engine.CreateContainerAsync(new ContainerSpec { Image = image, Labels = Labels.For("temp") }, cancellationToken);
+            try
+            {
+                var leaf = volume.Path.TrimEnd('/');
+                var parent = leaf[..leaf.LastIndexOf('/')] is { Length: > 0 } p ? p : "/";
+                await using var archive = await engine.GetArchiveAsync(holder, "/" + leaf[(leaf.LastIndexOf('/') + 1)..], cancellationToken);
+                await engine.PutArchiveAsync(nodeId, parent, archive, cancellationToken);
+            }
+            finally
+            {
+                using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await engine.RemoveContainerAsync(holder, force: true, cleanup.Token);
+            }
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")]
+    private static partial Regex SnapshotName();
+}

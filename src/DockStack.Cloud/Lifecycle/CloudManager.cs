@@ -1,0 +1,236 @@
+using System.Net;
+using System.Net.Sockets;
+using DockStack.Cloud.Events;
+using DockStack.Cloud.Images;
+using DockStack.Cloud.Nodes;
+using DockStack.Docker;
+
+namespace DockStack.Cloud.Lifecycle;
+
+/// <summary>The lifecycle of clouds: up, down, snapshots, clean. Reports through <see cref="ICloudEvents"/>.</summary>
+public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents events, StatePaths paths, Func<string?, INodePlan> planFor)
+{
+    public IDockerEngine Engine => engine;
+    public StatePaths Paths => paths;
+
+    public async Task<UpResult> UpAsync(UpOptions options, IReadOnlyList<PortBinding> extraPorts, CancellationToken cancellationToken)
+    {
+        var cloud = options.Cloud;
+        var plan = planFor(options.ConfigPath);
+        foreach (var warning in plan.Warnings)
+        {
+            events.Warn(warning);
+        }
+        var ports = plan.Ports.Concat(extraPorts).ToList();
+        if (await engine.InspectContainerAsync(cloud.Container, cancellationToken) is { } existing)
+        {
+            return await ResumeAsync(cloud, existing, plan, cancellationToken);
+        }
+        EnsurePortsFree(ports);
+        RememberConfig(cloud, options.ConfigPath);
+
+        var image = await new BaseImage(engine, events).EnsureAsync(options.Base, cancellationToken);
+        var layers = new LayerBuilder(engine, events);
+        foreach (var layer in plan.Layers)
+        {
+            image = await layers.EnsureAsync(image, layer, cancellationToken);
+        }
+        return await CreateNodeAsync(cloud, image, image, ports, plan, options.BootTimeout, volumeSources: null, cancellationToken);
+    }
+
+    /// <summary>A node that exists already: running means done; stopped (say, after a host reboot) is started again.</summary>
+    private async Task<UpResult> ResumeAsync(CloudName cloud, ContainerInfo existing, INodePlan plan, CancellationToken cancellationToken)
+    {
+        RequireOurs(existing, cloud);
+        var node = new Node(engine, existing.Id, events);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (!existing.Running)
+        {
+            await events.StepAsync($"Starting the stopped node {cloud.Container}", () => engine.StartContainerAsync(existing.Id, cancellationToken));
+        }
+        else
+        {
+            events.Info($"Cloud '{cloud}' is already running (node {existing.ShortId}).");
+        }
+        var systemd = await node.WaitForSystemdAsync(LayerBuilder.BootTimeout, cancellationToken);
+        await plan.WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cancellationToken);
+        var files = await plan.WriteClientFilesAsync(paths.CloudDir(cloud.Value), cancellationToken);
+        return new UpResult(existing.Id, existing.Running, existing.Labels.GetValueOrDefault(Labels.SourceImage, existing.Image),
+            new SystemdStateSummary(systemd.State, systemd.FailedUnits), existing.Ports, clock.Elapsed, plan.Summary(files));
+    }
+
+    /// <summary>
+    /// Creates the node's volumes and container from <paramref name="image"/>, fills volumes from a snapshot when given,
+    /// starts it and waits for systemd. On any failure (or Ctrl+C) everything created here is removed again.
+    /// </summary>
+    private async Task<UpResult> CreateNodeAsync(CloudName cloud, string image, string cleanImage, IReadOnlyList<PortBinding> ports, INodePlan plan,
+        TimeSpan bootTimeout, IReadOnlyDictionary<string, string>? volumeSources, CancellationToken cancellationToken)
+    {
+        var createdVolumes = new List<string>();
+        string? id = null;
+        try
+        {
+            foreach (var volume in NodeVolume.Defaults)
+            {
+                var name = cloud.Volume(volume.Key);
+                await engine.CreateVolumeAsync(name, Labels.For("volume", cloud.Value, new Dictionary<string, string> { [Labels.VolumePath] = volume.Path }), cancellationToken);
+                createdVolumes.Add(name);
+            }
+            var spec = NodeSpec.ForCloud(cloud, image, ports, NodeVolume.Defaults, new Dictionary<string, string>
+            {
+                [Labels.SourceImage] = cleanImage,
+                [Labels.CreatedAt] = DateTimeOffset.UtcNow.ToString("O"),
+            });
+            id = await engine.CreateContainerAsync(spec, cancellationToken);
+            if (volumeSources is not null)
+            {
+                await RestoreVolumesAsync(id, volumeSources, cancellationToken);
+            }
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var node = new Node(engine, id, events);
+            var systemd = await events.StepAsync($"Starting node {cloud.Container}", async () =>
+            {
+                await engine.StartContainerAsync(id, cancellationToken);
+                return await node.WaitForSystemdAsync(bootTimeout, cancellationToken);
+            }, s => $"systemd {s.State}" + (s.FailedUnits.Count > 0 ? $"; failed units: {string.Join(", ", s.FailedUnits)}" : ""));
+            await plan.WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cancellationToken);
+            var boot = clock.Elapsed;
+            var files = await plan.WriteClientFilesAsync(paths.CloudDir(cloud.Value), cancellationToken);
+            return new UpResult(id, false, cleanImage, new SystemdStateSummary(systemd.State, systemd.FailedUnits), ports, boot, plan.Summary(files));
+        }
+        catch
+        {
+            using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            if (id is not null)
+            {
+                await engine.RemoveContainerAsync(id, force: true, cleanup.Token);
+            }
+            foreach (var volume in createdVolumes)
+            {
+                await engine.RemoveVolumeAsync(volume, force: true, cleanup.Token);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Keeps the cloud's local.conf in its state folder: restore, reset and status read it from there.</summary>
+    private void RememberConfig(CloudName cloud, string? configPath)
+    {
+        var dir = paths.CloudDir(cloud.Value);
+        Directory.CreateDirectory(dir);
+        var kept = Path.Combine(dir, "local.conf");
+        if (configPath is not null)
+        {
+            File.Copy(configPath, kept, overwrite: true);
+        }
+        else if (File.Exists(kept))
+        {
+            File.Delete(kept);
+        }
+    }
+
+    public async Task<bool> DownAsync(CloudName cloud, bool purge, CancellationToken cancellationToken)
+    {
+        var found = false;
+        if (await engine.InspectContainerAsync(cloud.Container, cancellationToken) is { } node)
+        {
+            RequireOurs(node, cloud);
+            found = true;
+            await RemoveNodeAsync(node, cancellationToken);
+        }
+        if (purge)
+        {
+            found |= await PurgeAsync(cloud, cancellationToken);
+        }
+        return found;
+    }
+
+    private async Task RemoveNodeAsync(ContainerInfo node, CancellationToken cancellationToken)
+    {
+        await events.StepAsync($"Stopping node {node.Name}", async () =>
+        {
+            if (node.Running)
+            {
+                if (node.Paused)
+                {
+                    await engine.UnpauseContainerAsync(node.Id, cancellationToken);
+                }
+                await engine.StopContainerAsync(node.Id, NodeSpec.StopTimeout, cancellationToken);
+            }
+            await engine.RemoveContainerAsync(node.Id, force: true, cancellationToken);
+        });
+    }
+
+    private async Task RemoveVolumesAsync(CloudName cloud, CancellationToken cancellationToken)
+    {
+        foreach (var volume in await engine.ListVolumesAsync(Labels.Filter(cloud.Value, "volume"), cancellationToken))
+        {
+            await engine.RemoveVolumeAsync(volume.Name, force: true, cancellationToken);
+        }
+    }
+
+    private async Task<bool> PurgeAsync(CloudName cloud, CancellationToken cancellationToken)
+    {
+        var volumes = await engine.ListVolumesAsync(Labels.Filter(cloud.Value), cancellationToken);
+        var images = await engine.ListImagesAsync(Labels.Filter(cloud.Value), cancellationToken);
+        foreach (var volume in volumes)
+        {
+            await engine.RemoveVolumeAsync(volume.Name, force: true, cancellationToken);
+        }
+        foreach (var image in images)
+        {
+            await engine.RemoveImageAsync(image.Id, force: true, cancellationToken);
+        }
+        var dir = paths.CloudDir(cloud.Value);
+        var hadState = Directory.Exists(dir);
+        if (hadState)
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        return volumes.Count > 0 || images.Count > 0 || hadState;
+    }
+
+    public async Task<ContainerInfo> RequireNodeAsync(CloudName cloud, CancellationToken cancellationToken, bool running = true)
+    {
+        var node = await engine.InspectContainerAsync(cloud.Container, cancellationToken);
+        if (node is null)
+        {
+            throw new CloudNotFoundException(cloud.Value);
+        }
+        RequireOurs(node, cloud);
+        if (running && !node.Running)
+        {
+            throw new CloudException($"Cloud '{cloud}' exists but its node is {node.State}. Start it with: dockstack up --name {cloud}");
+        }
+        return node;
+    }
+
+    private static void RequireOurs(ContainerInfo container, CloudName cloud)
+    {
+        if (container.Labels.GetValueOrDefault(Labels.Cloud) != cloud.Value)
+        {
+            throw new CloudException($"A container named {container.Name} exists but DockStack did not create it (it lacks the label {Labels.Cloud}={cloud}). Rename or remove it, or choose another --name.");
+        }
+    }
+
+    /// <summary>Fails before anything is created when a port we must publish is taken.</summary>
+    public static void EnsurePortsFree(IEnumerable<PortBinding> ports)
+    {
+        foreach (var port in ports)
+        {
+            var listener = new TcpListener(IPAddress.Parse(port.HostIp), port.HostPort);
+            try
+            {
+                listener.Start();
+            }
+            catch (SocketException e)
+            {
+                throw new PortInUseException(port.HostPort, e);
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
+    }
+}

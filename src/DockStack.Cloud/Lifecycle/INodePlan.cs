@@ -1,0 +1,33 @@
+using DockStack.Cloud.Images;
+using DockStack.Cloud.Nodes;
+using DockStack.Docker;
+
+namespace DockStack.Cloud.Lifecycle;
+
+/// <summary>What a cloud's configuration asks of its node: image layers, ports, readiness, client files.</summary>
+public interface INodePlan
+{
+    IReadOnlyList<string> Warnings { get; }
+    IReadOnlyList<PortBinding> Ports { get; }
+    IReadOnlyList<IImageLayer> Layers { get; }
+    Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CancellationToken cancellationToken);
+    Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CancellationToken cancellationToken);
+    IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles);
+}
+
+public sealed record ServiceHealthView(string Service, string Unit, string UnitState, string? Url, bool Healthy, double? LatencyMs, string? Detail);
+
+/// <summary>A node with systemd and nothing else: no layers, no services.</summary>
+public sealed class BareNodePlan : INodePlan
+{
+    public static readonly BareNodePlan Instance = new();
+
+    public IReadOnlyList<string> Warnings => [];
+    public IReadOnlyList<PortBinding> Ports => [];
+    public IReadOnlyList<IImageLayer> Layers => [];
+    public Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ServiceHealthView>>([]);
+    public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+    public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles) => [];
+}

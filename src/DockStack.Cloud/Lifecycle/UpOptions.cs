@@ -1,0 +1,15 @@
+using DockStack.Cloud.Images;
+using DockStack.Cloud.Nodes;
+using DockStack.Docker;
+
+namespace DockStack.Cloud.Lifecycle;
+
+public sealed record UpOptions(CloudName Cloud, BaseImageOptions Base)
+{
+    public string? ConfigPath { get; init; }
+    public TimeSpan BootTimeout { get; init; } = TimeSpan.FromMinutes(2);
+}
+
+public sealed record UpResult(string ContainerId, bool AlreadyRunning, string Image, SystemdStateSummary Systemd, IReadOnlyList<PortBinding> Ports, TimeSpan BootTime, IReadOnlyList<string> Summary);
+
+public sealed record SystemdStateSummary(string State, IReadOnlyList<string> FailedUnits);
