@@ -9,10 +9,10 @@ namespace DockStack.Cli.Infrastructure;
 /// <summary>Turns every failure into one clear message on stderr and an exit code; never a stack trace (unless --verbose).</summary>
 internal static class ErrorReporter
 {
-    public static int Report(Exception e, bool verbose)
+    public static int Report(Exception e, bool verbose, TextWriter? error = null)
     {
         var (code, message) = Classify(e);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error ?? Console.Error) });
         console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
         if (verbose)
         {

@@ -95,9 +95,19 @@ public sealed partial class CloudManager
             // Children first: a snapshot sits on top of a layer, a layer on top of the base.
             .OrderByDescending(i => i.Created)
             .ToList();
+        var removedImages = 0;
         foreach (var image in doomed)
         {
-            await engine.RemoveImageAsync(image.Id, force: true, cancellationToken);
+            try
+            {
+                await engine.RemoveImageAsync(image.Id, force: true, cancellationToken);
+                removedImages++;
+            }
+            catch (DockerEngineException e) when (e is not DockerUnavailableException)
+            {
+                // Typically an image that another image (not ours) was built on: keep it, say why.
+                events.Warn($"Kept image {image.ShortId} ({string.Join(", ", image.Tags)}): {e.Message}");
+            }
         }
         var folders = 0;
         var clouds = Path.Combine(paths.Root, "clouds");
@@ -110,6 +120,6 @@ public sealed partial class CloudManager
         {
             Directory.Delete(paths.Root, recursive: true);
         }
-        return new CleanReport(containers.Count, volumes.Count, doomed.Count, folders);
+        return new CleanReport(containers.Count, volumes.Count, removedImages, folders);
     }
 }
