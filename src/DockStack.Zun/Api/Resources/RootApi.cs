@@ -15,7 +15,6 @@ public static class RootApi
     {
         app.MapGet("/", Root);
         app.MapGet("/v1", V1);
-        app.MapGet("/v1/", V1);
         app.MapGet("/healthcheck", () => TypedResults.Text("OK", "text/plain"));
     }
 
