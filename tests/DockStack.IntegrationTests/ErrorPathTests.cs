@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Sockets;
+using DockStack.IntegrationTests.Support;
+
+namespace DockStack.IntegrationTests;
+
+[Trait("Category", "Integration")]
+public sealed class ErrorPathTests : IDisposable
+{
+    private readonly DockStackCli _cli = new();
+    private readonly RawEngine _engine = new();
+    private readonly string _cloud = "it-" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task NoEngine_NamesTheSocket_AndExits3()
+    {
+        var socket = $"/tmp/dockstack-dead-{Guid.NewGuid():N}.sock";
+        var result = await _cli.RunAsync(["list"], new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + socket });
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains(socket, result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Start one", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PortTaken_NamesThePort_AndLeavesNothingBehind()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var result = await _cli.RunAsync("up", "--name", _cloud, "--publish", $"{port}:8080");
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(await _engine.ContainersAsync($"org.dockstack.cloud={_cloud}"));
+        Assert.Empty(await _engine.VolumesAsync($"org.dockstack.cloud={_cloud}"));
+    }
+
+    [Fact]
+    public async Task Clean_WithoutYes_WhenNotATerminal_RefusesAndRemovesNothing()
+    {
+        var before = (await _engine.ContainersAsync("org.dockstack.managed=true")).Length;
+        var result = await _cli.RunAsync("clean");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--yes", result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, (await _engine.ContainersAsync("org.dockstack.managed=true")).Length);
+    }
+
+    public void Dispose()
+    {
+        _cli.RunAsync("down", "--purge", "--name", _cloud).GetAwaiter().GetResult();
+        _cli.Dispose();
+        _engine.Dispose();
+    }
+}
