@@ -80,8 +80,19 @@ public sealed class CloudPlan
     public Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken ct) =>
         new HealthChecker(Services).WaitUntilReadyAsync(node, timeout, ct);
 
-    public Task<IReadOnlyList<ServiceHealth>> CheckHealthAsync(Node node, CancellationToken ct) =>
-        new HealthChecker(Services).CheckAsync(node, ct);
+    /// <summary>Each unit's state and each API's answer and latency; URLs as the host reaches them.</summary>
+    public async Task<IReadOnlyList<ServiceHealth>> CheckHealthAsync(Node node, CancellationToken ct)
+    {
+        var health = await new HealthChecker(Services).CheckAsync(node, ct);
+        var ports = Ports.ToDictionary(p => p.ContainerPort, p => p.HostPort);
+        return health.Select(h =>
+        {
+            var service = Services.First(s => s.Service == h.Service);
+            return service.Port is { } port && ports.TryGetValue(port, out var hostPort) && hostPort != port
+                ? h with { Url = $"http://127.0.0.1:{hostPort}{service.HealthPath}" }
+                : h;
+        }).ToList();
+    }
 
     public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CancellationToken ct) =>
         ClientFiles.WriteAsync(Settings, cloudStateDir, ct);
