@@ -20,7 +20,7 @@ public sealed class CleanTests : IDisposable
         {
             return;
         }
-        Assert.Equal(0, (await _cli.RunAsync("up", "--name", _cloud)).ExitCode);
+        Assert.Equal(0, (await _cli.RunAsync("up", "--bare", "--name", _cloud)).ExitCode);
         Assert.Equal(0, (await _cli.RunAsync("snapshot", "save", "s1", "--name", _cloud)).ExitCode);
         Assert.NotEmpty(await _engine.ContainersAsync($"org.dockstack.cloud={_cloud}"));
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using DockStack.IntegrationTests.Support;
@@ -30,10 +31,38 @@ public sealed class ErrorPathTests : IDisposable
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
 
-        var result = await _cli.RunAsync("up", "--name", _cloud, "--publish", $"{port}:8080");
+        var result = await _cli.RunAsync("up", "--bare", "--name", _cloud, "--publish", $"{port}:8080");
 
         Assert.Equal(5, result.ExitCode);
         Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(await _engine.ContainersAsync($"org.dockstack.cloud={_cloud}"));
+        Assert.Empty(await _engine.VolumesAsync($"org.dockstack.cloud={_cloud}"));
+    }
+
+    [Fact]
+    public async Task Cancel_DuringUp_ExitsCancelled_AndLeavesNoOrphans()
+    {
+        // Make sure the base image is cached so that `up` reaches the node quickly.
+        Assert.Equal(0, (await _cli.RunAsync("up", "--bare", "--name", _cloud)).ExitCode);
+        Assert.Equal(0, (await _cli.RunAsync("down", "--purge", "--name", _cloud)).ExitCode);
+
+        using var process = _cli.Start(["up", "--bare", "--name", _cloud]);
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.Contains("start  Starting node", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+        // What Ctrl+C does, as a signal a test can send to a child: SIGTERM feeds the same token.
+        Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        await process.StandardOutput.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("Cancelled", await stderr, StringComparison.Ordinal);
         Assert.Empty(await _engine.ContainersAsync($"org.dockstack.cloud={_cloud}"));
         Assert.Empty(await _engine.VolumesAsync($"org.dockstack.cloud={_cloud}"));
     }

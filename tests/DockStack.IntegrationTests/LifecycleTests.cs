@@ -29,7 +29,7 @@ public sealed class LifecycleTests : IDisposable
     [Fact]
     public async Task Lifecycle_UpSnapshotRestoreResetDown_KeepsExactlyTheSavedState()
     {
-        await Ok("up");
+        await Ok("up", "--bare");
 
         // The node runs systemd, with the labels and privileges we promise, seen through the raw API.
         using (var status = JsonDocument.Parse((await Ok("status", "--output", "json")).Stdout))
@@ -47,7 +47,7 @@ public sealed class LifecycleTests : IDisposable
         Assert.Equal(7, (await _cli.RunAsync(Args("exec", "--", "sh", "-c", "exit 7"))).ExitCode);
 
         // A second up says so and succeeds.
-        Assert.Contains("already running", (await Ok("up")).Stdout, StringComparison.Ordinal);
+        Assert.Contains("already running", (await Ok("up", "--bare")).Stdout, StringComparison.Ordinal);
 
         // State on the root file system and on a node volume, then a snapshot.
         await ExecOut("echo saved > /root/state && echo on-volume > /var/lib/docker/state");

@@ -32,12 +32,20 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
         [Description("HTTP proxy for package downloads (also DOCKSTACK_HTTP_PROXY or http_proxy)")]
         public string? HttpProxy { get; init; }
 
+        [CommandOption("--bare")]
+        [Description("A node with systemd only, no OpenStack: for working on the node itself")]
+        public bool Bare { get; init; }
+
         [CommandOption("-p|--publish <PORT>")]
         [Description("Also publish a node port on 127.0.0.1: PORT or HOSTPORT:NODEPORT (repeatable)")]
         public string[] Publish { get; init; } = [];
 
         public override ValidationResult Validate()
         {
+            if (Bare && Config is not null)
+            {
+                return ValidationResult.Error("--bare and --config exclude each other: a bare node runs no cloud.");
+            }
             if (Config is not null && !File.Exists(Config))
             {
                 return ValidationResult.Error($"The config file '{Config}' does not exist.");
@@ -62,6 +70,7 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
         var options = new UpOptions(settings.Cloud, BaseImageOptions.From(settings.Release, settings.Mirror, settings.HttpProxy))
         {
             ConfigPath = settings.Config is null ? null : Path.GetFullPath(settings.Config),
+            Bare = settings.Bare,
         };
         var extra = settings.Publish.Select(p => { PublishSpec.TryParse(p, out var b); return b!; }).ToList();
         var result = await Services.Renderer(settings).RunAsync(events => Services.Manager(events).UpAsync(options, extra, cancellationToken));

@@ -45,7 +45,7 @@ public sealed partial class CloudManager
             var node = new Node(engine, info.Id, events);
             var state = await node.GetSystemdStateAsync(cancellationToken);
             (systemd, failed) = (state.State, state.FailedUnits);
-            services = await PlanOf(cloud).CheckHealthAsync(node, cancellationToken);
+            services = await PlanOf(cloud, info).CheckHealthAsync(node, cancellationToken);
         }
         var cloudsYaml = paths.CloudsYaml(cloud.Value);
         return new CloudStatus(
@@ -62,9 +62,13 @@ public sealed partial class CloudManager
             File.Exists(cloudsYaml) ? cloudsYaml : null);
     }
 
-    /// <summary>The plan of an existing cloud: from the local.conf it was brought up with, kept in its state folder.</summary>
-    internal INodePlan PlanOf(CloudName cloud)
+    /// <summary>The plan of an existing cloud: bare, or from the local.conf it was brought up with (kept in its state folder).</summary>
+    internal INodePlan PlanOf(CloudName cloud, ContainerInfo node)
     {
+        if (node.Labels.GetValueOrDefault(BareLabel) == "true")
+        {
+            return BareNodePlan.Instance;
+        }
         var conf = Path.Combine(paths.CloudDir(cloud.Value), "local.conf");
         return planFor(File.Exists(conf) ? conf : null);
     }

@@ -146,9 +146,10 @@ public sealed partial class CloudManager
     {
         var clean = node.Labels.GetValueOrDefault(Labels.SourceImage, node.ImageId);
         var ports = node.Ports;
+        var plan = PlanOf(cloud, node);
         await RemoveNodeAsync(node, cancellationToken);
         await RemoveVolumesAsync(cloud, cancellationToken);
-        return await CreateNodeAsync(cloud, image, clean, ports, PlanOf(cloud), LayerBuilderBootTimeout, volumeImages, cancellationToken);
+        return await CreateNodeAsync(cloud, image, clean, ports, plan, LayerBuilderBootTimeout, volumeImages, cancellationToken, bare: plan is BareNodePlan);
     }
 
     private static readonly TimeSpan LayerBuilderBootTimeout = TimeSpan.FromMinutes(2);

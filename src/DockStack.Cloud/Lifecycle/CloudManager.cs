@@ -10,13 +10,16 @@ namespace DockStack.Cloud.Lifecycle;
 /// <summary>The lifecycle of clouds: up, down, snapshots, clean. Reports through <see cref="ICloudEvents"/>.</summary>
 public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents events, StatePaths paths, Func<string?, INodePlan> planFor)
 {
+    /// <summary>Marks a node made with <c>up --bare</c>: systemd only, no cloud.</summary>
+    private const string BareLabel = "org.dockstack.bare";
+
     public IDockerEngine Engine => engine;
     public StatePaths Paths => paths;
 
     public async Task<UpResult> UpAsync(UpOptions options, IReadOnlyList<PortBinding> extraPorts, CancellationToken cancellationToken)
     {
         var cloud = options.Cloud;
-        var plan = planFor(options.ConfigPath);
+        var plan = options.Bare ? BareNodePlan.Instance : planFor(options.ConfigPath);
         foreach (var warning in plan.Warnings)
         {
             events.Warn(warning);
@@ -24,7 +27,7 @@ public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents even
         var ports = plan.Ports.Concat(extraPorts).ToList();
         if (await engine.InspectContainerAsync(cloud.Container, cancellationToken) is { } existing)
         {
-            return await ResumeAsync(cloud, existing, plan, cancellationToken);
+            return await ResumeAsync(cloud, existing, PlanOf(cloud, existing), cancellationToken);
         }
         EnsurePortsFree(ports);
         RememberConfig(cloud, options.ConfigPath);
@@ -35,7 +38,15 @@ public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents even
         {
             image = await layers.EnsureAsync(image, layer, cancellationToken);
         }
-        return await CreateNodeAsync(cloud, image, image, ports, plan, options.BootTimeout, volumeSources: null, cancellationToken);
+        try
+        {
+            return await CreateNodeAsync(cloud, image, image, ports, plan, options.BootTimeout, volumeSources: null, cancellationToken, options.Bare);
+        }
+        catch
+        {
+            ForgetConfig(cloud);
+            throw;
+        }
     }
 
     /// <summary>A node that exists already: running means done; stopped (say, after a host reboot) is started again.</summary>
@@ -64,7 +75,7 @@ public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents even
     /// starts it and waits for systemd. On any failure (or Ctrl+C) everything created here is removed again.
     /// </summary>
     private async Task<UpResult> CreateNodeAsync(CloudName cloud, string image, string cleanImage, IReadOnlyList<PortBinding> ports, INodePlan plan,
-        TimeSpan bootTimeout, IReadOnlyDictionary<string, string>? volumeSources, CancellationToken cancellationToken)
+        TimeSpan bootTimeout, IReadOnlyDictionary<string, string>? volumeSources, CancellationToken cancellationToken, bool bare = false)
     {
         var createdVolumes = new List<string>();
         string? id = null;
@@ -80,6 +91,7 @@ public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents even
             {
                 [Labels.SourceImage] = cleanImage,
                 [Labels.CreatedAt] = DateTimeOffset.UtcNow.ToString("O"),
+                [BareLabel] = bare ? "true" : "false",
             });
             id = await engine.CreateContainerAsync(spec, cancellationToken);
             if (volumeSources is not null)
@@ -126,6 +138,16 @@ public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents even
         else if (File.Exists(kept))
         {
             File.Delete(kept);
+        }
+    }
+
+    /// <summary>A failed first up leaves no state folder behind.</summary>
+    private void ForgetConfig(CloudName cloud)
+    {
+        var dir = paths.CloudDir(cloud.Value);
+        if (Directory.Exists(dir) && !Directory.EnumerateFiles(dir).Any(f => Path.GetFileName(f) != "local.conf"))
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 

@@ -7,6 +7,9 @@ namespace DockStack.Cloud.Lifecycle;
 public sealed record UpOptions(CloudName Cloud, BaseImageOptions Base)
 {
     public string? ConfigPath { get; init; }
+
+    /// <summary>A node with systemd only: no OpenStack layers, no services (for working on the node itself).</summary>
+    public bool Bare { get; init; }
     public TimeSpan BootTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }
 

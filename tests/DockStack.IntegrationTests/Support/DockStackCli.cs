@@ -21,6 +21,25 @@ public sealed class DockStackCli : IDisposable
 
     public async Task<CliResult> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
+        using var process = Start(args, environment);
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(10));
+        var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
+        var stderr = process.StandardError.ReadToEndAsync(cts.Token);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dockstack {string.Join(' ', args)} did not finish in time");
+        }
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the CLI and returns the running process (stdout and stderr redirected).</summary>
+    public Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    {
         var start = new ProcessStartInfo(Path.Combine(RepositoryRoot, "dockstack"))
         {
             RedirectStandardOutput = true,
@@ -38,20 +57,7 @@ public sealed class DockStackCli : IDisposable
         {
             start.Environment[key] = value;
         }
-        using var process = Process.Start(start)!;
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(10));
-        var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
-        var stderr = process.StandardError.ReadToEndAsync(cts.Token);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dockstack {string.Join(' ', args)} did not finish in time");
-        }
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        return Process.Start(start)!;
     }
 
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(args, null);
