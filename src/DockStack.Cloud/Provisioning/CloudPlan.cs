@@ -21,7 +21,7 @@ public sealed class CloudPlan
         Settings = settings;
         Source = source;
         Services = CloudServices.For(settings);
-        Layers = [new PackagesLayer(settings), new CloudLayer(settings)];
+        Layers = [new PackagesLayer(settings), new CloudLayer(settings), .. ContainerService.ContainerServiceLayer.For(settings)];
     }
 
     /// <summary>The typed model everything else is derived from.</summary>

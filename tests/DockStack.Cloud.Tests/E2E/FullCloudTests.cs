@@ -74,7 +74,7 @@ public sealed class FullCloudTests(FullCloudFixture fixture)
         while (DateTime.UtcNow < deadline);
         var networks = await fixture.Admin.ListAsync(ct, "network", "list");
 
-        Assert.Equal(["DHCP agent", "L3 agent", "Linux bridge agent", "Metadata agent"], agents.Select(a => Field(a, "Agent Type")).Order(StringComparer.Ordinal));
+        Assert.Equal(["DHCP agent", "L3 agent", "Metadata agent", "Open vSwitch agent"], agents.Select(a => Field(a, "Agent Type")).Order(StringComparer.Ordinal));
         Assert.All(agents, a => Assert.Contains(Field(a, "Alive"), new[] { ":-)", "True", "true" }));
         Assert.Superset(new HashSet<string> { "public", "private" }, networks.Select(n => Field(n, "Name")).ToHashSet());
     }

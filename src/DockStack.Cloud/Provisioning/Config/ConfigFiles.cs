@@ -9,7 +9,7 @@ public static class ConfigFiles
     public const string Nova = "/etc/nova/nova.conf";
     public const string Neutron = "/etc/neutron/neutron.conf";
     public const string Ml2 = "/etc/neutron/plugins/ml2/ml2_conf.ini";
-    public const string LinuxBridgeAgent = "/etc/neutron/plugins/ml2/linuxbridge_agent.ini";
+    public const string OpenvswitchAgent = "/etc/neutron/plugins/ml2/openvswitch_agent.ini";
     public const string DhcpAgent = "/etc/neutron/dhcp_agent.ini";
     public const string L3Agent = "/etc/neutron/l3_agent.ini";
     public const string MetadataAgent = "/etc/neutron/metadata_agent.ini";
@@ -24,7 +24,7 @@ public static class ConfigFiles
         ["NOVA_CPU_CONF"] = Nova,
         ["NEUTRON_CONF"] = Neutron,
         ["Q_PLUGIN_CONF_FILE"] = Ml2,
-        ["Q_AGENT_CONF_FILE"] = LinuxBridgeAgent,
+        ["Q_AGENT_CONF_FILE"] = OpenvswitchAgent,
         ["Q_DHCP_CONF_FILE"] = DhcpAgent,
         ["Q_L3_CONF_FILE"] = L3Agent,
         ["Q_META_CONF_FILE"] = MetadataAgent,
@@ -39,7 +39,7 @@ public static class ConfigFiles
         [Nova] = DevStackServices.NovaApi,
         [Neutron] = DevStackServices.NeutronServer,
         [Ml2] = DevStackServices.NeutronServer,
-        [LinuxBridgeAgent] = DevStackServices.NeutronAgent,
+        [OpenvswitchAgent] = DevStackServices.NeutronAgent,
         [DhcpAgent] = DevStackServices.NeutronDhcp,
         [L3Agent] = DevStackServices.NeutronL3,
         [MetadataAgent] = DevStackServices.NeutronMetadata,

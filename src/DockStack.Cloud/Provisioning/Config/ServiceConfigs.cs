@@ -113,40 +113,47 @@ public static class ServiceConfigs
         .. AuthToken(s, "neutron"),
         .. ServiceAuth(s, "nova", "nova"),
         ("oslo_concurrency", "lock_path", "/var/lib/neutron/tmp"),
-        ("experimental", "linuxbridge", "true"),
     ];
 
     public static IEnumerable<(string, string, string)> Ml2Conf(CloudSettings s) =>
     [
         ("ml2", "type_drivers", "flat,vxlan"),
         ("ml2", "tenant_network_types", "vxlan"),
-        ("ml2", "mechanism_drivers", "linuxbridge,l2population"),
+        ("ml2", "mechanism_drivers", "openvswitch,l2population"),
         ("ml2", "extension_drivers", "port_security"),
         ("ml2_type_flat", "flat_networks", s.Network.PhysicalNetwork),
         ("ml2_type_vxlan", "vni_ranges", "1:1000"),
         ("securitygroup", "enable_ipset", "true"),
     ];
 
-    public static IEnumerable<(string, string, string)> LinuxBridgeConf(CloudSettings s) =>
+    /// <summary>
+    /// Open vSwitch in userspace (datapath netdev): this kernel has no openvswitch module, and trixie's Neutron no
+    /// longer has the linuxbridge agent. The provider network's bridge br-ex holds the veth provider0.
+    /// </summary>
+    public static IEnumerable<(string, string, string)> OpenvswitchAgentConf(CloudSettings s) =>
     [
-        ("linux_bridge", "physical_interface_mappings", $"{s.Network.PhysicalNetwork}:{NetworkPrep.ProviderInterface}"),
-        ("vxlan", "enable_vxlan", "true"),
-        ("vxlan", "local_ip", NetworkPrep.TunnelAddress),
-        ("vxlan", "l2_population", "true"),
+        ("ovs", "datapath_type", "netdev"),
+        ("ovs", "bridge_mappings", $"{s.Network.PhysicalNetwork}:{NetworkPrep.ExternalBridge}"),
+        ("ovs", "local_ip", NetworkPrep.TunnelAddress),
+        ("agent", "tunnel_types", "vxlan"),
+        ("agent", "l2_population", "true"),
         ("securitygroup", "enable_security_group", "true"),
-        ("securitygroup", "firewall_driver", "iptables"),
+        ("securitygroup", "firewall_driver", "openvswitch"),
     ];
 
+    /// <summary>Namespace ports as veth pairs: internal ports of a userspace OVS bridge cannot move into a namespace.</summary>
     public static IEnumerable<(string, string, string)> DhcpConf() =>
     [
-        ("DEFAULT", "interface_driver", "linuxbridge"),
+        ("DEFAULT", "interface_driver", "openvswitch"),
+        ("DEFAULT", "ovs_use_veth", "true"),
         ("DEFAULT", "dhcp_driver", "neutron.agent.linux.dhcp.Dnsmasq"),
         ("DEFAULT", "enable_isolated_metadata", "true"),
     ];
 
     public static IEnumerable<(string, string, string)> L3Conf() =>
     [
-        ("DEFAULT", "interface_driver", "linuxbridge"),
+        ("DEFAULT", "interface_driver", "openvswitch"),
+        ("DEFAULT", "ovs_use_veth", "true"),
     ];
 
     public static IEnumerable<(string, string, string)> MetadataConf(CloudSettings s) =>

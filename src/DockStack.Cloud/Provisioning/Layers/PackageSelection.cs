@@ -24,7 +24,7 @@ public static class PackageSelection
         [DevStackServices.NovaCompute] = ["nova-compute", "nova-compute-qemu"],
         [DevStackServices.NovaNoVnc] = ["nova-novncproxy"],
         [DevStackServices.NeutronServer] = ["neutron-api", "neutron-rpc-server"],
-        [DevStackServices.NeutronAgent] = ["neutron-linuxbridge-agent"],
+        [DevStackServices.NeutronAgent] = ["neutron-openvswitch-agent", "openvswitch-switch"], // trixie's neutron 26 has no linuxbridge code
         [DevStackServices.NeutronDhcp] = ["neutron-dhcp-agent"],
         [DevStackServices.NeutronL3] = ["neutron-l3-agent"],
         [DevStackServices.NeutronMetadata] = ["neutron-metadata-agent"],

@@ -10,13 +10,14 @@ public static class NetworkPrep
     public const string Unit = "dockstack-netprep.service";
     public const string ProviderInterface = "provider0";
     public const string TunnelAddress = "10.255.0.1";
+    public const string ExternalBridge = "br-ex";
 
     public static string UnitFile => $"""
         [Unit]
         Description=DockStack: provider and tunnel interfaces for Neutron
         DefaultDependencies=no
         After=network-pre.target
-        Before=neutron-linuxbridge-agent.service neutron-dhcp-agent.service neutron-l3-agent.service network.target
+        Before=openvswitch-switch.service neutron-openvswitch-agent.service neutron-dhcp-agent.service neutron-l3-agent.service network.target
 
         [Service]
         Type=oneshot
@@ -30,7 +31,7 @@ public static class NetworkPrep
 
     public static string Script => $"""
         #!/bin/sh
-        # dockstack-netprep: interfaces Neutron's linuxbridge agent maps (see {Unit}).
+        # dockstack-netprep: interfaces Neutron's Open vSwitch agent maps (see {Unit}).
         mount -o remount,rw /proc/sys 2>/dev/null || true
         ip link show {ProviderInterface} >/dev/null 2>&1 || ip link add {ProviderInterface} type veth peer name {ProviderInterface}-p
         ip link set {ProviderInterface} up

@@ -3,7 +3,7 @@ using DockStack.Cloud.Provisioning.Config;
 
 namespace DockStack.Cloud.Provisioning.Steps;
 
-/// <summary>Neutron: ML2 with the linuxbridge agent and VXLAN self-service networks, DHCP, L3 and metadata agents.</summary>
+/// <summary>Neutron: ML2 with the Open vSwitch agent (userspace datapath) and VXLAN self-service networks, DHCP, L3 and metadata agents.</summary>
 public sealed class NeutronStep : IProvisioningStep
 {
     public string Title => "Neutron";
@@ -14,7 +14,7 @@ public sealed class NeutronStep : IProvisioningStep
     {
         var units = new List<string>();
         if (s.Has(DevStackServices.NeutronServer)) units.AddRange(["neutron-api.service", "neutron-rpc-server.service"]);
-        if (s.Has(DevStackServices.NeutronAgent)) units.Add("neutron-linuxbridge-agent.service");
+        if (s.Has(DevStackServices.NeutronAgent)) units.AddRange(["openvswitch-switch.service", "neutron-openvswitch-agent.service"]);
         if (s.Has(DevStackServices.NeutronDhcp)) units.Add("neutron-dhcp-agent.service");
         if (s.Has(DevStackServices.NeutronL3)) units.Add("neutron-l3-agent.service");
         if (s.Has(DevStackServices.NeutronMetadata)) units.Add("neutron-metadata-agent.service");
@@ -40,7 +40,12 @@ public sealed class NeutronStep : IProvisioningStep
 
         await context.ConfigureAsync(ConfigFiles.Neutron, ServiceConfigs.NeutronConf(s));
         await context.ConfigureAsync(ConfigFiles.Ml2, ServiceConfigs.Ml2Conf(s));
-        await context.ConfigureAsync(ConfigFiles.LinuxBridgeAgent, ServiceConfigs.LinuxBridgeConf(s));
+        await context.ConfigureAsync(ConfigFiles.OpenvswitchAgent, ServiceConfigs.OpenvswitchAgentConf(s));
+        if (s.Has(DevStackServices.NeutronAgent))
+        {
+            await context.StartAsync("openvswitch-switch.service");
+            await context.ShellAsync("The provider bridge", $"ovs-vsctl --may-exist add-br {NetworkPrep.ExternalBridge} -- set bridge {NetworkPrep.ExternalBridge} datapath_type=netdev -- --may-exist add-port {NetworkPrep.ExternalBridge} {NetworkPrep.ProviderInterface}");
+        }
         await context.ConfigureAsync(ConfigFiles.DhcpAgent, ServiceConfigs.DhcpConf());
         await context.ConfigureAsync(ConfigFiles.L3Agent, ServiceConfigs.L3Conf());
         await context.ConfigureAsync(ConfigFiles.MetadataAgent, ServiceConfigs.MetadataConf(s));
