@@ -9,7 +9,7 @@ namespace DockStack.Cloud.Images;
 /// <summary>Builds <see cref="IImageLayer"/>s on top of a parent image, or reuses the cached result.</summary>
 public sealed class LayerBuilder(IDockerEngine engine, ICloudEvents events)
 {
-    public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>The image reference the layer gets on top of <paramref name="parentImageId"/>.</summary>
     public static string ReferenceFor(IImageLayer layer, string parentImageId) =>

@@ -152,7 +152,7 @@ public sealed partial class CloudManager
         return await CreateNodeAsync(cloud, image, clean, ports, plan, LayerBuilderBootTimeout, volumeImages, cancellationToken, bare: plan is BareNodePlan);
     }
 
-    private static readonly TimeSpan LayerBuilderBootTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan LayerBuilderBootTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>Fills the (new, empty) volumes of a created-but-not-started node from snapshot volume images.</summary>
     private async Task RestoreVolumesAsync(string nodeId, IReadOnlyDictionary<string, string> volumeImages, CancellationToken cancellationToken)

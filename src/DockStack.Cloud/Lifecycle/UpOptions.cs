@@ -10,7 +10,7 @@ public sealed record UpOptions(CloudName Cloud, BaseImageOptions Base)
 
     /// <summary>A node with systemd only: no OpenStack layers, no services (for working on the node itself).</summary>
     public bool Bare { get; init; }
-    public TimeSpan BootTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan BootTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
 
 public sealed record UpResult(string ContainerId, bool AlreadyRunning, string Image, SystemdStateSummary Systemd, IReadOnlyList<PortBinding> Ports, TimeSpan BootTime, IReadOnlyList<string> Summary);
