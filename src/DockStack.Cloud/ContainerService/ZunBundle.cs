@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace DockStack.Cloud.ContainerService;
+
+/// <summary>
+/// The container service published for linux-x64 (self-contained: see bench/BENCHMARKS.md for why not
+/// Native AOT), ready to copy into a node. Found in DOCKSTACK_ZUN_DIR, or published from the repository's
+/// sources into artifacts/zun/&lt;source hash&gt;/ once per source change. <see cref="ContentHash"/> keys the
+/// containers image layer, so a change to the service rebuilds only that layer.
+/// </summary>
+public sealed class ZunBundle
+{
+    public const string EnvironmentVariable = "DOCKSTACK_ZUN_DIR";
+    public const string InstallDirectory = "/opt/dockstack/zun";
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
+    private static readonly string[] SourceProjects = ["DockStack.Zun", "DockStack.Zun.Host", "DockStack.OpenStack", "DockStack.Docker"];
+
+    private ZunBundle(string directory, string contentHash)
+    {
+        Directory = directory;
+        ContentHash = contentHash;
+    }
+
+    /// <summary>The published folder (holds the executable <c>zun</c>).</summary>
+    public string Directory { get; }
+
+    public string ContentHash { get; }
+
+    /// <summary>Finds or publishes the service (synchronous: layer inputs are computed before any build).</summary>
+    public static ZunBundle Resolve()
+    {
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given)
+        {
+            return FromDirectory(given);
+        }
+        var root = FindRepositoryRoot()
+            ?? throw new InvalidOperationException($"The container service's binaries were not found: set {EnvironmentVariable} to a folder with a linux-x64 publish of DockStack.Zun.Host, or run dockstack from its repository.");
+        var target = Path.Combine(root, "artifacts", "zun", SourceHash(root));
+        if (!File.Exists(Path.Combine(target, ".complete")))
+        {
+            Publish(root, target);
+        }
+        return FromDirectory(target);
+    }
+
+    public static ZunBundle FromDirectory(string directory)
+    {
+        if (!File.Exists(Path.Combine(directory, "zun")))
+        {
+            throw new InvalidOperationException($"{directory} holds no 'zun' executable (a linux-x64 publish of DockStack.Zun.Host).");
+        }
+        return new ZunBundle(directory, HashFiles(directory, Files(directory)));
+    }
+
+    /// <summary>A tar of the published files under <see cref="InstallDirectory"/>.</summary>
+    public MemoryStream ToTar()
+    {
+        var stream = new MemoryStream();
+        using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var relative in Files(Directory))
+            {
+                var full = Path.Combine(Directory, relative);
+                var entry = new PaxTarEntry(TarEntryType.RegularFile, InstallDirectory.TrimStart('/') + "/" + relative)
+                {
+                    Mode = relative == "zun" || relative.EndsWith(".so", StringComparison.Ordinal) || relative == "createdump"
+                        ? Nodes.NodeFile.Executable
+                        : Nodes.NodeFile.DefaultMode,
+                    DataStream = File.OpenRead(full),
+                };
+                writer.WriteEntry(entry);
+                entry.DataStream.Dispose();
+            }
+        }
+        stream.Position = 0;
+        return stream;
+    }
+
+    private static List<string> Files(string directory) =>
+        System.IO.Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith('.') && !f.EndsWith(".pdb", StringComparison.Ordinal) && !f.EndsWith(".dbg", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    private static string HashFiles(string directory, IEnumerable<string> relativePaths)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var relative in relativePaths)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(relative + "\0"));
+            using var file = File.OpenRead(Path.Combine(directory, relative));
+            hash.AppendData(SHA256.HashData(file));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+    }
+
+    private static string SourceHash(string root)
+    {
+        var files = SourceProjects
+            .Select(p => Path.Combine(root, "src", p))
+            .Where(System.IO.Directory.Exists)
+            .SelectMany(d => System.IO.Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Concat(new[] { "Directory.Build.props", "Directory.Packages.props", "global.json" }.Select(f => Path.Combine(root, f)).Where(File.Exists))
+            .Select(f => Path.GetRelativePath(root, f));
+        return HashFiles(root, files);
+    }
+
+    private static string? FindRepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, System.IO.Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "DockStack.slnx")) && System.IO.Directory.Exists(Path.Combine(dir.FullName, "src", "DockStack.Zun.Host")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void Publish(string root, string target)
+    {
+        if (System.IO.Directory.Exists(target))
+        {
+            System.IO.Directory.Delete(target, recursive: true);
+        }
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = root,
+        };
+        foreach (var argument in new[]
+        {
+            "publish", Path.Combine(root, "src", "DockStack.Zun.Host", "DockStack.Zun.Host.csproj"),
+            "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:DebugType=none", "-o", target, "-nologo", "-v", "quiet",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start 'dotnet publish' for the container service.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(PublishTimeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"Publishing the container service took more than {PublishTimeout.TotalMinutes:0} min.");
+        }
+        if (process.ExitCode != 0)
+        {
+            var errors = string.Join('\n', (stdout.Result + stderr.Result).Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(10));
+            throw new InvalidOperationException($"Publishing the container service (dotnet publish DockStack.Zun.Host) failed with exit code {process.ExitCode}:\n{errors}");
+        }
+        File.WriteAllText(Path.Combine(target, ".complete"), DateTimeOffset.UtcNow.ToString("O"));
+    }
+}
