@@ -75,6 +75,7 @@ public static class ZunApp
             services.AddSingleton<ComputeManager>();
             services.AddSingleton<IComputeHandler>(sp => sp.GetRequiredService<ComputeManager>());
             services.AddSingleton<ContainerSync>();
+            services.AddSingleton<ComputeReadiness>();
             services.AddHostedService<ComputeAgent>();
             if (!string.IsNullOrEmpty(config.TransportUrl))
             {

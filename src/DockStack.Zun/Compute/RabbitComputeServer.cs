@@ -11,10 +11,11 @@ namespace DockStack.Zun.Compute;
 /// zun-compute's listener on its host queue. A message is acknowledged only after it was handled,
 /// so a compute restart mid-cast gets it again instead of losing it.
 /// </summary>
-public sealed partial class RabbitComputeServer(ZunConfig config, IComputeHandler handler, ILogger<RabbitComputeServer> logger) : BackgroundService
+public sealed partial class RabbitComputeServer(ZunConfig config, IComputeHandler handler, ComputeReadiness readiness, ILogger<RabbitComputeServer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try { await readiness.WaitAsync(stoppingToken); } catch (OperationCanceledException) { return; }
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -34,17 +34,38 @@ public static class Migrations
         {
             await ExecAsync(connection, "PRAGMA journal_mode=WAL", cancellationToken);
         }
-        await ExecAsync(connection, "CREATE TABLE IF NOT EXISTS zun_schema_version (version INT NOT NULL)", cancellationToken);
-        var current = await CurrentAsync(connection, cancellationToken);
-        for (var step = current; step < Steps.Length; step++)
+        else
         {
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-            foreach (var statement in Render(Steps[step], db.Provider).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            // zun api and zun compute start together on one database: one migrates, the other waits and finds it done.
+            // (MariaDB commits DDL at once, so the transaction below cannot keep the other process out.)
+            await using var lockCmd = connection.CreateCommand();
+            lockCmd.CommandText = "SELECT GET_LOCK('zun_schema_migration', 120)";
+            if (Convert.ToInt32(await lockCmd.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 1)
             {
-                await ExecAsync(connection, statement, cancellationToken, tx);
+                throw new TimeoutException("Another process held the schema migration lock for 120 s.");
             }
-            await ExecAsync(connection, step == 0 ? "INSERT INTO zun_schema_version (version) VALUES (1)" : $"UPDATE zun_schema_version SET version = {step + 1}", cancellationToken, tx);
-            await tx.CommitAsync(cancellationToken);
+        }
+        try
+        {
+            await ExecAsync(connection, "CREATE TABLE IF NOT EXISTS zun_schema_version (version INT NOT NULL)", cancellationToken);
+            var current = await CurrentAsync(connection, cancellationToken);
+            for (var step = current; step < Steps.Length; step++)
+            {
+                await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+                foreach (var statement in Render(Steps[step], db.Provider).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    await ExecAsync(connection, statement, cancellationToken, tx);
+                }
+                await ExecAsync(connection, step == 0 ? "INSERT INTO zun_schema_version (version) VALUES (1)" : $"UPDATE zun_schema_version SET version = {step + 1}", cancellationToken, tx);
+                await tx.CommitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (db.Provider == DbProvider.MySql)
+            {
+                await ExecAsync(connection, "DO RELEASE_LOCK('zun_schema_migration')", CancellationToken.None);
+            }
         }
         return Steps.Length;
     }

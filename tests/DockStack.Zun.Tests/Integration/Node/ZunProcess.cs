@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace DockStack.Zun.Tests.Integration.Node;
+
+/// <summary>
+/// One <c>zun api</c> or <c>zun compute</c> as its own OS process: the built <c>zun</c> executable of
+/// src/DockStack.Zun.Host (same configuration as this test assembly), with a config file written for it.
+/// Its output is kept for failure messages.
+/// </summary>
+public sealed class ZunProcess : IAsyncDisposable
+{
+    private readonly string _role;
+    private readonly string _configFile;
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+
+    public ZunProcess(string role, string configFile)
+    {
+        _role = role;
+        _configFile = configFile;
+    }
+
+    public static string ZunDll { get; } = FindZunDll();
+
+    public int Pid => _process?.Id ?? throw new InvalidOperationException($"zun {_role} is not running.");
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public string Log { get { lock (_log) { return _log.ToString(); } } }
+
+    /// <summary>Starts the process and waits until <paramref name="ready"/> holds (or it exits, or the timeout passes).</summary>
+    public async Task StartAsync(Func<ZunProcess, Task<bool>> ready, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (IsRunning) { throw new InvalidOperationException($"zun {_role} is already running."); }
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in new[] { ZunDll, _role, "--config-file", _configFile }) { psi.ArgumentList.Add(a); }
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        _process = Process.Start(psi)!;
+        _process.StandardInput.Close();
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"zun {_role} exited with {_process.ExitCode} while starting:\n{Log}");
+            }
+            try
+            {
+                if (await ready(this)) { return; }
+            }
+            catch (HttpRequestException) { }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"zun {_role} was not ready within {timeout.TotalSeconds:F0}s:\n{Log}");
+            }
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    /// <summary>SIGTERM, as systemd stops a service; SIGKILL after 30 s.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null) { return; }
+        if (!_process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])) { await kill.WaitForExitAsync(); }
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try { await _process.WaitForExitAsync(grace.Token); } catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+        }
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>SIGKILL: a crash, nothing flushed or acknowledged.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null) { return; }
+        if (!_process.HasExited) { _process.Kill(entireProcessTree: true); }
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>The resident set (VmRSS) in bytes, from /proc.</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    public ValueTask DisposeAsync() => new(KillAsync());
+
+    private void Append(string? line)
+    {
+        if (line is null) { return; }
+        lock (_log)
+        {
+            if (_log.Length > 200_000) { _log.Remove(0, 100_000); }
+            _log.AppendLine(line);
+        }
+    }
+
+    private static string FindZunDll()
+    {
+        // tests/DockStack.Zun.Tests/bin/<Configuration>/net10.0/ -> src/DockStack.Zun.Host/bin/<Configuration>/net10.0/zun.dll
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = here.Parent?.Name ?? "Debug";
+        var dll = Path.Combine(DockStackNode.RepoRoot, "src", "DockStack.Zun.Host", "bin", configuration, here.Name, "zun.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"The zun executable is not built: {dll} (dotnet build src/DockStack.Zun.Host -c {configuration}).");
+    }
+}
