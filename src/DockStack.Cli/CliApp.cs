@@ -41,6 +41,7 @@ public static class CliApp
             config.AddCommand<ResetCommand>("reset");
             config.AddCommand<CleanCommand>("clean").WithExample("clean", "--images", "--yes");
             config.AddCommand<DoctorCommand>("doctor");
+            config.AddCommand<TestCommand>("test").WithExample("test");
         });
         return app;
     }

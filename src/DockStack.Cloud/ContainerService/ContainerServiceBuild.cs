@@ -52,6 +52,8 @@ internal sealed class ContainerServiceBuild(Node node, CloudSettings settings, Z
             chown root:zun {ContainerServiceFiles.ConfigPath} && chmod 640 {ContainerServiceFiles.ConfigPath}
             {ZunBundle.InstallDirectory}/zun --help >/dev/null 2>&1 || {ZunBundle.InstallDirectory}/zun --help
             systemctl daemon-reload
+            systemctl disable docker.socket >/dev/null 2>&1 || true
+            systemctl mask docker.socket
             systemctl enable docker.service containerd.service {ContainerServiceFiles.CirrosUnit} zun-api.service zun-compute.service
             """, ct);
     }

@@ -61,6 +61,39 @@ public static class ContainerServiceFiles
 
         """;
 
+    /// <summary>
+    /// Debian's docker.service without socket activation: with docker.socket, a stopped engine starts again
+    /// on the next client call (zun-compute's), so `systemctl stop docker` would not stop it.
+    /// </summary>
+    public const string DockerUnit = """
+        [Unit]
+        Description=Docker Application Container Engine (nested in the DockStack node)
+        Documentation=https://docs.docker.com
+        After=network-online.target containerd.service time-set.target
+        Wants=network-online.target containerd.service
+
+        [Service]
+        Type=notify
+        EnvironmentFile=-/etc/default/docker
+        ExecStart=/usr/sbin/dockerd -H unix:///var/run/docker.sock --containerd=/run/containerd/containerd.sock $DOCKER_OPTS
+        ExecReload=/bin/kill -s HUP $MAINPID
+        TimeoutStartSec=0
+        RestartSec=2
+        Restart=always
+        StartLimitBurst=3
+        StartLimitInterval=60s
+        LimitNPROC=infinity
+        LimitCORE=infinity
+        TasksMax=infinity
+        Delegate=yes
+        KillMode=process
+        OOMScoreAdjust=-500
+
+        [Install]
+        WantedBy=multi-user.target
+
+        """;
+
     public static string Unit(string role, string description, string after, string extra) => $"""
         [Unit]
         Description={description}
@@ -153,6 +186,7 @@ public static class ContainerServiceFiles
     [
         NodeFile.Text(ConfigPath, ZunConf(settings), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead),
         NodeFile.Text("/etc/docker/daemon.json", DaemonJson),
+        NodeFile.Text("/etc/systemd/system/docker.service", DockerUnit),
         NodeFile.Text("/etc/systemd/system/zun-api.service", ApiUnit),
         NodeFile.Text("/etc/systemd/system/zun-compute.service", ComputeUnit),
         NodeFile.Text($"/etc/systemd/system/{CirrosUnit}", CirrosUnitText),
