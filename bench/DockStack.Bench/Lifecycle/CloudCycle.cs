@@ -8,7 +8,7 @@ namespace DockStack.Bench.Lifecycle;
 public sealed record CloudSample(TimeSpan Up, double BootSeconds, string SystemdState, TimeSpan Save, TimeSpan Restore, TimeSpan Down, bool RestoreExact, bool Rebuilt);
 
 /// <summary>
-/// up -> write a file (root fs and volume) -> snapshot save -> write another -> restore -> check -> down, each
+/// up --bare -> write a file (root fs and volume) -> snapshot save -> write another -> restore -> check -> down, each
 /// timed around the whole <c>./dockstack</c> command; then <c>down --purge</c> (not timed).
 /// </summary>
 public sealed class CloudCycle(DockStackCli cli, DockerCli docker, CreatedObjects created)

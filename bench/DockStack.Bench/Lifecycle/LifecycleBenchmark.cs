@@ -11,7 +11,6 @@ public static class LifecycleBenchmark
 {
     public const string SectionId = "lifecycle";
 
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromMinutes(15);
     private static readonly TimeSpan DownTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan ListTimeout = TimeSpan.FromMinutes(1);
@@ -56,7 +55,7 @@ public static class LifecycleBenchmark
         var loadAtStart = MachineInfo.LoadAverage();
         Log.Line($"Machine: {machine.Describe()}; load {loadAtStart}");
         Log.Line($"DOCKSTACK_HOME={cli.Home}; clouds bench-{runId}-N; checking that ./dockstack is built (./dockstack list)");
-        await cli.RunAsync(["list"], BuildTimeout, cancellationToken);
+        await cli.RunAsync(["list"], ListTimeout, cancellationToken);
 
         Log.Line("Warm-up: one up/down, not measured (on a fresh host this up builds the base image, about 60 s)");
         var cycle = new CloudCycle(cli, docker, created);

@@ -25,11 +25,12 @@ public static class CommandRunner
     /// <summary>
     /// Runs <paramref name="fileName"/> in a process group of its own (through setsid), so a terminal's Ctrl+C reaches
     /// only the harness. On timeout or cancellation the group gets one SIGINT, as a Ctrl+C would give it, then
-    /// <paramref name="cancelGrace"/> to clean up after itself before the tree is killed.
+    /// <paramref name="cancelGrace"/> to clean up after itself before the tree is killed. When a stderr line contains
+    /// <paramref name="extension"/>'s marker, the deadline moves to <paramref name="timeout"/> plus its extra time from then on.
     /// </summary>
     public static async Task<CommandResult> RunAsync(string fileName, IReadOnlyList<string> arguments, TimeSpan timeout,
         CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null,
-        TimeSpan? cancelGrace = null)
+        TimeSpan? cancelGrace = null, (string Marker, TimeSpan Extra)? extension = null)
     {
         var ownGroup = File.Exists(Setsid);
         var start = new ProcessStartInfo(ownGroup ? Setsid : fileName)
@@ -52,17 +53,24 @@ public static class CommandRunner
         cancellationToken.ThrowIfCancellationRequested();
 
         using var process = new Process { StartInfo = start };
+        using var timeoutCts = new CancellationTokenSource(timeout);
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            Append(stderr, e.Data);
+            if (extension is { } x && e.Data?.Contains(x.Marker, StringComparison.Ordinal) == true)
+            {
+                timeoutCts.CancelAfter(timeout + x.Extra);
+            }
+        };
         var clock = Stopwatch.StartNew();
         process.Start();
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var timeoutCts = new CancellationTokenSource(timeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutCts.Token, cancellationToken);
         try
         {
@@ -79,7 +87,7 @@ public static class CommandRunner
             try { await process.WaitForExitAsync(grace.Token); } catch (OperationCanceledException) { }
             Kill(process);
             cancellationToken.ThrowIfCancellationRequested();
-            throw new BenchException($"'{commandLine}' did not finish within {timeout.TotalSeconds:0} s and was stopped. Its last output:{Environment.NewLine}{Tail(stderr, stdout)}");
+            throw new BenchException($"'{commandLine}' did not finish in time ({timeout.TotalSeconds:0} s{(extension is { } x ? $", {x.Extra.TotalSeconds:0} s more after '{x.Marker}'" : "")}) and was stopped. Its last output:{Environment.NewLine}{Tail(stderr, stdout)}");
         }
         var elapsed = clock.Elapsed;
         process.WaitForExit(); // drains the output readers

@@ -18,7 +18,7 @@ public sealed record LifecycleReport(
         var bareUp = Figures.Of(Baseline.Select(b => b.Up));
         var md = new StringBuilder();
         md.AppendLine("## Node lifecycle: up, down, snapshot save, restore").AppendLine();
-        md.AppendLine(Invariant($"Measured {At:yyyy-MM-dd HH:mm} UTC with `{Command} {Runs}`: {Runs} run{(Runs == 1 ? "" : "s")} after one warm-up `up`/`down` (not counted; the base image was cached). Seconds."));
+        md.AppendLine(Invariant($"Measured {At:yyyy-MM-dd HH:mm} UTC with `{Command} {Runs}`: {Runs} run{(Runs == 1 ? "" : "s")} after one warm-up `up --bare`/`down` (not counted; the base image was cached). Seconds."));
         md.AppendLine();
         md.AppendLine($"Machine: {Machine.Describe()}.");
         md.AppendLine();
@@ -27,7 +27,7 @@ public sealed record LifecycleReport(
         md.AppendLine();
         md.AppendLine("| step | median | min | max |");
         md.AppendLine("|---|---:|---:|---:|");
-        Row(md, "`./dockstack up` wall time (the whole command)", upWall);
+        Row(md, "`./dockstack up --bare` wall time (the whole command)", upWall);
         Row(md, "`up` bootSeconds (node start to systemd running, measured by the CLI)", boot);
         Row(md, "baseline: bare `docker run -d` to `is-system-running` running", bareUp);
         Row(md, "`./dockstack down` wall time", Figures.Of(Ours.Select(s => s.Down)));
@@ -68,7 +68,7 @@ public sealed record LifecycleReport(
         }
         if (!Flags.Image.StartsWith("dockstack/base:", StringComparison.Ordinal))
         {
-            yield return $"`up` ran the node from `{Flags.Image}`, not from the bare base image: the default cloud has image layers, so these are not base-image figures.";
+            yield return $"`up` ran the node from `{Flags.Image}`, not from a cached base image, so these are not base-image figures.";
         }
         if (Discarded > 0)
         {
