@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using DockStack.Docker;
+using DockStack.Zun.Compute;
+using DockStack.Zun.Data;
+using DockStack.Zun.Tests.Integration;
+using DockStack.Zun.Tests.Integration.Node;
+
+/// <summary>
+/// Resident memory of <c>zun api</c> and <c>zun compute</c> as two OS processes (the built <c>zun</c> executable),
+/// talking over the RabbitMQ of a Keystone-only DockStack node, sharing one SQLite file; idle, and under load
+/// (containers run and deleted through the api, then 1,000 rows listed). VmRSS is sampled every 50 ms.
+/// </summary>
+internal static class SplitBench
+{
+    public static async Task<string> RunAsync(int runs, CancellationToken ct)
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var hostName = $"zunsplit-{id}";
+        var state = Path.Combine(Path.GetTempPath(), "zun-split-" + id);
+        Directory.CreateDirectory(state);
+        using var engine = DockerEngine.FromEnvironment();
+        var createdImage = await CirrosImage.EnsureAsync(engine, ct);
+        var report = new StringBuilder();
+        void Say(string line) { Console.WriteLine(line); report.AppendLine(line); }
+        await using var node = await DockStackNode.UpAsync($"zun-bench-{id}", DockStackNode.KeystoneOnlyConfig, [5672], TimeSpan.FromMinutes(35), ct);
+        int port;
+        using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); port = ((IPEndPoint)l.LocalEndpoint).Port; }
+        var conf = Path.Combine(state, "zun.conf");
+        await File.WriteAllTextAsync(conf, $"""
+            [DEFAULT]
+            auth_strategy = noauth
+            host = {hostName}
+            state_path = {state}
+            transport_url = rabbit://openstack:secret@127.0.0.1:5672/
+            [api]
+            port = {port}
+            """, ct);
+        var url = $"http://127.0.0.1:{port}";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        await using var compute = new ZunProcess("compute", conf);
+        await using var api = new ZunProcess("api", conf);
+        try
+        {
+            await compute.StartAsync(p => Task.FromResult(p.Log.Contains($"listens on RabbitMQ queue {RabbitTransport.QueueFor(hostName)}", StringComparison.Ordinal)), TimeSpan.FromSeconds(90), ct);
+            await api.StartAsync(async _ => (await http.GetAsync(url + "/", ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), ct);
+            await SendAsync(http, url, HttpMethod.Get, "/v1/containers", null, ct); // first request: the api's routes are warm
+            await Task.Delay(5000, ct);
+            var (apiIdle, computeIdle) = (api.ResidentBytes(), compute.ResidentBytes());
+
+            long apiPeak = apiIdle, computePeak = computeIdle, sumPeak = apiIdle + computeIdle;
+            using var sampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    try
+                    {
+                        var (a, c) = (api.ResidentBytes(), compute.ResidentBytes());
+                        apiPeak = Math.Max(apiPeak, a);
+                        computePeak = Math.Max(computePeak, c);
+                        sumPeak = Math.Max(sumPeak, a + c);
+                        await Task.Delay(50, sampling.Token);
+                    }
+                    catch (OperationCanceledException) { return; }
+                }
+            }, CancellationToken.None);
+
+            // Load: containers run through the api (RPC casts and calls over RabbitMQ), shown until Running, deleted.
+            var sw = Stopwatch.StartNew();
+            var uuids = new List<string>();
+            for (var i = 0; i < runs; i++)
+            {
+                var body = new JsonObject
+                {
+                    ["image"] = "cirros", ["command"] = new JsonArray("sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"),
+                    ["labels"] = new JsonObject { ["org.dockstack.managed"] = "true" },
+                };
+                var uuid = (string)(await SendAsync(http, url, HttpMethod.Post, "/v1/containers?run=true", body.ToJsonString(), ct))["uuid"]!;
+                uuids.Add(uuid);
+                while ((string?)(await SendAsync(http, url, HttpMethod.Get, $"/v1/containers/{uuid}", null, ct))["status"] != "Running") { await Task.Delay(20, ct); }
+                await SendAsync(http, url, HttpMethod.Get, $"/v1/containers/{uuid}/logs", null, ct);
+            }
+            var runMs = sw.Elapsed.TotalMilliseconds / runs;
+            foreach (var uuid in uuids) { await SendAsync(http, url, HttpMethod.Delete, $"/v1/containers/{uuid}?force=True", null, ct); }
+
+            var store = new ZunStore(new ZunDatabase($"sqlite:///{Path.Combine(state, "zun.sqlite")}"));
+            for (var i = 0; i < 1000; i++)
+            {
+                await store.InsertAsync(new Container
+                {
+                    Uuid = Guid.NewGuid().ToString(), Name = $"bench-{i}", Image = "cirros", Status = ContainerStatus.Stopped, Cpu = 1.0, Memory = "512",
+                    ProjectId = "admin", UserId = "admin", CreatedAt = DateTime.UtcNow, Command = ["sleep", "1"],
+                }, ct);
+            }
+            for (var i = 0; i < 200; i++) { await SendAsync(http, url, HttpMethod.Get, "/v1/containers", null, ct); }
+            await sampling.CancelAsync();
+            await sampler;
+            var (apiAfter, computeAfter) = (api.ResidentBytes(), compute.ResidentBytes());
+
+            static string Mb(long b) => (b / 1048576.0).ToString("F0", CultureInfo.InvariantCulture);
+            Say($"two processes over RabbitMQ (noauth, shared SQLite), {runs} containers run+logs+delete ({runMs:F0} ms each incl. polling), then 200 lists of 1,000 rows:");
+            Say($"  zun api:     idle {Mb(apiIdle)} MB, peak under load {Mb(apiPeak)} MB, after load {Mb(apiAfter)} MB");
+            Say($"  zun compute: idle {Mb(computeIdle)} MB, peak under load {Mb(computePeak)} MB, after load {Mb(computeAfter)} MB");
+            Say($"  together:    idle {Mb(apiIdle + computeIdle)} MB, peak of the sum {Mb(sumPeak)} MB (target: under 100 MB)");
+        }
+        finally
+        {
+            await api.StopAsync();
+            await compute.StopAsync();
+            foreach (var c in await engine.ListContainersAsync([$"{ComputeManager.HostLabel}={hostName}"], all: true, CancellationToken.None))
+            {
+                await engine.RemoveContainerAsync(c.Id, force: true, CancellationToken.None);
+            }
+            if (createdImage) { await engine.RemoveImageAsync(CirrosImage.Reference, false, CancellationToken.None); }
+            try { Directory.Delete(state, true); } catch (IOException) { }
+        }
+        return report.ToString();
+    }
+
+    private static async Task<JsonNode> SendAsync(HttpClient http, string url, HttpMethod method, string path, string? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, url + path);
+        request.Headers.Add("X-Auth-Token", "admin");
+        request.Headers.Add("OpenStack-API-Version", "container 1.40");
+        if (body is not null) { request.Content = new StringContent(body, Encoding.UTF8, "application/json"); }
+        using var response = await http.SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode) { throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}"); }
+        return text.Length == 0 ? JsonValue.Create("") : JsonNode.Parse(text) ?? JsonValue.Create("null");
+    }
+}
