@@ -11,9 +11,20 @@ namespace DockStack.Cli;
 /// <summary>The command tree of <c>dockstack</c>.</summary>
 public static class CliApp
 {
+    /// <summary>The real console; when output goes to a file or pipe, lines are not wrapped at 80 columns.</summary>
+    private static IAnsiConsole DefaultConsole()
+    {
+        var console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 400;
+        }
+        return console;
+    }
+
     public static CommandApp Create(IAnsiConsole? console = null, Func<IDockerEngine>? engine = null, StatePaths? paths = null)
     {
-        console ??= AnsiConsole.Console;
+        console ??= DefaultConsole();
         var services = new ServiceCollection();
         services.AddSingleton(new CliServices(console, engine ?? DockerEngine.FromEnvironment, paths ?? StatePaths.Resolve(), NodePlans.Factory));
         var app = new CommandApp(new TypeRegistrar(services));

@@ -13,6 +13,10 @@ internal static class ErrorReporter
     {
         var (code, message) = Classify(e);
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error ?? Console.Error) });
+        if (error is not null || Console.IsErrorRedirected)
+        {
+            console.Profile.Width = 400;
+        }
         console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
         if (verbose)
         {

@@ -38,12 +38,9 @@ public sealed class LayerBuilder(IDockerEngine engine, ICloudEvents events)
 
     private async Task BuildAsync(string parentId, string reference, IImageLayer layer, CancellationToken cancellationToken)
     {
-        var name = $"dockstack-build-{layer.Name}-{reference[(reference.LastIndexOf(':') + 1)..][..8]}";
-        // A leftover from an interrupted build is ours (labelled); start afresh.
-        if (await engine.InspectContainerAsync(name, cancellationToken) is { } stale && stale.Labels.ContainsKey(Labels.Managed))
-        {
-            await engine.RemoveContainerAsync(stale.Id, force: true, cancellationToken);
-        }
+        // A name of its own: two `up`s building the same layer at once each use their own build node
+        // (the second commit simply re-tags the same result). Leftovers of a killed build are removed by `clean`.
+        var name = $"dockstack-build-{layer.Name}-{reference[(reference.LastIndexOf(':') + 1)..][..8]}-{Guid.NewGuid().ToString("N")[..6]}";
         var id = await engine.CreateContainerAsync(NodeSpec.ForBuild(name, parentId, layer.Name), cancellationToken);
         try
         {
