@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+
+namespace DockStack.Cloud.Tests.E2E.Containers;
+
+/// <summary>
+/// A cloud with the container service (MariaDB, RabbitMQ, Keystone and zun), brought up by the built
+/// `./dockstack up` with port 9517 published, shared by the container-service E2E tests and removed after.
+/// </summary>
+public sealed class ContainerCloudFixture : IAsyncLifetime
+{
+    public const string Name = "e2e-zun";
+    public static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(50);
+
+    public string Home { get; } = Path.Combine(Path.GetTempPath(), "dockstack-e2e-zun-home");
+
+    public string CloudsYaml => Path.Combine(Home, "clouds", Name, "clouds.yaml");
+
+    public OpenStackCli Admin => new(CloudsYaml, "devstack-admin");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Home);
+        var config = Path.Combine(AppContext.BaseDirectory, "TestData", "containers.conf");
+        var up = await DockStackAsync(["up", "--config", config, "--publish", "9517"], UpTimeout);
+        if (up.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dockstack up --name {Name} failed ({up.ExitCode}):\n{up.Output}");
+        }
+        await WaitForComputeAsync(TimeSpan.FromMinutes(4));
+    }
+
+    public Task<ProcessResult> DockStackAsync(IEnumerable<string> arguments, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        DockStackProcess.DockStackAsync(Home, [.. arguments, "--name", Name], timeout ?? TimeSpan.FromMinutes(5), ct);
+
+    /// <summary>Runs a shell script in the node through `dockstack exec`; returns its output, throws on failure.</summary>
+    public async Task<string> NodeAsync(string script)
+    {
+        var result = await DockStackProcess.DockStackAsync(Home, ["exec", "--name", Name, "--", "sh", "-c", script], TimeSpan.FromMinutes(2), default);
+        return result.ExitCode == 0 ? result.Output : throw new InvalidOperationException($"in the node: {script} exited {result.ExitCode}:\n{result.Output}");
+    }
+
+    /// <summary>The nested engine's view of a guest: docker's State.Status ("running", "exited", "paused"), or null when it has none.</summary>
+    public async Task<string?> EngineStateAsync(string uuid)
+    {
+        var result = await DockStackProcess.DockStackAsync(Home, ["exec", "--name", Name, "--", "docker", "inspect", "--format", "{{.State.Status}}", "zun-" + uuid], TimeSpan.FromMinutes(1), default);
+        return result.ExitCode == 0 ? result.Output.Trim() : null;
+    }
+
+    /// <summary>Waits until `openstack appcontainer service list` shows zun-compute up.</summary>
+    public async Task WaitForComputeAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var last = "";
+        while (true)
+        {
+            try
+            {
+                var services = await Admin.ListAsync(cts.Token, "appcontainer", "service", "list");
+                if (services.Any(s => s?["binary"]?.GetValue<string>() == "zun-compute" && s["state"]?.GetValue<string>() == "up"))
+                {
+                    return;
+                }
+                last = services.ToJsonString();
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException && !cts.IsCancellationRequested)
+            {
+                last = e.Message;
+            }
+            if (cts.IsCancellationRequested)
+            {
+                throw new TimeoutException($"zun-compute was not up within {timeout.TotalSeconds:0} s: {last}");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Polls `appcontainer show` until the status is one of <paramref name="statuses"/>.</summary>
+    public async Task<JsonObject> WaitForStatusAsync(string name, TimeSpan timeout, params string[] statuses)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        JsonObject? last = null;
+        while (!cts.IsCancellationRequested)
+        {
+            last = await Admin.ShowAsync(CancellationToken.None, "appcontainer", "show", name);
+            if (statuses.Contains(last["status"]?.GetValue<string>()))
+            {
+                return last;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None);
+        }
+        throw new TimeoutException($"{name} did not reach {string.Join('/', statuses)} within {timeout.TotalSeconds:0} s (last: {last?["status"]} {last?["status_reason"]})");
+    }
+
+    public async Task WaitForGoneAsync(string name, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while ((await Admin.ListAsync(CancellationToken.None, "appcontainer", "list")).Any(c => c?["name"]?.GetValue<string>() == name))
+        {
+            await Task.Delay(500, cts.Token);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        var down = await DockStackProcess.DockStackAsync(Home, ["down", "--name", Name, "--purge"], TimeSpan.FromMinutes(5), default);
+        if (down.ExitCode != 0)
+        {
+            Console.Error.WriteLine($"dockstack down --name {Name} --purge failed ({down.ExitCode}):\n{down.Output}");
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ContainerCloudCollection : ICollectionFixture<ContainerCloudFixture>
+{
+    public const string Name = "container cloud";
+}
