@@ -36,10 +36,13 @@ public sealed class FullCloudTests(FullCloudFixture fixture)
         await File.WriteAllBytesAsync(file, new byte[1 << 20]);
         var name = $"zero-{Guid.NewGuid():N}"[..13];
 
+        // The create output shows the status before the upload ("queued"); list and show give the result.
         var created = await fixture.Admin.ShowAsync(Timeout(), "image", "create", "--disk-format", "raw", "--container-format", "bare", "--file", file, "--public", name);
         var images = await fixture.Admin.ListAsync(Timeout(), "image", "list");
+        var shown = await fixture.Admin.ShowAsync(Timeout(), "image", "show", Field(created, "id"));
 
-        Assert.Equal("active", Field(created, "status"));
+        Assert.Equal("active", Field(shown, "status"));
+        Assert.Equal(1 << 20, (long?)shown["size"] ?? 0);
         Assert.Contains(images, i => Field(i, "Name") == name && Field(i, "Status") == "active");
     }
 

@@ -71,9 +71,24 @@ public sealed class TestCloud : IAsyncDisposable
         return new TestCloud(engine, plan, node, stateDir, files, bootToReady);
     }
 
+    /// <summary>Sum of PSS of every process in the node, in MiB (docker stats reports nothing on this engine).</summary>
+    public async Task<double> MemoryPssMiBAsync(CancellationToken cancellationToken)
+    {
+        var result = await Node.ExecAsync(["sh", "-c", "cat /proc/[0-9]*/smaps_rollup 2>/dev/null | awk '/^Pss:/ {s+=$2} END {print s}'"], cancellationToken);
+        return double.Parse(result.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture) / 1024;
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            Node.Events.Info($"Node memory at the end of the tests: {await MemoryPssMiBAsync(cts.Token):0} MiB (sum of PSS)");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Node.Events.Warn($"Could not read the node's memory: {e.Message}");
+        }
         await Engine.StopContainerAsync(Node.Id, NodeSpec.StopTimeout, cts.Token);
         await Engine.RemoveContainerAsync(Node.Id, force: true, cts.Token);
         Engine.Dispose();
