@@ -8,10 +8,13 @@ namespace DockStack.Cloud.Tests.E2E.Containers;
 /// </summary>
 public sealed class ContainerCloudFixture : IAsyncLifetime
 {
-    public const string Name = "e2e-zun";
+    /// <summary>DOCKSTACK_E2E_ZUN_CLOUD names a running cloud (with DOCKSTACK_E2E_ZUN_HOME its DOCKSTACK_HOME) to test instead of bringing one up.</summary>
+    public static readonly string? Reused = Environment.GetEnvironmentVariable("DOCKSTACK_E2E_ZUN_CLOUD");
+
+    public static readonly string Name = Reused ?? "e2e-zun";
     public static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(50);
 
-    public string Home { get; } = Path.Combine(Path.GetTempPath(), "dockstack-e2e-zun-home");
+    public string Home { get; } = Environment.GetEnvironmentVariable("DOCKSTACK_E2E_ZUN_HOME") ?? Path.Combine(Path.GetTempPath(), "dockstack-e2e-zun-home");
 
     public string CloudsYaml => Path.Combine(Home, "clouds", Name, "clouds.yaml");
 
@@ -20,6 +23,11 @@ public sealed class ContainerCloudFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Home);
+        if (Reused is not null)
+        {
+            await WaitForComputeAsync(TimeSpan.FromMinutes(4));
+            return;
+        }
         var config = Path.Combine(AppContext.BaseDirectory, "TestData", "containers.conf");
         var up = await DockStackAsync(["up", "--config", config, "--publish", "9517"], UpTimeout);
         if (up.ExitCode != 0)
@@ -29,8 +37,13 @@ public sealed class ContainerCloudFixture : IAsyncLifetime
         await WaitForComputeAsync(TimeSpan.FromMinutes(4));
     }
 
-    public Task<ProcessResult> DockStackAsync(IEnumerable<string> arguments, TimeSpan? timeout = null, CancellationToken ct = default) =>
-        DockStackProcess.DockStackAsync(Home, [.. arguments, "--name", Name], timeout ?? TimeSpan.FromMinutes(5), ct);
+    /// <summary>Runs `./dockstack ARGS --name NAME` (the name goes before a `--`, whose rest is the node's command).</summary>
+    public Task<ProcessResult> DockStackAsync(IReadOnlyList<string> arguments, TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        var dashes = arguments.ToList().IndexOf("--");
+        List<string> full = dashes < 0 ? [.. arguments, "--name", Name] : [.. arguments.Take(dashes), "--name", Name, .. arguments.Skip(dashes)];
+        return DockStackProcess.DockStackAsync(Home, full, timeout ?? TimeSpan.FromMinutes(5), ct);
+    }
 
     /// <summary>Runs a shell script in the node through `dockstack exec`; returns its output, throws on failure.</summary>
     public async Task<string> NodeAsync(string script)
@@ -56,7 +69,8 @@ public sealed class ContainerCloudFixture : IAsyncLifetime
             try
             {
                 var services = await Admin.ListAsync(cts.Token, "appcontainer", "service", "list");
-                if (services.Any(s => s?["binary"]?.GetValue<string>() == "zun-compute" && s["state"]?.GetValue<string>() == "up"))
+                // `service list -f json` has the table's column names as keys: Binary, State, Host.
+                if (services.Any(s => s?["Binary"]?.GetValue<string>() == "zun-compute" && s["State"]?.GetValue<string>() == "up"))
                 {
                     return;
                 }
@@ -102,6 +116,10 @@ public sealed class ContainerCloudFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (Reused is not null)
+        {
+            return;
+        }
         var down = await DockStackProcess.DockStackAsync(Home, ["down", "--name", Name, "--purge"], TimeSpan.FromMinutes(5), default);
         if (down.ExitCode != 0)
         {

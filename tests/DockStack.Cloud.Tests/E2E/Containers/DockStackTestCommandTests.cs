@@ -13,7 +13,7 @@ public sealed class DockStackTestCommandTests(ContainerCloudFixture cloud)
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("4 packets transmitted, 4 packets received", result.Output);
         Assert.Contains("Exit code 0", result.Output);
-        Assert.Contains("container test passed", result.Output);
+        Assert.Contains("Container service test passed", result.Output);
         Assert.DoesNotContain("test", (await cloud.Admin.ListAsync(CancellationToken.None, "appcontainer", "list")).Select(c => c?["name"]?.GetValue<string>()));
     }
 
