@@ -53,10 +53,10 @@ public sealed class TestCloud : IAsyncDisposable
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var id = await engine.CreateContainerAsync(NodeSpec.ForCloud(cloud, image, plan.Ports, []), cancellationToken);
-        await engine.StartContainerAsync(id, cancellationToken);
         var node = new Node(engine, id, events);
         try
         {
+            await engine.StartContainerAsync(id, cancellationToken);
             await node.WaitForSystemdAsync(TimeSpan.FromMinutes(3), cancellationToken);
             await events.StepAsync("Waiting for every API", () => plan.WaitUntilReadyAsync(node, ReadyTimeout, cancellationToken));
         }
