@@ -14,7 +14,7 @@ public sealed class GuestLifecycleTests(ContainerCloudFixture cloud)
         var ct = CancellationToken.None;
         var os = cloud.Admin;
         var snapshot = "e2e-guest-" + Guid.NewGuid().ToString("N")[..6];
-        await os.RunAsync(ct, "appcontainer", "run", "--name", "keeper", "--restart", "always", "cirros", "sh", "-c", "echo $(date) > /root/born; exec sleep 3600");
+        await os.RunAsync(ct, "appcontainer", "run", "--name", "keeper", "--restart", "always", "cirros", "sh", "-c", "test -f /root/born || date > /root/born; exec sleep 3600");
         var uuid = (await cloud.WaitForStatusAsync("keeper", TimeSpan.FromMinutes(2), "Running"))["uuid"]!.GetValue<string>();
         var born = await cloud.NodeAsync($"docker exec zun-{uuid} cat /root/born");
         try
@@ -32,6 +32,7 @@ public sealed class GuestLifecycleTests(ContainerCloudFixture cloud)
             var shown = await cloud.WaitForStatusAsync("keeper", TimeSpan.FromMinutes(3), "Running");
             Assert.Equal(uuid, shown["uuid"]!.GetValue<string>());
             Assert.Equal("running", await cloud.EngineStateAsync(uuid));
+            // The engine restarted the guest (restart policy always) in its restored file system: the file it wrote first is still there.
             Assert.Equal(born, await cloud.NodeAsync($"docker exec zun-{uuid} cat /root/born"));
         }
         finally
