@@ -12,14 +12,14 @@ namespace DockStack.Cloud.Provisioning.Layers;
 /// </summary>
 public sealed class PackagesLayer(CloudSettings settings) : IImageLayer
 {
-    private const string Version = "packages-v1";
+    private const string Version = "packages-v2";
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(40);
 
     public string Name => "packages";
 
     public IReadOnlyList<string> Packages { get; } = PackageSelection.For(settings);
 
-    public IEnumerable<string> Inputs => [Version, PackageSelection.Suite, .. Packages, .. PackageSelection.Preseeds];
+    public IEnumerable<string> Inputs => [Version, .. Packages, .. PackageSelection.Preseeds];
 
     public async Task BuildAsync(Node node, CancellationToken cancellationToken)
     {
@@ -27,7 +27,14 @@ public sealed class PackagesLayer(CloudSettings settings) : IImageLayer
         cts.CancelAfter(InstallTimeout);
         var ct = cts.Token;
         var events = node.Events;
-        var suite = PackageSelection.Suite;
+        // The base image decides the suite (`up --release`); the parent image id is part of this layer's key.
+        // Package names and configs are written for trixie; other suites are untested.
+        var release = await node.RunAsync("Reading the Debian release", ["sh", "-c", ". /etc/os-release && echo \"$VERSION_CODENAME\""], ct);
+        var suite = release.Stdout.Trim() is { Length: > 0 } codename ? codename : PackageSelection.Suite;
+        if (suite != PackageSelection.Suite)
+        {
+            events.Warn($"The node runs Debian {suite}; DockStack's OpenStack provisioning is written and tested for {PackageSelection.Suite}.");
+        }
         await node.WriteFilesAsync(
         [
             NodeFile.Text("/usr/sbin/policy-rc.d", "#!/bin/sh\n# dockstack: no service starts while packages install\nexit 101\n", NodeFile.Executable),
@@ -41,14 +48,21 @@ public sealed class PackagesLayer(CloudSettings settings) : IImageLayer
 
                 """),
             NodeFile.Text("/etc/apt/apt.conf.d/90dockstack", "APT::Install-Recommends \"false\";\nAPT::Install-Suggests \"false\";\nAcquire::Retries \"3\";\n"),
-            NodeFile.Text("/etc/apt/sources.list", $"""
-                deb http://deb.debian.org/debian {suite} main
-                deb http://deb.debian.org/debian {suite}-updates main
-                deb http://deb.debian.org/debian-security {suite}-security main
-
-                """),
             NodeFile.Text("/root/dockstack-preseed.txt", string.Join('\n', PackageSelection.Preseeds) + "\n"),
         ], ct);
+        // Keep the mirror the base image was built from (`up --mirror`); add the suite's updates, and security
+        // when the mirror is Debian's own.
+        await node.ShellAsync("Package sources", $$"""
+            mirror=$(grep -h -o -E '^deb +(\[[^]]*\] +)?[a-z]+://[^ ]+' /etc/apt/sources.list 2>/dev/null | head -n1 | awk '{print $NF}')
+            [ -n "$mirror" ] || mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null)
+            [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+            {
+                echo "deb $mirror {{suite}} main"
+                echo "deb $mirror {{suite}}-updates main"
+                case "$mirror" in http://deb.debian.org/*|https://deb.debian.org/*) echo "deb http://deb.debian.org/debian-security {{suite}}-security main";; esac
+            } > /etc/apt/sources.list
+            rm -f /etc/apt/sources.list.d/debian.sources
+            """, ct);
         string[] env = ["DEBIAN_FRONTEND=noninteractive"];
         await events.StepAsync("apt-get update", () => node.RunAsync("Package lists", ["apt-get", "update", "-q"], ct, env));
         await node.RunAsync("Debconf answers", ["debconf-set-selections", "/root/dockstack-preseed.txt"], ct, env);
