@@ -4,6 +4,7 @@ using DockStack.Cloud.Provisioning;
 
 namespace DockStack.Cloud.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ContainerServiceTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("dockstack-zun-bundle-").FullName;

@@ -132,6 +132,8 @@ public sealed class ZunBundle
         {
             System.IO.Directory.Delete(target, recursive: true);
         }
+        // Runs before the layer's build steps report anything; say why the command pauses (once per source change).
+        Console.Error.WriteLine("dockstack: publishing the container service for linux-x64 (once per change to its sources)...");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
