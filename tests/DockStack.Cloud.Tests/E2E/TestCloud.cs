@@ -32,7 +32,17 @@ public sealed class TestCloud : IAsyncDisposable
     public TimeSpan BootToReady { get; }
     public string CloudsYaml => ClientFiles.First(f => f.EndsWith("clouds.yaml", StringComparison.Ordinal));
 
-    public static string BaseImage => Environment.GetEnvironmentVariable("DOCKSTACK_TEST_BASE_IMAGE") ?? "cp/trixie:base";
+    /// <summary>DOCKSTACK_TEST_BASE_IMAGE, else the newest trixie base image `dockstack up` built.</summary>
+    public static async Task<string> BaseImageAsync(IDockerEngine engine, CancellationToken cancellationToken)
+    {
+        if (Environment.GetEnvironmentVariable("DOCKSTACK_TEST_BASE_IMAGE") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+        var bases = await engine.ListImagesAsync([.. Labels.Filter(kind: "base"), "org.dockstack.suite=trixie"], cancellationToken);
+        return bases.OrderByDescending(i => i.Created).FirstOrDefault()?.Id
+            ?? throw new InvalidOperationException("No trixie base image: run `./dockstack up --bare` once, or set DOCKSTACK_TEST_BASE_IMAGE.");
+    }
 
     public static async Task<TestCloud> UpAsync(string name, string localConf, CancellationToken cancellationToken)
     {
@@ -41,7 +51,7 @@ public sealed class TestCloud : IAsyncDisposable
         var events = new FileEvents(Path.Combine(stateDir, "events.log"));
         var engine = DockerEngine.FromEnvironment();
         var plan = CloudPlan.Load(localConf, stateDir);
-        var image = BaseImage;
+        var image = await BaseImageAsync(engine, cancellationToken);
         foreach (var layer in plan.Layers)
         {
             image = await new LayerBuilder(engine, events).EnsureAsync(image, layer, cancellationToken);
