@@ -60,9 +60,17 @@ public sealed class LayerBuilder(IDockerEngine engine, ICloudEvents events)
         }
         finally
         {
-            // Never leave a build node behind, even when cancelled: removal gets its own short deadline.
-            using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await engine.RemoveContainerAsync(id, force: true, cleanup.Token);
+            // Never leave a build node behind, even when cancelled: removal gets its own deadline, and a slow
+            // removal (a loaded host) does not turn a committed layer into a failure.
+            using var cleanup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            try
+            {
+                await engine.RemoveContainerAsync(id, force: true, cleanup.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or DockerEngineException)
+            {
+                events.Warn($"Could not remove the build node {name} ({e.Message}); dockstack clean removes it.");
+            }
         }
     }
 }

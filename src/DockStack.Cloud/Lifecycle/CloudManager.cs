@@ -24,7 +24,7 @@ public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents even
         {
             events.Warn(warning);
         }
-        var ports = plan.Ports.Concat(extraPorts).ToList();
+        var ports = plan.Ports.Concat(extraPorts).DistinctBy(p => (p.ContainerPort, p.Protocol)).ToList();
         if (await engine.InspectContainerAsync(cloud.Container, cancellationToken) is { } existing)
         {
             return await ResumeAsync(cloud, existing, PlanOf(cloud, existing), cancellationToken);

@@ -20,7 +20,7 @@ public sealed class CloudPlan
     {
         Settings = settings;
         Source = source;
-        Services = CloudServices.For(settings);
+        Services = [.. CloudServices.For(settings), .. ContainerService.ContainerServices.For(settings)];
         Layers = [new PackagesLayer(settings), new CloudLayer(settings), .. ContainerService.ContainerServiceLayer.For(settings)];
     }
 

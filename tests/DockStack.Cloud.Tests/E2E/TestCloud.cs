@@ -1,84 +1,59 @@
 using DockStack.Cloud.Events;
-using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning;
+using DockStack.Cloud.Tests.E2E.Containers;
 using DockStack.Docker;
 
 namespace DockStack.Cloud.Tests.E2E;
 
 /// <summary>
-/// Brings a cloud up for E2E tests: builds (or reuses) the plan's layers on a base image and boots a
-/// node from the cloud image, as `dockstack up` does. Base image: DOCKSTACK_TEST_BASE_IMAGE.
+/// Brings a cloud up for E2E tests the way a user does: the built <c>./dockstack up --config</c>, with a
+/// private DOCKSTACK_HOME; <see cref="DisposeAsync"/> runs <c>./dockstack down --purge</c>.
 /// </summary>
 public sealed class TestCloud : IAsyncDisposable
 {
-    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(60);
 
-    private TestCloud(IDockerEngine engine, CloudPlan plan, Node node, string stateDir, IReadOnlyList<string> clientFiles, TimeSpan bootToReady)
+    private readonly string _home;
+
+    private TestCloud(string home, string name, IDockerEngine engine, CloudPlan plan, Node node, TimeSpan upTime)
     {
+        _home = home;
+        Name = name;
         Engine = engine;
         Plan = plan;
         Node = node;
-        StateDir = stateDir;
-        ClientFiles = clientFiles;
-        BootToReady = bootToReady;
+        UpTime = upTime;
     }
 
+    public string Name { get; }
     public IDockerEngine Engine { get; }
     public CloudPlan Plan { get; }
     public Node Node { get; }
-    public string StateDir { get; }
-    public IReadOnlyList<string> ClientFiles { get; }
-    public TimeSpan BootToReady { get; }
-    public string CloudsYaml => ClientFiles.First(f => f.EndsWith("clouds.yaml", StringComparison.Ordinal));
 
-    /// <summary>DOCKSTACK_TEST_BASE_IMAGE, else the newest trixie base image `dockstack up` built.</summary>
-    public static async Task<string> BaseImageAsync(IDockerEngine engine, CancellationToken cancellationToken)
-    {
-        if (Environment.GetEnvironmentVariable("DOCKSTACK_TEST_BASE_IMAGE") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-        var bases = await engine.ListImagesAsync([.. Labels.Filter(kind: "base"), "org.dockstack.suite=trixie"], cancellationToken);
-        return bases.OrderByDescending(i => i.Created).FirstOrDefault()?.Id
-            ?? throw new InvalidOperationException("No trixie base image: run `./dockstack up --bare` once, or set DOCKSTACK_TEST_BASE_IMAGE.");
-    }
+    /// <summary>Wall time of the whole <c>up</c> command (builds included when the images were not cached).</summary>
+    public TimeSpan UpTime { get; }
+
+    public string StateDir => Path.Combine(_home, "clouds", Name);
+    public string CloudsYaml => Path.Combine(StateDir, "clouds.yaml");
 
     public static async Task<TestCloud> UpAsync(string name, string localConf, CancellationToken cancellationToken)
     {
-        var stateDir = Path.Combine(Path.GetTempPath(), "dockstack-e2e", name);
-        Directory.CreateDirectory(stateDir);
-        var events = new FileEvents(Path.Combine(stateDir, "events.log"));
-        var engine = DockerEngine.FromEnvironment();
-        var plan = CloudPlan.Load(localConf, stateDir);
-        var image = await BaseImageAsync(engine, cancellationToken);
-        foreach (var layer in plan.Layers)
-        {
-            image = await new LayerBuilder(engine, events).EnsureAsync(image, layer, cancellationToken);
-        }
-        var cloud = CloudName.Parse(name);
-        if (await engine.InspectContainerAsync(cloud.Container, cancellationToken) is { } stale && stale.Labels.ContainsKey(Labels.Managed))
-        {
-            await engine.RemoveContainerAsync(stale.Id, force: true, cancellationToken);
-        }
+        var home = Directory.CreateTempSubdirectory($"dockstack-e2e-{name}-").FullName;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var id = await engine.CreateContainerAsync(NodeSpec.ForCloud(cloud, image, plan.Ports, []), cancellationToken);
-        var node = new Node(engine, id, events);
-        try
+        var up = await DockStackProcess.DockStackAsync(home, ["up", "--name", name, "--config", localConf], UpTimeout, cancellationToken);
+        if (up.ExitCode != 0)
         {
-            await engine.StartContainerAsync(id, cancellationToken);
-            await node.WaitForSystemdAsync(TimeSpan.FromMinutes(3), cancellationToken);
-            await events.StepAsync("Waiting for every API", () => plan.WaitUntilReadyAsync(node, ReadyTimeout, cancellationToken));
+            await DockStackProcess.DockStackAsync(home, ["down", "--name", name, "--purge"], TimeSpan.FromMinutes(5), CancellationToken.None);
+            throw new InvalidOperationException($"dockstack up --name {name} failed (exit {up.ExitCode}):\n{up.Output}");
         }
-        catch
-        {
-            await engine.RemoveContainerAsync(id, force: true, CancellationToken.None);
-            throw;
-        }
-        var bootToReady = clock.Elapsed;
-        events.Info($"Ready {bootToReady.TotalSeconds:0.0} s after create");
-        var files = await plan.WriteClientFilesAsync(stateDir, cancellationToken);
-        return new TestCloud(engine, plan, node, stateDir, files, bootToReady);
+        var upTime = clock.Elapsed;
+        var engine = DockerEngine.FromEnvironment();
+        var info = await engine.InspectContainerAsync(CloudName.Parse(name).Container, cancellationToken)
+            ?? throw new InvalidOperationException($"dockstack up --name {name} succeeded but its node is missing");
+        var events = new FileEvents(Path.Combine(home, "events.log"));
+        events.Info($"up took {upTime.TotalSeconds:0.0} s");
+        return new TestCloud(home, name, engine, CloudPlan.Load(localConf, home), new Node(engine, info.Id, events), upTime);
     }
 
     /// <summary>Sum of PSS of every process in the node, in MiB (docker stats reports nothing on this engine).</summary>
@@ -99,8 +74,8 @@ public sealed class TestCloud : IAsyncDisposable
         {
             Node.Events.Warn($"Could not read the node's memory: {e.Message}");
         }
-        await Engine.StopContainerAsync(Node.Id, NodeSpec.StopTimeout, cts.Token);
-        await Engine.RemoveContainerAsync(Node.Id, force: true, cts.Token);
+        await DockStackProcess.DockStackAsync(_home, ["down", "--name", Name, "--purge"], TimeSpan.FromMinutes(5), CancellationToken.None);
         Engine.Dispose();
+        Directory.Delete(_home, recursive: true);
     }
 }
