@@ -35,6 +35,7 @@ public static class CliApp
             config.CancellationExitCode(ExitCodes.Cancelled);
             config.SetExceptionHandler((e, _) => ErrorReporter.Report(e, verbose: false) is var code && code == ExitCodes.Failed ? ExitCodes.Usage : code);
             config.AddCommand<UpCommand>("up").WithExample("up").WithExample("up", "--config", "local.conf");
+            config.AddCommand<BuildCommand>("build").WithExample("build", "--config", "local.conf");
             config.AddCommand<DownCommand>("down").WithExample("down", "--purge");
             config.AddCommand<StatusCommand>("status").WithExample("status", "--output", "json");
             config.AddCommand<ListCommand>("list");

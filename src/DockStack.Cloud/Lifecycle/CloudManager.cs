@@ -32,12 +32,7 @@ public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents even
         EnsurePortsFree(ports);
         RememberConfig(cloud, options.ConfigPath);
 
-        var image = await new BaseImage(engine, events).EnsureAsync(options.Base, cancellationToken);
-        var layers = new LayerBuilder(engine, events);
-        foreach (var layer in plan.Layers)
-        {
-            image = await layers.EnsureAsync(image, layer, cancellationToken);
-        }
+        var image = await BuildImagesAsync(plan, options.Base, cancellationToken);
         try
         {
             return await CreateNodeAsync(cloud, image, image, ports, plan, options.BootTimeout, volumeSources: null, cancellationToken, options.Bare);
@@ -47,6 +42,18 @@ public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents even
             ForgetConfig(cloud);
             throw;
         }
+    }
+
+    /// <summary>Builds (or finds cached) every image a plan needs; returns the one a node boots from.</summary>
+    public async Task<string> BuildImagesAsync(INodePlan plan, BaseImageOptions baseOptions, CancellationToken cancellationToken)
+    {
+        var image = await new BaseImage(engine, events).EnsureAsync(baseOptions, cancellationToken);
+        var layers = new LayerBuilder(engine, events);
+        foreach (var layer in plan.Layers)
+        {
+            image = await layers.EnsureAsync(image, layer, cancellationToken);
+        }
+        return image;
     }
 
     /// <summary>A node that exists already: running means done; stopped (say, after a host reboot) is started again.</summary>
