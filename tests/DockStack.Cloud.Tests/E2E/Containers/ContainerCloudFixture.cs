@@ -4,7 +4,7 @@ namespace DockStack.Cloud.Tests.E2E.Containers;
 
 /// <summary>
 /// A cloud with the container service (MariaDB, RabbitMQ, Keystone and zun), brought up by the built
-/// `./dockstack up` with port 9517 published, shared by the container-service E2E tests and removed after.
+/// `./dockstack up` (the plan publishes port 9517), shared by the container-service E2E tests and removed after.
 /// </summary>
 public sealed class ContainerCloudFixture : IAsyncLifetime
 {
@@ -29,7 +29,7 @@ public sealed class ContainerCloudFixture : IAsyncLifetime
             return;
         }
         var config = Path.Combine(AppContext.BaseDirectory, "TestData", "containers.conf");
-        var up = await DockStackAsync(["up", "--config", config, "--publish", "9517"], UpTimeout);
+        var up = await DockStackAsync(["up", "--config", config], UpTimeout);
         if (up.ExitCode != 0)
         {
             throw new InvalidOperationException($"dockstack up --name {Name} failed ({up.ExitCode}):\n{up.Output}");
