@@ -23,7 +23,7 @@ public static class CloudSummary
         lines.Add($"This is your host IP address for the APIs: 127.0.0.1 (region {s.Region})");
         if (s.ContainerServiceEnabled)
         {
-            lines.Add("Container service (zun plugin): requested; DockStack's Zun-compatible service is not installed in this cloud yet.");
+            lines.Add("Container service (Zun API): http://127.0.0.1:9517/v1 (guests on the Docker engine in the node); try: ./dockstack test");
         }
         foreach (var file in clientFiles)
         {

@@ -19,6 +19,7 @@ public static class CloudSettingsReader
         var source = document.Source;
         var services = new HashSet<string>(DevStackServices.Defaults, StringComparer.Ordinal);
         var plugins = new List<string>();
+        var containerServiceDisabled = false;
         var variables = new Dictionary<string, (string Value, int Line)>(StringComparer.Ordinal);
 
         foreach (var statement in document.Localrc)
@@ -41,6 +42,12 @@ public static class CloudSettingsReader
                 case Command { Name: "disable_service" } c:
                     foreach (var name in Names(c))
                     {
+                        if (name is "zun" or "zun-api" or "zun-compute")
+                        {
+                            // The container service's units go together: either name turns it off.
+                            containerServiceDisabled = true;
+                            continue;
+                        }
                         var expanded = DevStackServices.Expand(name);
                         if (expanded.Count == 0 && !DevStackServices.KnownUnsupported.Contains(name))
                         {
@@ -124,7 +131,7 @@ public static class CloudSettingsReader
             Passwords = passwords,
             Region = region,
             Services = services,
-            ContainerServiceEnabled = plugins.Any(DevStackServices.ContainerPlugins.Contains),
+            ContainerServiceEnabled = plugins.Any(DevStackServices.ContainerPlugins.Contains) && !containerServiceDisabled,
             Plugins = plugins,
             HorizonPort = horizonPort,
             Network = network,

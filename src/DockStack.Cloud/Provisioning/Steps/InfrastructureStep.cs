@@ -42,7 +42,9 @@ public sealed class InfrastructureStep : IProvisioningStep
         if (s.Has(DevStackServices.Keystone))
         {
             // trixie's memcached listens on 127.0.0.1,::1 and fails to start in a node without IPv6 on lo.
-            await context.ShellAsync("memcached on IPv4 loopback", "sed -i -E 's/^-l .*/-l 127.0.0.1/' /etc/memcached.conf");
+            // It also crash-looped at the build node's boot until systemd's start limit: clear that before starting it.
+            await context.ShellAsync("memcached on IPv4 loopback",
+                "sed -i -E '/^-l ::1$/d; s/^-l .*/-l 127.0.0.1/' /etc/memcached.conf; systemctl reset-failed memcached.service || true");
         }
         await context.StartAsync([.. units]);
         await context.RestartAsync([.. units]);
