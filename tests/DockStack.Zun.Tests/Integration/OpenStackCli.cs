@@ -13,7 +13,15 @@ public sealed class OpenStackCli(Func<string> endpoint)
         public JsonNode Json => JsonNode.Parse(Stdout) ?? throw new InvalidOperationException("empty output");
     }
 
-    public async Task<Result> RunAsync(string token, CancellationToken cancellationToken, params string[] args)
+    public Task<Result> RunAsync(string token, CancellationToken cancellationToken, params string[] args) =>
+        RunClientAsync(["--os-auth-type", "admin_token", "--os-endpoint", endpoint() + "/v1", "--os-token", token, .. args],
+            new Dictionary<string, string>(), cancellationToken);
+
+    /// <summary>
+    /// Runs the client with a clean environment (no OS_* variables of the caller, no Python overrides),
+    /// plus <paramref name="environment"/>, within 90 s.
+    /// </summary>
+    public static async Task<Result> RunClientAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         if (!File.Exists(Path))
         {
@@ -27,8 +35,8 @@ public sealed class OpenStackCli(Func<string> endpoint)
         psi.Environment["PATH"] = "/usr/bin:/bin";
         psi.Environment.Remove("PYTHONPATH");
         psi.Environment.Remove("PYTHONHOME");
-        foreach (var a in new[] { "--os-auth-type", "admin_token", "--os-endpoint", endpoint() + "/v1", "--os-token", token }) { psi.ArgumentList.Add(a); }
-        foreach (var a in args) { psi.ArgumentList.Add(a); }
+        foreach (var (key, value) in environment) { psi.Environment[key] = value; }
+        foreach (var a in arguments) { psi.ArgumentList.Add(a); }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(90));
         using var p = Process.Start(psi)!;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace DockStack.Zun.Tests.Integration.Node;
@@ -9,37 +8,8 @@ namespace DockStack.Zun.Tests.Integration.Node;
 /// </summary>
 public sealed class CloudCli(string cloudsFile)
 {
-    public async Task<OpenStackCli.Result> RunAsync(string cloud, CancellationToken cancellationToken, params string[] args)
-    {
-        var psi = new ProcessStartInfo(OpenStackCli.Path) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("OS_", StringComparison.Ordinal)).ToList())
-        {
-            psi.Environment.Remove(key);
-        }
-        psi.Environment["PATH"] = "/usr/bin:/bin";
-        psi.Environment["OS_CLIENT_CONFIG_FILE"] = cloudsFile;
-        psi.Environment.Remove("PYTHONPATH");
-        psi.Environment.Remove("PYTHONHOME");
-        psi.ArgumentList.Add("--os-cloud");
-        psi.ArgumentList.Add(cloud);
-        foreach (var a in args) { psi.ArgumentList.Add(a); }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(90));
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = p.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await p.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            throw;
-        }
-        return new OpenStackCli.Result(p.ExitCode, await stdout, await stderr);
-    }
+    public Task<OpenStackCli.Result> RunAsync(string cloud, CancellationToken cancellationToken, params string[] args) =>
+        OpenStackCli.RunClientAsync(["--os-cloud", cloud, .. args], new Dictionary<string, string> { ["OS_CLIENT_CONFIG_FILE"] = cloudsFile }, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="command"/> (e.g. "appcontainer run") with <c>-f json</c> before <paramref name="args"/>
