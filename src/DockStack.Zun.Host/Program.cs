@@ -33,7 +33,9 @@ try
 {
     var config = ZunConfig.Load(configFile);
     using var host = await ZunApp.BuildAsync(config, role);
-    await host.RunAsync();
+    // Not RunAsync: it disposes the host (and its service provider) as it returns, and the drain below still needs it.
+    await host.StartAsync();
+    await host.WaitForShutdownAsync(); // SIGTERM / Ctrl+C: stops the hosted services
     if (host.Services.GetService<LocalComputeRpc>() is { } local)
     {
         await local.DrainAsync(TimeSpan.FromSeconds(10));

@@ -77,6 +77,30 @@ public sealed class RabbitTests(NodeFixture node)
     }
 
     /// <summary>
+    /// Both processes stopped as systemd stops them (SIGTERM) while connected to the broker: exit code 0, no
+    /// exception (their RabbitMQ consumers and channels close before the host is disposed); then started again.
+    /// </summary>
+    [Fact]
+    public async Task Sigterm_ApiAndCompute_ExitZero_WithoutAnException()
+    {
+        try
+        {
+            foreach (var (role, process) in new[] { ("api", node.Api), ("compute", node.Compute) })
+            {
+                var stderrBefore = process.Stderr.Length;
+                var exitCode = await process.StopAsync();
+                Assert.True(exitCode == 0, $"zun {role} exited with {exitCode} on SIGTERM:\n{process.Log}");
+                Assert.DoesNotContain("Exception", process.Stderr[stderrBefore..], StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            if (!node.Compute.IsRunning) { await node.StartComputeAsync(CancellationToken.None); }
+            if (!node.Api.IsRunning) { await node.StartApiAsync(CancellationToken.None); }
+        }
+    }
+
+    /// <summary>
     /// The compute process is killed (SIGKILL) while containers run; a stop sent meanwhile waits in its durable
     /// queue. Restarted, it has lost nothing: the running one runs, the stop is carried out, both are listed.
     /// </summary>

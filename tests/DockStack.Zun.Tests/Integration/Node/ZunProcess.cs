@@ -14,6 +14,7 @@ public sealed class ZunProcess : IAsyncDisposable
     private readonly string _role;
     private readonly string _configFile;
     private readonly StringBuilder _log = new();
+    private readonly StringBuilder _stderr = new();
     private Process? _process;
 
     public ZunProcess(string role, string configFile)
@@ -30,6 +31,9 @@ public sealed class ZunProcess : IAsyncDisposable
 
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
+    /// <summary>What the process wrote to stderr (an unhandled exception lands here), across its runs.</summary>
+    public string Stderr { get { lock (_log) { return _stderr.ToString(); } } }
+
     /// <summary>Starts the process and waits until <paramref name="ready"/> holds (or it exits, or the timeout passes).</summary>
     public async Task StartAsync(Func<ZunProcess, Task<bool>> ready, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -40,7 +44,7 @@ public sealed class ZunProcess : IAsyncDisposable
         _process = Process.Start(psi)!;
         _process.StandardInput.Close();
         _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data, stderr: true);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow + timeout;
@@ -64,19 +68,21 @@ public sealed class ZunProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM, as systemd stops a service; SIGKILL after 30 s.</summary>
-    public async Task StopAsync()
+    /// <summary>SIGTERM, as systemd stops a service; SIGKILL after 30 s. Returns the exit code (null: was not running).</summary>
+    public async Task<int?> StopAsync()
     {
-        if (_process is null) { return; }
+        if (_process is null) { return null; }
         if (!_process.HasExited)
         {
             using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])) { await kill.WaitForExitAsync(); }
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             try { await _process.WaitForExitAsync(grace.Token); } catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
         }
-        await _process.WaitForExitAsync();
+        await _process.WaitForExitAsync(); // also waits for the redirected output to be read to its end
+        var exitCode = _process.ExitCode;
         _process.Dispose();
         _process = null;
+        return exitCode;
     }
 
     /// <summary>SIGKILL: a crash, nothing flushed or acknowledged.</summary>
@@ -98,13 +104,14 @@ public sealed class ZunProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(KillAsync());
 
-    private void Append(string? line)
+    private void Append(string? line, bool stderr = false)
     {
         if (line is null) { return; }
         lock (_log)
         {
             if (_log.Length > 200_000) { _log.Remove(0, 100_000); }
             _log.AppendLine(line);
+            if (stderr && _stderr.Length < 100_000) { _stderr.AppendLine(line); }
         }
     }
 
