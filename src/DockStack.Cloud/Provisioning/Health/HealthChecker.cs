@@ -7,8 +7,11 @@ using DockStack.Docker;
 namespace DockStack.Cloud.Provisioning.Health;
 
 /// <summary>
-/// Checks a node's services with one exec: each unit's state (systemctl) and each API's answer and
-/// latency (curl inside the node, so it works for remote engines too).
+/// Checks a node's services with one exec: each unit's state (systemctl), each API's answer and
+/// latency (curl inside the node, so it works for remote engines too), and for Nova's services and
+/// Neutron's agents a heartbeat written in the database since the node booted (what `compute service
+/// list` calls up and `network agent list` calls alive; read with the node's root database login, so
+/// no token or client is needed).
 /// </summary>
 public sealed class HealthChecker(IReadOnlyList<CloudService> services)
 {
@@ -22,6 +25,7 @@ public sealed class HealthChecker(IReadOnlyList<CloudService> services)
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var states = new Dictionary<string, string>(StringComparer.Ordinal);
         var answers = new Dictionary<string, (int Code, double Seconds)>(StringComparer.Ordinal);
+        var beats = new HashSet<string>(StringComparer.Ordinal);
         foreach (var line in lines)
         {
             var parts = line.Split('\t');
@@ -29,12 +33,16 @@ public sealed class HealthChecker(IReadOnlyList<CloudService> services)
             {
                 states[unit] = state.Trim();
             }
+            else if (parts is ["beat", var beat])
+            {
+                beats.Add(beat.Trim());
+            }
             else if (parts is ["http", var url, var code, var seconds])
             {
                 answers[url] = (int.TryParse(code, out var c) ? c : 0, double.TryParse(seconds, CultureInfo.InvariantCulture, out var s) ? s : 0);
             }
         }
-        return services.Select(s => Judge(s, states.GetValueOrDefault(s.Unit, "unknown"), s.LocalUrl is { } u && answers.TryGetValue(u, out var a) ? a : null)).ToList();
+        return services.Select(s => Judge(s, states.GetValueOrDefault(s.Unit, "unknown"), s.LocalUrl is { } u && answers.TryGetValue(u, out var a) ? a : null, beats)).ToList();
     }
 
     /// <summary>Polls until every unit is active and every API answers; on timeout names what is not ready and why.</summary>
@@ -77,8 +85,13 @@ public sealed class HealthChecker(IReadOnlyList<CloudService> services)
         return $"  journal of {unit}:{Environment.NewLine}" + string.Join(Environment.NewLine, journal.Stdout.Split('\n').Select(l => "    " + l));
     }
 
-    private static ServiceHealth Judge(CloudService service, string unitState, (int Code, double Seconds)? answer)
+    public static ServiceHealth Judge(CloudService service, string unitState, (int Code, double Seconds)? answer, IReadOnlySet<string> heartbeats)
     {
+        if (service.Heartbeat is { } heartbeat)
+        {
+            var beating = heartbeats.Contains(heartbeat);
+            return new ServiceHealth(service.Service, service.Unit, unitState, null, unitState == "active" && beating, null, beating ? "heartbeat" : "no heartbeat since boot");
+        }
         if (service.LocalUrl is null)
         {
             return new ServiceHealth(service.Service, service.Unit, unitState, null, unitState == "active", null, null);
@@ -102,6 +115,20 @@ public sealed class HealthChecker(IReadOnlyList<CloudService> services)
         foreach (var url in services.Select(s => s.LocalUrl).OfType<string>())
         {
             script.Append(CultureInfo.InvariantCulture, $"printf 'http\\t%s\\t%s\\n' '{url}' \"$(curl -s -o /dev/null -m 5 -w '%{{http_code}}\\t%{{time_total}}' '{url}')\"\n");
+        }
+        var beats = services.Select(s => s.Heartbeat).OfType<string>().ToList();
+        if (beats.Count > 0)
+        {
+            // Both tables hold UTC times; the node runs in UTC, so PID 1's start time is the boot in the same clock.
+            script.Append("boot=$(date -u -d \"$(ps -o lstart= -p 1)\" '+%F %T')\n");
+            if (beats.Any(b => b.StartsWith("nova:", StringComparison.Ordinal)))
+            {
+                script.Append("mariadb -N -B -r -e \"SELECT CONCAT('beat\\tnova:', \\`binary\\`) FROM nova.services WHERE deleted = 0 AND updated_at >= '$boot'\" 2>/dev/null\n");
+            }
+            if (beats.Any(b => b.StartsWith("neutron:", StringComparison.Ordinal)))
+            {
+                script.Append("mariadb -N -B -r -e \"SELECT CONCAT('beat\\tneutron:', agent_type) FROM neutron.agents WHERE heartbeat_timestamp >= '$boot'\" 2>/dev/null\n");
+            }
         }
         return script.ToString();
     }

@@ -46,6 +46,14 @@ public static class PackageSelection
         "iscsid.socket", "iscsid.service", "open-iscsi.service", "libvirt-guests.service", "dnsmasq.service",
     ];
 
+    /// <summary>
+    /// dpkg path filters: nova-compute-qemu depends on the <c>qemu-system</c> metapackage, which pulls the system
+    /// emulators of every architecture (426 MB); a node only runs x86 guests, so only those binaries are unpacked.
+    /// </summary>
+    public static IReadOnlyList<string> PathFilters(CloudSettings settings) => settings.Has(DevStackServices.NovaCompute)
+        ? ["path-exclude /usr/bin/qemu-system-*", "path-include /usr/bin/qemu-system-x86_64", "path-include /usr/bin/qemu-system-i386"]
+        : [];
+
     public static IReadOnlyList<string> For(CloudSettings settings) =>
         Tools.Concat(PerService.Where(p => settings.Has(p.Key)).SelectMany(p => p.Value)).Distinct().Order(StringComparer.Ordinal).ToList();
 }

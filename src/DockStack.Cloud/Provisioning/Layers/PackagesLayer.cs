@@ -19,7 +19,9 @@ public sealed class PackagesLayer(CloudSettings settings) : IImageLayer
 
     public IReadOnlyList<string> Packages { get; } = PackageSelection.For(settings);
 
-    public IEnumerable<string> Inputs => [Version, .. Packages, .. PackageSelection.Preseeds];
+    private readonly IReadOnlyList<string> pathFilters = PackageSelection.PathFilters(settings);
+
+    public IEnumerable<string> Inputs => [Version, .. Packages, .. PackageSelection.Preseeds, .. pathFilters];
 
     public async Task BuildAsync(Node node, CancellationToken cancellationToken)
     {
@@ -47,6 +49,7 @@ public sealed class PackagesLayer(CloudSettings settings) : IImageLayer
                 path-include /usr/share/locale/locale.alias
 
                 """),
+            NodeFile.Text("/etc/dpkg/dpkg.cfg.d/dockstack-trim", string.Join('\n', ["# dockstack: files a node never uses", .. pathFilters]) + "\n"),
             NodeFile.Text("/etc/apt/apt.conf.d/90dockstack", "APT::Install-Recommends \"false\";\nAPT::Install-Suggests \"false\";\nAcquire::Retries \"3\";\n"),
             NodeFile.Text("/root/dockstack-preseed.txt", string.Join('\n', PackageSelection.Preseeds) + "\n"),
         ], ct);

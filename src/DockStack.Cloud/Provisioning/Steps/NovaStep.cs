@@ -14,9 +14,9 @@ public sealed class NovaStep : IProvisioningStep
     {
         var units = new List<string>();
         if (s.Has(DevStackServices.NovaApi)) units.Add("nova-api.service");
-        if (s.Has(DevStackServices.NovaMetadata)) units.Add("nova-api-metadata.service");
+        if (s.Has(DevStackServices.NovaMetadata) && !CloudServices.SharesNovaApi(s)) units.Add("nova-api-metadata.service");
         if (s.Has(DevStackServices.NovaConductor)) units.Add("nova-conductor.service");
-        if (s.Has(DevStackServices.NovaScheduler)) units.Add("nova-scheduler.service");
+        if (s.Has(DevStackServices.NovaScheduler) && !CloudServices.SharesConductor(s)) units.Add("nova-scheduler.service");
         if (s.Has(DevStackServices.NovaCompute)) units.AddRange(["libvirtd.service", "nova-compute.service"]);
         if (s.Has(DevStackServices.NovaNoVnc)) units.Add("nova-novncproxy.service");
         return units;
@@ -35,6 +35,22 @@ public sealed class NovaStep : IProvisioningStep
         await context.Node.WriteFilesAsync([NodeFile.Text("/etc/default/nova-consoleproxy", "# dockstack: the noVNC proxy only\nNOVA_CONSOLE_PROXY_TYPE=novnc\nNOVA_SERIAL_PROXY_START=false\n")], ct);
         await context.SetUwsgiWorkersAsync("/etc/nova/nova-api-uwsgi.ini", 1);
         await context.SetUwsgiWorkersAsync("/etc/nova/nova-api-metadata-uwsgi.ini", 1, 1);
+        if (CloudServices.SharesNovaApi(s))
+        {
+            await context.Node.WriteFilesAsync([NodeFile.Text(SharedApiWsgi, SharedApiWsgiScript)], ct);
+            await context.ShellAsync("nova-api serves the metadata API too",
+                $"sed -i -E 's#^wsgi-file *=.*#wsgi-file = {SharedApiWsgi}\\nhttp-socket = :8775#' /etc/nova/nova-api-uwsgi.ini");
+        }
+        if (CloudServices.SharesConductor(s))
+        {
+            await context.Node.WriteFilesAsync(
+            [
+                NodeFile.Text(ConductorSchedulerLauncher, ConductorSchedulerScript, NodeFile.Executable),
+                NodeFile.Text("/etc/systemd/system/nova-conductor.service.d/dockstack.conf",
+                    $"[Service]\nExecStart=\nExecStart={ConductorSchedulerLauncher} --config-file=/etc/nova/nova.conf --log-file=/var/log/nova/nova-conductor.log\n"),
+            ], ct);
+            await context.Node.RunAsync("systemd reload", ["systemctl", "daemon-reload"], ct);
+        }
         await context.ShellAsync("Nova directories", "install -d -o nova -g nova /var/lib/nova/tmp /var/lib/nova/instances");
         await context.RunAsAsync("nova", "nova api_db sync", "nova-manage", "api_db", "sync");
         await context.RunAsAsync("nova", "nova cell0", "nova-manage", "cell_v2", "map_cell0");
@@ -46,6 +62,61 @@ public sealed class NovaStep : IProvisioningStep
             await context.WaitForHttpAsync("http://127.0.0.1:8774/", "nova-api.service", TimeSpan.FromMinutes(3));
         }
     }
+
+    private const string SharedApiWsgi = "/usr/local/lib/dockstack/nova-api-wsgi.py";
+    private const string ConductorSchedulerLauncher = "/usr/local/lib/dockstack/nova-conductor-scheduler";
+
+    /// <summary>The compute API (port 8774) and the metadata API (8775) as two apps of one uwsgi worker. Nova's
+    /// init_application initialises its global state once per interpreter and registers each service row.</summary>
+    private const string SharedApiWsgiScript = """
+        # dockstack: nova's compute API and metadata API in one uwsgi worker (one Python process instead of two).
+        from nova.api.openstack import wsgi_app
+
+        _compute = wsgi_app.init_application("osapi_compute")
+        _metadata = wsgi_app.init_application("metadata")
+
+
+        def application(environ, start_response):
+            app = _metadata if environ.get("SERVER_PORT") == "8775" else _compute
+            return app(environ, start_response)
+
+        """;
+
+    /// <summary>nova-conductor and nova-scheduler as two oslo services of one process (what nova/cmd/conductor.py and
+    /// nova/cmd/scheduler.py each do, launched together). Both still heartbeat and answer RPC under their own names.</summary>
+    private const string ConductorSchedulerScript = """
+        #!/usr/bin/python3
+        # dockstack: nova-conductor and nova-scheduler as two oslo services in one process (one Python heap instead of two).
+        import sys
+
+        from oslo_log import log as logging
+        from oslo_service import service as oslo_service
+
+        import nova.conf
+        from nova import config
+        from nova import objects
+        from nova import service
+        from nova.conductor import rpcapi as conductor_rpcapi
+        from nova.scheduler import rpcapi as scheduler_rpcapi
+
+        CONF = nova.conf.CONF
+
+
+        def main():
+            config.parse_args(sys.argv)
+            logging.setup(CONF, "nova")
+            objects.register_all()
+            objects.Service.enable_min_version_cache()
+            launcher = oslo_service.ServiceLauncher(CONF, restart_method="mutate")
+            launcher.launch_service(service.Service.create(binary="nova-conductor", topic=conductor_rpcapi.RPC_TOPIC))
+            launcher.launch_service(service.Service.create(binary="nova-scheduler", topic=scheduler_rpcapi.RPC_TOPIC))
+            launcher.wait()
+
+
+        if __name__ == "__main__":
+            sys.exit(main())
+
+        """;
 
     /// <summary>Maps the compute host into cell1 once nova-compute has registered (the committed image then needs no discovery).</summary>
     public static async Task DiscoverHostsAsync(ProvisioningContext context)
