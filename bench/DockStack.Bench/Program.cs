@@ -1,4 +1,5 @@
 using DockStack.Bench;
+using DockStack.Bench.Cloud;
 using DockStack.Bench.Lifecycle;
 
 if (!BenchOptions.TryParse(args, out var options, out var problem))
@@ -13,4 +14,6 @@ if (options is null)
     return BenchExitCodes.Ok;
 }
 using var shutdown = new Shutdown();
-return await LifecycleBenchmark.RunAsync(options, shutdown.Token);
+return options.Suite == BenchSuite.Cloud
+    ? await CloudBenchmark.RunAsync(options, shutdown.Token)
+    : await LifecycleBenchmark.RunAsync(options, shutdown.Token);

@@ -33,8 +33,8 @@ public sealed record NodeRunFlags(
             StopTimeout: config.TryGetProperty("StopTimeout", out var timeout) && timeout.ValueKind == JsonValueKind.Number ? timeout.GetInt32() : null);
     }
 
-    /// <summary>The <c>docker run -d</c> arguments (without the leading <c>docker</c>).</summary>
-    public IReadOnlyList<string> RunArguments(string name, IReadOnlyDictionary<string, string> labels)
+    /// <summary>The <c>docker run -d</c> arguments (without the leading <c>docker</c>); <paramref name="extraFlags"/> go before the image (e.g. <c>-v</c>).</summary>
+    public IReadOnlyList<string> RunArguments(string name, IReadOnlyDictionary<string, string> labels, IReadOnlyList<string>? extraFlags = null)
     {
         var args = new List<string> { "run", "-d", "--name", name };
         foreach (var (key, value) in labels)
@@ -42,6 +42,7 @@ public sealed record NodeRunFlags(
             args.AddRange(["--label", $"{key}={value}"]);
         }
         args.AddRange(Flags());
+        args.AddRange(extraFlags ?? []);
         args.Add(Image);
         args.AddRange(Entrypoint.Skip(1));
         args.AddRange(Command);
