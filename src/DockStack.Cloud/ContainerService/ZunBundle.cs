@@ -143,7 +143,9 @@ public sealed class ZunBundle
         foreach (var argument in new[]
         {
             "publish", Path.Combine(root, "src", "DockStack.Zun.Host", "DockStack.Zun.Host.csproj"),
-            "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:DebugType=none", "-o", target, "-nologo", "-v", "quiet",
+            // ReadyToRun: the service's own assemblies and its packages precompiled, so zun-api and zun-compute do not
+            // JIT them at every boot (see bench/ZUN-BENCHMARKS.md for the startup CPU it saves).
+            "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:PublishReadyToRun=true", "-p:DebugType=none", "-o", target, "-nologo", "-v", "quiet",
         })
         {
             start.ArgumentList.Add(argument);

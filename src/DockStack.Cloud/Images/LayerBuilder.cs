@@ -22,6 +22,9 @@ public sealed class LayerBuilder(IDockerEngine engine, ICloudEvents events)
     }
 
     /// <summary>Returns the layer's image reference, building it first when it is not cached.</summary>
+    /// <summary>Set to 1 to keep a build node whose layer failed, for debugging a provisioning step.</summary>
+    public const string KeepFailedVariable = "DOCKSTACK_KEEP_FAILED_BUILD";
+
     public async Task<string> EnsureAsync(string parentImage, IImageLayer layer, CancellationToken cancellationToken)
     {
         var parent = await engine.InspectImageAsync(parentImage, cancellationToken)
@@ -42,6 +45,7 @@ public sealed class LayerBuilder(IDockerEngine engine, ICloudEvents events)
         // (the second commit simply re-tags the same result). Leftovers of a killed build are removed by `clean`.
         var name = $"dockstack-build-{layer.Name}-{reference[(reference.LastIndexOf(':') + 1)..][..8]}-{Guid.NewGuid().ToString("N")[..6]}";
         var id = await engine.CreateContainerAsync(NodeSpec.ForBuild(name, parentId, layer.Name), cancellationToken);
+        var keep = false;
         try
         {
             await engine.StartContainerAsync(id, cancellationToken);
@@ -58,6 +62,12 @@ public sealed class LayerBuilder(IDockerEngine engine, ICloudEvents events)
                 }), pause: false, cancellationToken);
             });
         }
+        catch (Exception) when (Environment.GetEnvironmentVariable(KeepFailedVariable) == "1" && !cancellationToken.IsCancellationRequested)
+        {
+            keep = true;
+            events.Warn($"{KeepFailedVariable}=1: the failed build node {name} is kept for inspection (docker exec -it {name} bash); dockstack clean removes it.");
+            throw;
+        }
         finally
         {
             // Never leave a build node behind, even when cancelled: removal gets its own deadline, and a slow
@@ -65,7 +75,10 @@ public sealed class LayerBuilder(IDockerEngine engine, ICloudEvents events)
             using var cleanup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             try
             {
-                await engine.RemoveContainerAsync(id, force: true, cleanup.Token);
+                if (!keep)
+                {
+                    await engine.RemoveContainerAsync(id, force: true, cleanup.Token);
+                }
             }
             catch (Exception e) when (e is OperationCanceledException or DockerEngineException)
             {

@@ -82,7 +82,10 @@ public sealed class InfrastructureStep : IProvisioningStep
         if (s.Has(DevStackServices.Rabbit))
         {
             await context.ShellAsync("Creating the RabbitMQ user", $"""
-                rabbitmqctl await_startup --timeout 120 >/dev/null
+                # The unit counts as started once the broker's process runs (Type=exec), and await_startup fails at once
+                # while the Erlang node is not up yet ("not running at all"): retry until it answers.
+                for i in $(seq 120); do rabbitmqctl await_startup --timeout 120 >/dev/null 2>&1 && break; sleep 1; done
+                rabbitmqctl await_startup --timeout 10 >/dev/null
                 rabbitmqctl add_user openstack '{s.Passwords.Rabbit.Replace("'", "'\\''", StringComparison.Ordinal)}' >/dev/null
                 rabbitmqctl set_permissions openstack '.*' '.*' '.*' >/dev/null
                 rabbitmqctl delete_user guest >/dev/null 2>&1 || true

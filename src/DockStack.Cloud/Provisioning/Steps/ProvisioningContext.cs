@@ -49,8 +49,34 @@ public sealed class ProvisioningContext(Node node, CloudSettings settings, Cance
     }
 
     /// <summary>Enables and (re)starts units, so they also start on every boot of the committed image.</summary>
-    public Task StartAsync(params string[] units) =>
-        Node.RunAsync($"Starting {string.Join(", ", units)}", ["systemctl", "enable", "--now", .. units], CancellationToken);
+    /// <summary>Enables and starts units; when that fails, the error carries each unit that did not start's journal and log tail.</summary>
+    public async Task StartAsync(params string[] units)
+    {
+        try
+        {
+            await Node.RunAsync($"Starting {string.Join(", ", units)}", ["systemctl", "enable", "--now", .. units], CancellationToken);
+        }
+        catch (NodeCommandException e)
+        {
+            var details = new System.Text.StringBuilder(e.Message);
+            foreach (var unit in units)
+            {
+                var state = await Node.Engine.ExecAsync(Node.Id, new ExecRequest(["systemctl", "is-active", unit]), null, CancellationToken);
+                if (state.Stdout.Trim() == "active")
+                {
+                    continue;
+                }
+                details.AppendLine().Append(await HealthChecker.JournalTailAsync(Node, unit, CancellationToken));
+                // Debian's OpenStack services write their own log files: /var/log/<project>/<unit name>.log.
+                var log = await Node.Engine.ExecAsync(Node.Id, new ExecRequest(["sh", "-c", $"tail -n 15 /var/log/*/{unit.Replace(".service", "", StringComparison.Ordinal)}.log 2>/dev/null | cut -c1-300"]), null, CancellationToken);
+                if (log.Stdout.Trim().Length > 0)
+                {
+                    details.AppendLine().Append(CultureInfo.InvariantCulture, $"  log of {unit}:").AppendLine().Append(string.Join(Environment.NewLine, log.Stdout.TrimEnd().Split('\n').Select(l => "    " + l)));
+                }
+            }
+            throw new InvalidOperationException(details.ToString(), e);
+        }
+    }
 
     public Task RestartAsync(params string[] units) =>
         Node.RunAsync($"Restarting {string.Join(", ", units)}", ["systemctl", "restart", .. units], CancellationToken);
