@@ -18,20 +18,26 @@ using Microsoft.Extensions.Logging;
 //   dotnet run -c Release --project bench/DockStack.Zun.Bench [-- --runs 10 --out bench/ZUN-BENCHMARKS.md]
 //   ... -- --split [--runs 10] [--out bench/ZUN-BENCHMARKS.md]: api and compute as two processes over a node's RabbitMQ
 //         (brings up a Keystone-only node with ./dockstack; replaces the split section of the output file)
+//         [--variant 'label|/published/dir|DOTNET_X=v,...']...: builds or runtime knobs measured after the baseline, same node
+//         [--transport-url rabbit://user:pass@host:port/]: that broker instead of a node's (when the node ports are taken)
 var runs = 10;
 string? output = null;
 var split = false;
+string? transportUrl = null;
+var variants = new List<SplitBench.Variant> { SplitBench.Variant.Baseline };
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--runs") { runs = int.Parse(args[++i], CultureInfo.InvariantCulture); }
     else if (args[i] == "--out") { output = args[++i]; }
     else if (args[i] == "--split") { split = true; }
+    else if (args[i] == "--transport-url") { transportUrl = args[++i]; }
+    else if (args[i] == "--variant") { variants.Add(SplitBench.Variant.Parse(args[++i])); }
 }
 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(split ? 45 : 15));
 var ct = cts.Token;
 if (split)
 {
-    var figures = await SplitBench.RunAsync(runs, ct);
+    var figures = await SplitBench.RunAsync(runs, variants, transportUrl, ct);
     if (output is not null)
     {
         const string Heading = "## api and compute as two processes";
@@ -41,13 +47,11 @@ if (split)
         await File.WriteAllTextAsync(output, kept + $"""
             {Heading}
 
-            Measured by `dotnet run -c Release --project bench/DockStack.Zun.Bench -- --split --runs {runs} --out bench/ZUN-BENCHMARKS.md`
-            on {DateTime.UtcNow:yyyy-MM-dd}: the built `zun` executable started twice (`zun api`, `zun compute`), RabbitMQ of a
-            Keystone-only DockStack node (`--publish 5672`), one SQLite file shared by both, no-auth mode; VmRSS from /proc every 50 ms.
+            Measured by `dotnet run -c Release --project bench/DockStack.Zun.Bench -- {string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) || a.Contains('|', StringComparison.Ordinal) ? $"'{a}'" : a))}`
+            on {DateTime.UtcNow:yyyy-MM-dd}: `zun` started twice (`zun api`, `zun compute`) per variant, {(transportUrl is null ? "RabbitMQ of a Keystone-only DockStack node (`--publish 5672`)" : "the RabbitMQ given by --transport-url")},
+            one SQLite file shared by both, no-auth mode; VmRSS from /proc every 50 ms, PSS from smaps_rollup.
 
-            ```
             {figures.TrimEnd()}
-            ```
 
             """, ct);
     }

@@ -14,20 +14,64 @@ using DockStack.Zun.Tests.Integration.Node;
 /// Resident memory of <c>zun api</c> and <c>zun compute</c> as two OS processes (the built <c>zun</c> executable),
 /// talking over the RabbitMQ of a Keystone-only DockStack node, sharing one SQLite file; idle, and under load
 /// (containers run and deleted through the api, then 1,000 rows listed). VmRSS is sampled every 50 ms.
+/// Several builds or runtime settings (variants) are measured one after the other against the same node, the
+/// baseline (the built zun.dll run by <c>dotnet</c>, as the tests run it) first, so one run prints them all.
 /// </summary>
 internal static class SplitBench
 {
-    public static async Task<string> RunAsync(int runs, CancellationToken ct)
+    /// <summary>A build to measure: a published <c>zun</c> executable (null: the built zun.dll) and runtime knobs as environment variables.</summary>
+    public sealed record Variant(string Label, string? Executable, IReadOnlyDictionary<string, string> Environment)
+    {
+        public static Variant Baseline { get; } = new("baseline: built zun.dll (dotnet zun.dll)", null, new Dictionary<string, string>());
+
+        /// <summary><c>label|/published/dir|NAME=value,NAME=value</c> (the directory may be empty for the built zun.dll).</summary>
+        public static Variant Parse(string spec)
+        {
+            var parts = spec.Split('|');
+            var dir = parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null;
+            var env = parts.Length > 2
+                ? parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1])
+                : new Dictionary<string, string>();
+            return new(parts[0], dir is null ? null : Path.Combine(dir, "zun"), env);
+        }
+    }
+
+    /// <param name="transportUrl">A RabbitMQ to use; null brings up a Keystone-only node and uses its broker (needs its ports free).</param>
+    public static async Task<string> RunAsync(int runs, IReadOnlyList<Variant> variants, string? transportUrl, CancellationToken ct)
     {
         var id = Guid.NewGuid().ToString("N")[..8];
-        var hostName = $"zunsplit-{id}";
-        var state = Path.Combine(Path.GetTempPath(), "zun-split-" + id);
-        Directory.CreateDirectory(state);
         using var engine = DockerEngine.FromEnvironment();
         var createdImage = await CirrosImage.EnsureAsync(engine, ct);
         var report = new StringBuilder();
         void Say(string line) { Console.WriteLine(line); report.AppendLine(line); }
-        await using var node = await DockStackNode.UpAsync($"zun-bench-{id}", DockStackNode.KeystoneOnlyConfig, [5672], TimeSpan.FromMinutes(35), ct);
+        await using var node = transportUrl is null ? await DockStackNode.UpAsync($"zun-bench-{id}", DockStackNode.KeystoneOnlyConfig, [5672], TimeSpan.FromMinutes(35), ct) : null;
+        transportUrl ??= "rabbit://openstack:secret@127.0.0.1:5672/";
+        try
+        {
+            Say($"two processes over RabbitMQ (noauth, shared SQLite), {runs} containers run+logs+delete, then 1,000 rows inserted and 200 lists of them;");
+            Say("startup CPU = utime+stime once the process answers (api: GET / is 200; compute: listens on its queue); MB = VmRSS unless PSS:");
+            Say("");
+            Say("| variant | startup CPU api / compute | api idle / peak / after | compute idle / peak / after | together idle (RSS / PSS) | together peak (RSS) | run ms |");
+            Say("|---|---:|---:|---:|---:|---:|---:|");
+            var n = 0;
+            foreach (var variant in variants)
+            {
+                var row = await MeasureAsync(engine, variant, runs, transportUrl, $"{id}-{n++}", ct);
+                Say(row);
+            }
+        }
+        finally
+        {
+            if (createdImage) { await engine.RemoveImageAsync(CirrosImage.Reference, false, CancellationToken.None); }
+        }
+        return report.ToString();
+    }
+
+    private static async Task<string> MeasureAsync(DockerEngine engine, Variant variant, int runs, string transportUrl, string id, CancellationToken ct)
+    {
+        var hostName = $"zunsplit-{id}";
+        var state = Path.Combine(Path.GetTempPath(), "zun-split-" + id);
+        Directory.CreateDirectory(state);
         int port;
         using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); port = ((IPEndPoint)l.LocalEndpoint).Port; }
         var conf = Path.Combine(state, "zun.conf");
@@ -36,21 +80,24 @@ internal static class SplitBench
             auth_strategy = noauth
             host = {hostName}
             state_path = {state}
-            transport_url = rabbit://openstack:secret@127.0.0.1:5672/
+            transport_url = {transportUrl}
             [api]
             port = {port}
             """, ct);
         var url = $"http://127.0.0.1:{port}";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        await using var compute = new ZunProcess("compute", conf);
-        await using var api = new ZunProcess("api", conf);
+        await using var compute = new ZunProcess("compute", conf, variant.Executable, variant.Environment);
+        await using var api = new ZunProcess("api", conf, variant.Executable, variant.Environment);
         try
         {
             await compute.StartAsync(p => Task.FromResult(p.Log.Contains($"listens on RabbitMQ queue {RabbitTransport.QueueFor(hostName)}", StringComparison.Ordinal)), TimeSpan.FromSeconds(90), ct);
+            var computeCpu = compute.CpuTime();
             await api.StartAsync(async _ => (await http.GetAsync(url + "/", ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), ct);
+            var apiCpu = api.CpuTime();
             await SendAsync(http, url, HttpMethod.Get, "/v1/containers", null, ct); // first request: the api's routes are warm
             await Task.Delay(5000, ct);
             var (apiIdle, computeIdle) = (api.ResidentBytes(), compute.ResidentBytes());
+            var pssIdle = api.ProportionalBytes() + compute.ProportionalBytes();
 
             long apiPeak = apiIdle, computePeak = computeIdle, sumPeak = apiIdle + computeIdle;
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -103,10 +150,9 @@ internal static class SplitBench
             var (apiAfter, computeAfter) = (api.ResidentBytes(), compute.ResidentBytes());
 
             static string Mb(long b) => (b / 1048576.0).ToString("F0", CultureInfo.InvariantCulture);
-            Say($"two processes over RabbitMQ (noauth, shared SQLite), {runs} containers run+logs+delete ({runMs:F0} ms each incl. polling), then 200 lists of 1,000 rows:");
-            Say($"  zun api:     idle {Mb(apiIdle)} MB, peak under load {Mb(apiPeak)} MB, after load {Mb(apiAfter)} MB");
-            Say($"  zun compute: idle {Mb(computeIdle)} MB, peak under load {Mb(computePeak)} MB, after load {Mb(computeAfter)} MB");
-            Say($"  together:    idle {Mb(apiIdle + computeIdle)} MB, peak of the sum {Mb(sumPeak)} MB (target: under 100 MB)");
+            static string Cpu(TimeSpan t) => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
+            return $"| {variant.Label} | {Cpu(apiCpu)} / {Cpu(computeCpu)} | {Mb(apiIdle)} / {Mb(apiPeak)} / {Mb(apiAfter)} | {Mb(computeIdle)} / {Mb(computePeak)} / {Mb(computeAfter)} "
+                + $"| {Mb(apiIdle + computeIdle)} / {Mb(pssIdle)} | {Mb(sumPeak)} | {runMs:F0} |";
         }
         finally
         {
@@ -116,10 +162,8 @@ internal static class SplitBench
             {
                 await engine.RemoveContainerAsync(c.Id, force: true, CancellationToken.None);
             }
-            if (createdImage) { await engine.RemoveImageAsync(CirrosImage.Reference, false, CancellationToken.None); }
             try { Directory.Delete(state, true); } catch (IOException) { }
         }
-        return report.ToString();
     }
 
     private static async Task<JsonNode> SendAsync(HttpClient http, string url, HttpMethod method, string path, string? body, CancellationToken ct)

@@ -15,12 +15,18 @@ public sealed class ZunProcess : IAsyncDisposable
     private readonly string _configFile;
     private readonly StringBuilder _log = new();
     private readonly StringBuilder _stderr = new();
+    private readonly string? _executable;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
 
-    public ZunProcess(string role, string configFile)
+    /// <param name="executable">A published <c>zun</c> executable; null runs the built zun.dll with <c>dotnet</c>.</param>
+    /// <param name="environment">Extra environment variables (the bench sets runtime knobs this way to compare them).</param>
+    public ZunProcess(string role, string configFile, string? executable = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         _role = role;
         _configFile = configFile;
+        _executable = executable;
+        _environment = environment ?? new Dictionary<string, string>();
     }
 
     public static string ZunDll { get; } = FindZunDll();
@@ -38,9 +44,10 @@ public sealed class ZunProcess : IAsyncDisposable
     public async Task StartAsync(Func<ZunProcess, Task<bool>> ready, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (IsRunning) { throw new InvalidOperationException($"zun {_role} is already running."); }
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in new[] { ZunDll, _role, "--config-file", _configFile }) { psi.ArgumentList.Add(a); }
+        var psi = new ProcessStartInfo(_executable ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in (_executable is null ? [ZunDll] : Array.Empty<string>()).Concat([_role, "--config-file", _configFile])) { psi.ArgumentList.Add(a); }
         psi.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in _environment) { psi.Environment[key] = value; }
         _process = Process.Start(psi)!;
         _process.StandardInput.Close();
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -100,6 +107,22 @@ public sealed class ZunProcess : IAsyncDisposable
     {
         var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>The proportional set (Pss, shared pages split between their users) in bytes, from /proc.</summary>
+    public long ProportionalBytes()
+    {
+        var line = File.ReadLines($"/proc/{Pid}/smaps_rollup").First(l => l.StartsWith("Pss:", StringComparison.Ordinal));
+        return long.Parse(line["Pss:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>CPU time used so far (utime + stime from /proc/&lt;pid&gt;/stat, in 10 ms clock ticks).</summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{Pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields from the 3rd (state) on
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
     public ValueTask DisposeAsync() => new(KillAsync());
