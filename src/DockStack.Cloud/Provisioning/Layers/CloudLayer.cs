@@ -49,6 +49,10 @@ public sealed class CloudLayer(CloudSettings settings) : IImageLayer
         {
             await node.Events.StepAsync($"Provisioning {networks.Title}", () => networks.RunAsync(context));
         }
+        if (new GuestDefaultsStep() is var guest && guest.AppliesTo(settings))
+        {
+            await node.Events.StepAsync($"Provisioning {guest.Title}", () => guest.RunAsync(context));
+        }
         await node.Events.StepAsync("Checking every service", () =>
             new HealthChecker(CloudServices.For(settings)).WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cts.Token));
     }

@@ -87,6 +87,9 @@ public sealed class NovaStep : IProvisioningStep
     private const string ConductorSchedulerScript = """
         #!/usr/bin/python3
         # dockstack: nova-conductor and nova-scheduler as two oslo services in one process (one Python heap instead of two).
+        # First, as nova/cmd/__init__.py does for nova's own commands: eventlet patches the standard library before anything
+        # else imports it (without it the RPC servers consume messages and never answer).
+        import nova.monkey_patch  # noqa: F401
         import sys
 
         from oslo_log import log as logging
