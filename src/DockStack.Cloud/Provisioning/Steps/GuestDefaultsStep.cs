@@ -91,27 +91,28 @@ public sealed class GuestDefaultsStep : IProvisioningStep
         return id;
     }
 
-    /// <summary>Runs in the build node: downloads two Debian packages (no install) and packs the guest.</summary>
+    /// <summary>Runs in the build node: downloads three Debian packages (no install: the node keeps none of them) and packs the guest.</summary>
     public const string BuildScript = """
         #!/bin/sh
         # dockstack: a tiny bootable x86 guest from Debian's packages: the cloud kernel and a busybox initramfs.
         set -eu
         out=$1
-        work=$(mktemp -d)
+        work=$(mktemp -d -p /var/tmp) # a node mounts /tmp noexec
         trap 'rm -rf "$work"' EXIT
         cd "$work"
         apt-get update -q >/dev/null
-        apt-get download -q linux-image-cloud-amd64 busybox-static >/dev/null
+        apt-get download -q -o APT::Sandbox::User=root linux-image-cloud-amd64 busybox-static cpio >/dev/null
         kernel=$(dpkg-deb -f linux-image-cloud-amd64_*.deb Depends | tr ',|' '\n\n' | sed 's/ *(.*//; s/^ *//' | grep '^linux-image-.*cloud-amd64' | grep -v unsigned | head -n1)
-        apt-get download -q "$kernel" >/dev/null
+        apt-get download -q -o APT::Sandbox::User=root "$kernel" >/dev/null
         rm -rf /var/lib/apt/lists/*
         dpkg-deb -x "$kernel"_*.deb k
         dpkg-deb -x busybox-static_*.deb b
+        dpkg-deb -x cpio_*.deb c
         mkdir -p root/bin root/dev root/proc root/sys root/etc root/lib/modules root/usr/share/udhcpc
-        cp b/bin/busybox root/bin/busybox
+        cp b/usr/bin/busybox root/bin/busybox
         for applet in sh mount echo cat ls ip udhcpc sleep insmod uname route ifconfig; do ln -s busybox "root/bin/$applet"; done
         for module in failover net_failover virtio_net; do
-            f=$(find k/lib/modules -name "$module.ko*" | head -n1)
+            f=$(find k -path '*/modules/*' -name "$module.ko*" | head -n1)
             if [ -n "$f" ]; then cp "$f" root/lib/modules/; fi
         done
         cat > root/usr/share/udhcpc/default.script <<'DHCP'
@@ -134,7 +135,7 @@ public sealed class GuestDefaultsStep : IProvisioningStep
         INIT
         chmod 755 root/init
         mkdir -p "$out"
-        (cd root && find . | "$work/b/bin/busybox" cpio -o -H newc 2>/dev/null | gzip -9) > "$out/initrd"
+        (cd root && find . | "$work/c/usr/bin/cpio" -o -H newc --quiet | gzip -9) > "$out/initrd"
         cp k/boot/vmlinuz-* "$out/vmlinuz"
         truncate -s 1M "$out/disk"
         """;
