@@ -65,7 +65,7 @@ public static class ContainersApi
         return ZunResults.Json(ContainerView.Render(c, ctx, http.Request), StatusCodes.Status202Accepted);
     }
 
-    private static async Task<ContentHttpResult> ListAsync(HttpContext http, ZunStore store, ZunConfig config, CancellationToken cancellationToken)
+    private static async Task<ZunResults.StreamedList> ListAsync(HttpContext http, ZunStore store, ZunConfig config, CancellationToken cancellationToken)
     {
         var ctx = http.Zun();
         Policy.Enforce(ctx, "container:get_all");
@@ -92,11 +92,7 @@ public static class ContainersApi
         var next = rows.Count == limit
             ? $"{ZunResults.HostUrl(http.Request)}/v1/containers?sort_key={sortKey}&sort_dir={sortDir}&limit={limit}&marker={rows[^1].Uuid}"
             : null;
-        return ZunResults.Json(new JsonObject
-        {
-            ["containers"] = new JsonArray(rows.Select(c => (JsonNode?)ContainerView.Render(c, ctx, http.Request)).ToArray()),
-            ["next"] = next,
-        });
+        return ZunResults.List("containers", rows, c => ContainerView.Render(c, ctx, http.Request), next);
     }
 
     private static async Task<ContentHttpResult> ShowAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken cancellationToken)

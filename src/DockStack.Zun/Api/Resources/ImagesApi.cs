@@ -38,7 +38,7 @@ public static class ImagesApi
         ["host"] = i.Host,
     };
 
-    private static async Task<ContentHttpResult> ListAsync(HttpContext http, ZunStore store, CancellationToken cancellationToken)
+    private static async Task<ZunResults.StreamedList> ListAsync(HttpContext http, ZunStore store, CancellationToken cancellationToken)
     {
         var ctx = http.Zun();
         Policy.Enforce(ctx, "image:get_all");
@@ -47,11 +47,8 @@ public static class ImagesApi
         var limit = Math.Clamp(p.NonNegativeInt("limit") ?? 1000, 1, 1000);
         var after = p.String("marker") is { } marker ? (await store.GetImageAsync(marker, cancellationToken))?.Id ?? 0 : 0;
         var rows = await store.ImagesAsync(limit, after, cancellationToken);
-        return ZunResults.Json(new JsonObject
-        {
-            ["images"] = new JsonArray(rows.Select(i => (JsonNode?)View(i, http.Request)).ToArray()),
-            ["next"] = rows.Count == limit ? $"{ZunResults.HostUrl(http.Request)}/v1/images?limit={limit.ToString(CultureInfo.InvariantCulture)}&marker={rows[^1].Uuid}" : null,
-        });
+        return ZunResults.List("images", rows, i => View(i, http.Request),
+            rows.Count == limit ? $"{ZunResults.HostUrl(http.Request)}/v1/images?limit={limit.ToString(CultureInfo.InvariantCulture)}&marker={rows[^1].Uuid}" : null);
     }
 
     private static async Task<ContentHttpResult> ShowAsync(string uuid, HttpContext http, ZunStore store, CancellationToken cancellationToken)
