@@ -51,8 +51,8 @@ internal static class SplitBench
             Say($"two processes over RabbitMQ (noauth, shared SQLite), {runs} containers run+logs+delete, then 1,000 rows inserted and 200 lists of them;");
             Say("startup CPU = utime+stime once the process answers (api: GET / is 200; compute: listens on its queue); MB = VmRSS unless PSS:");
             Say("");
-            Say("| variant | startup CPU api / compute | api idle / peak / after | compute idle / peak / after | together idle (RSS / PSS) | together peak (RSS) | run ms |");
-            Say("|---|---:|---:|---:|---:|---:|---:|");
+            Say("| variant | startup CPU api / compute | api idle / peak / after | compute idle / peak / after | together idle (RSS / PSS) | together peak (RSS) | run ms | list of 1,000 p50 / p99 ms |");
+            Say("|---|---:|---:|---:|---:|---:|---:|---:|");
             var n = 0;
             foreach (var variant in variants)
             {
@@ -144,7 +144,14 @@ internal static class SplitBench
                     ProjectId = "admin", UserId = "admin", CreatedAt = DateTime.UtcNow, Command = ["sleep", "1"],
                 }, ct);
             }
-            for (var i = 0; i < 200; i++) { await SendAsync(http, url, HttpMethod.Get, "/v1/containers", null, ct); }
+            var lists = new List<double>();
+            for (var i = 0; i < 200; i++)
+            {
+                var one = Stopwatch.StartNew();
+                await SendAsync(http, url, HttpMethod.Get, "/v1/containers", null, ct);
+                lists.Add(one.Elapsed.TotalMilliseconds);
+            }
+            lists.Sort();
             await sampling.CancelAsync();
             await sampler;
             var (apiAfter, computeAfter) = (api.ResidentBytes(), compute.ResidentBytes());
@@ -152,7 +159,7 @@ internal static class SplitBench
             static string Mb(long b) => (b / 1048576.0).ToString("F0", CultureInfo.InvariantCulture);
             static string Cpu(TimeSpan t) => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
             return $"| {variant.Label} | {Cpu(apiCpu)} / {Cpu(computeCpu)} | {Mb(apiIdle)} / {Mb(apiPeak)} / {Mb(apiAfter)} | {Mb(computeIdle)} / {Mb(computePeak)} / {Mb(computeAfter)} "
-                + $"| {Mb(apiIdle + computeIdle)} / {Mb(pssIdle)} | {Mb(sumPeak)} | {runMs:F0} |";
+                + $"| {Mb(apiIdle + computeIdle)} / {Mb(pssIdle)} | {Mb(sumPeak)} | {runMs:F0} | {lists[99]:F1} / {lists[197]:F1} |";
         }
         finally
         {
