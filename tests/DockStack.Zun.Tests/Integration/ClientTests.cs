@@ -169,6 +169,50 @@ public sealed class ClientTests(ZunFixture zun)
         Assert.True(images.ExitCode == 0, images.Stderr);
         Assert.IsType<JsonArray>(images.Json);
     }
+
+    /// <summary>
+    /// As upstream Zun: <c>image list</c> shows the rows of the images table, which only <c>image pull</c> writes. A container
+    /// run from an image the engine already holds adds no row (upstream's compute pulls or finds the image and records
+    /// nothing); pulling that image through the API records it, with the engine's image id and size, without a download.
+    /// </summary>
+    [Fact]
+    public async Task ImageList_ShowsPulledImages_NotOnesContainersFoundLocally()
+    {
+        async Task<JsonArray> ListAsync()
+        {
+            var r = await zun.Cli.AdminAsync(Ct, "appcontainer", "image", "list", "-f", "json");
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            return r.Json.AsArray();
+        }
+        var before = (await ListAsync()).Select(i => (string)i!["uuid"]!).ToHashSet();
+        var name = $"img-{zun.RunId}";
+        var run = await zun.Cli.AdminAsync(Ct, ["appcontainer", "run", "-f", "json", "--name", name, .. LabelArgs, "cirros", "sh", "-c", Loop]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        try
+        {
+            await WaitStatusAsync(name, "Running");
+            Assert.DoesNotContain(await ListAsync(), i => !before.Contains((string)i!["uuid"]!));
+
+            var pull = await zun.Cli.AdminAsync(Ct, "appcontainer", "image", "pull", "-f", "json", "cirros", zun.HostName);
+            Assert.True(pull.ExitCode == 0, pull.Stderr);
+            var uuid = (string)pull.Json["uuid"]!;
+            var local = await zun.Engine.InspectImageAsync("cirros:latest", Ct) ?? throw new Xunit.Sdk.XunitException("cirros:latest is not on the engine");
+            var listed = await ZunFixture.EventuallyAsync(ListAsync, l => l.Any(i => (string?)i!["uuid"] == uuid && i!["image_id"] is not null),
+                TimeSpan.FromSeconds(30), "the pulled image to be recorded");
+            var row = listed.Single(i => (string?)i!["uuid"] == uuid)!;
+            Assert.Equal("cirros", (string?)row["repo"]);
+            Assert.Equal("latest", (string?)row["tag"]);
+            Assert.Equal(local.Id, (string?)row["image_id"]);
+            var show = await zun.Cli.AdminAsync(Ct, "appcontainer", "image", "show", uuid, "-f", "json");
+            Assert.True(show.ExitCode == 0, show.Stderr);
+            Assert.Equal(zun.HostName, (string?)show.Json["host"]); // the list's columns have no host
+            Assert.Equal(local.SizeBytes, (long?)show.Json["size"]);
+        }
+        finally
+        {
+            await zun.Cli.AdminAsync(CancellationToken.None, "appcontainer", "delete", "--force", name);
+        }
+    }
 }
 
 internal static class TestContext
