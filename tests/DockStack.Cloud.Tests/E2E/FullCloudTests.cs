@@ -85,13 +85,18 @@ public sealed class FullCloudTests(FullCloudFixture fixture)
             var server = await fixture.Demo.ShowAsync(ct, "server", "create", "--image", "tiny-linux-x86_64", "--flavor", "m1.nano", "--network", "private", "--wait", name);
             Assert.Equal("ACTIVE", Field(server, "status"));
 
+            // Its Neutron port's address, which the guest must get from Neutron's DHCP agent through the OVS bridges.
+            var address = server["addresses"]?["private"]?[0]?.ToString() ?? "";
+            Assert.Matches(@"^10\.0\.0\.\d+$", address);
+
             var console = "";
-            for (var deadline = DateTime.UtcNow.AddMinutes(4); !console.Contains("dockstack-guest: booted", StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
+            for (var deadline = DateTime.UtcNow.AddMinutes(4); !console.Contains("dockstack-guest: ready", StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
             {
                 await Task.Delay(TimeSpan.FromSeconds(5), ct);
                 console = await fixture.Demo.RunAsync(ct, "console", "log", "show", name);
             }
             Assert.Contains("dockstack-guest: booted", console, StringComparison.Ordinal);
+            Assert.Contains($"dockstack-guest: address {address}/", console, StringComparison.Ordinal);
         }
         finally
         {

@@ -119,8 +119,7 @@ public sealed class GuestDefaultsStep : IProvisioningStep
         #!/bin/sh
         [ "$1" = bound ] || exit 0
         ip addr add "$ip/${mask:-24}" dev "$interface"
-        [ -n "${router:-}" ] && ip route add default via "${router%% *}" dev "$interface"
-        echo "dockstack-guest: address $ip"
+        if [ -n "${router:-}" ]; then ip route add default via "${router%% *}" dev "$interface"; fi
         DHCP
         chmod 755 root/usr/share/udhcpc/default.script
         cat > root/init <<'INIT'
@@ -129,7 +128,8 @@ public sealed class GuestDefaultsStep : IProvisioningStep
         for m in failover net_failover virtio_net; do for f in /lib/modules/$m.ko*; do [ -e "$f" ] && insmod "$f" 2>/dev/null; done; done
         echo "dockstack-guest: booted $(uname -r)"
         ip link set lo up
-        ip link set eth0 up 2>/dev/null && udhcpc -i eth0 -n -q -t 10 -T 2 || echo "dockstack-guest: no DHCP answer"
+        ip link set eth0 up 2>/dev/null && udhcpc -i eth0 -s /usr/share/udhcpc/default.script -n -q -t 10 -T 2 || echo "dockstack-guest: no DHCP answer"
+        ip -4 -o addr show dev eth0 2>/dev/null | while read -r _ _ _ address _; do echo "dockstack-guest: address $address"; done
         echo "dockstack-guest: ready"
         while true; do sleep 3600; done
         INIT
