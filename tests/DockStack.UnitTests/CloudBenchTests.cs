@@ -150,7 +150,7 @@ public class CloudBenchTests
 
         var statements = query.Split("; ");
         Assert.Equal(2, statements.Length);
-        Assert.Contains("FROM nova.services WHERE deleted = 0 GROUP BY `binary`", statements[0], StringComparison.Ordinal);
+        Assert.Contains("FROM nova.services WHERE deleted = 0 AND `binary` NOT IN ('nova-osapi_compute', 'nova-metadata') GROUP BY `binary`", statements[0], StringComparison.Ordinal);
         Assert.Contains("MAX(updated_at) >= '2025-03-04 05:06:07'", statements[0], StringComparison.Ordinal);
         Assert.Contains("FROM neutron.agents GROUP BY agent_type", statements[1], StringComparison.Ordinal);
         Assert.Contains("MAX(heartbeat_timestamp) >= '2025-03-04 05:06:07'", statements[1], StringComparison.Ordinal);

@@ -30,7 +30,9 @@ public static partial class HeartbeatQuery
     public static IReadOnlySet<string> ParseTables(string stdout) =>
         Lines(stdout).Where(l => l is Nova or Neutron).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>One row per Nova binary and per Neutron agent type: 1 when one of its rows beat since <paramref name="bootUtc"/>.</summary>
+    /// <summary>One row per Nova binary and per Neutron agent type: 1 when one of its rows beat since <paramref name="bootUtc"/>.
+    /// Nova's API services (osapi_compute, metadata) have rows but, run by uwsgi, never write a heartbeat: left out, as
+    /// `compute service list` and HealthChecker leave them out.</summary>
     public static string BeatsQuery(IReadOnlySet<string> tables, string bootUtc)
     {
         if (ParseBootTime(bootUtc) is null)
@@ -40,7 +42,7 @@ public static partial class HeartbeatQuery
         var statements = new List<string>();
         if (tables.Contains(Nova))
         {
-            statements.Add($"SELECT CONCAT('nova:', `binary`, '\\t', IFNULL(MAX(updated_at) >= '{bootUtc}', 0)) FROM nova.services WHERE deleted = 0 GROUP BY `binary`");
+            statements.Add($"SELECT CONCAT('nova:', `binary`, '\\t', IFNULL(MAX(updated_at) >= '{bootUtc}', 0)) FROM nova.services WHERE deleted = 0 AND `binary` NOT IN ('nova-osapi_compute', 'nova-metadata') GROUP BY `binary`");
         }
         if (tables.Contains(Neutron))
         {
