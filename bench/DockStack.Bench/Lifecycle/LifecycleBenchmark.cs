@@ -15,38 +15,9 @@ public static class LifecycleBenchmark
     private static readonly TimeSpan DownTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan ListTimeout = TimeSpan.FromMinutes(1);
 
-    public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
-    {
-        var runId = Guid.NewGuid().ToString("N")[..6];
-        var home = Directory.CreateTempSubdirectory("dockstack-bench-").FullName;
-        var cli = new DockStackCli(options.RepoRoot, home);
-        var docker = new DockerCli();
-        var created = new CreatedObjects(cli, docker, runId);
-        try
-        {
-            var report = await MeasureAsync(options, runId, cli, docker, created, cancellationToken);
-            var markdown = report.ToMarkdown();
-            BenchmarksFile.Write(options.OutputFile, SectionId, markdown);
-            Console.WriteLine(markdown);
-            Log.Line($"Wrote the '{SectionId}' section of {options.OutputFile}");
-            return BenchExitCodes.Ok;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Log.Line("Cancelled.");
-            return BenchExitCodes.Cancelled;
-        }
-        catch (BenchException e)
-        {
-            Console.Error.WriteLine($"bench: {e.Message}");
-            return BenchExitCodes.Failed;
-        }
-        finally
-        {
-            await created.CleanUpAsync();
-            Directory.Delete(home, recursive: true);
-        }
-    }
+    public static Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken) =>
+        BenchRun.RunAsync(options, SectionId, async (c, ct) =>
+            (await MeasureAsync(c.Options, c.RunId, c.Cli, c.Docker, c.Created, ct)).ToMarkdown(), cancellationToken);
 
     private static async Task<LifecycleReport> MeasureAsync(BenchOptions options, string runId, DockStackCli cli, DockerCli docker,
         CreatedObjects created, CancellationToken cancellationToken)
