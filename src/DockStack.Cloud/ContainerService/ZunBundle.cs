@@ -8,8 +8,9 @@ namespace DockStack.Cloud.ContainerService;
 /// <summary>
 /// The container service published for linux-x64 (self-contained: see bench/BENCHMARKS.md for why not
 /// Native AOT), ready to copy into a node. Found in DOCKSTACK_ZUN_DIR, or published from the repository's
-/// sources into artifacts/zun/&lt;source hash&gt;/ once per source change. <see cref="ContentHash"/> keys the
-/// containers image layer, so a change to the service rebuilds only that layer.
+/// sources into artifacts/zun/&lt;source hash&gt;-&lt;publish settings&gt;/ once per source change. <see cref="ContentHash"/>
+/// keys the containers image layer, so a change to the service rebuilds only that layer: the hash of the files for a
+/// given folder, the source hash and publish settings for the repository's own publish.
 /// </summary>
 public sealed class ZunBundle
 {
@@ -38,13 +39,20 @@ public sealed class ZunBundle
         }
         var root = FindRepositoryRoot()
             ?? throw new InvalidOperationException($"The container service's binaries were not found: set {EnvironmentVariable} to a folder with a linux-x64 publish of DockStack.Zun.Host, or run dockstack from its repository.");
-        var target = Path.Combine(root, "artifacts", "zun", SourceHash(root));
+        var key = $"{SourceHash(root)}-{PublishSettings}";
+        var target = Path.Combine(root, "artifacts", "zun", key);
         if (!File.Exists(Path.Combine(target, ".complete")))
         {
             Publish(root, target);
         }
-        return FromDirectory(target);
+        // A ReadyToRun publish is not byte-for-byte reproducible (two publishes of the same sources differ), so a bundle
+        // published from the repository is keyed by its sources and publish settings: a fresh clone (CI) then reuses the
+        // cached container-service layer instead of building a new one, and leaving the old one behind, on every run.
+        return new ZunBundle(FromDirectory(target).Directory, key);
     }
+
+    /// <summary>Changes whenever <see cref="Publish"/>'s settings change (part of the key of a repository bundle).</summary>
+    private const string PublishSettings = "linux-x64-sc-r2r-1";
 
     public static ZunBundle FromDirectory(string directory)
     {
