@@ -22,8 +22,7 @@ public sealed record LifecycleReport(
         md.AppendLine();
         md.AppendLine($"Machine: {Machine.Describe()}.");
         md.AppendLine();
-        md.AppendLine(Invariant($"Load: 1-minute load average {LoadAtStart:0.0} at the start and {LoadAtEnd:0.0} at the end on {Machine.Cpus} CPUs")
-            + (Math.Max(LoadAtStart, LoadAtEnd) > Machine.Cpus * 0.75 ? ": the machine was busy with other work, so the figures are noisy." : "."));
+        md.AppendLine(Machine.DescribeLoad(LoadAtStart, LoadAtEnd));
         md.AppendLine();
         md.AppendLine("| step | median | min | max |");
         md.AppendLine("|---|---:|---:|---:|");

@@ -22,6 +22,11 @@ public sealed record MachineInfo(int Cpus, string CpuModel, double MemoryGiB, st
     }
 
     /// <summary>The 1-minute load average.</summary>
+    /// <summary>The load line of a report: the 1-minute load average at both ends, flagged as noisy above 3/4 of the CPUs.</summary>
+    public string DescribeLoad(double atStart, double atEnd) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Load: 1-minute load average {atStart:0.0} at the start and {atEnd:0.0} at the end on {Cpus} CPUs")
+        + (Math.Max(atStart, atEnd) > Cpus * 0.75 ? ": the machine was busy with other work, so the figures are noisy." : ".");
+
     public static double LoadAverage() =>
         double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
