@@ -18,7 +18,8 @@ public sealed class OpenStackCli(string cloudsYaml, string cloud)
         }
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start openstack");
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(TimeSpan.FromMinutes(3));
+        // The caller's token bounds each command (a server create --wait under software emulation can take minutes).
+        cts.CancelAfter(TimeSpan.FromMinutes(10));
         var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
         var stderr = process.StandardError.ReadToEndAsync(cts.Token);
         try
