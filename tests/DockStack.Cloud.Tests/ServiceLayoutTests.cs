@@ -48,6 +48,52 @@ public sealed class ServiceLayoutTests : IDisposable
     }
 
     [Fact]
+    public void Defaults_DhcpL3AndMetadataAgents_RunInTheDhcpAgentsUnit_AsOneProcess()
+    {
+        var s = CloudPlan.Load(null, _state).Settings;
+        var units = NeutronStep.Units(s);
+
+        Assert.All(new[] { "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent" },
+            name => Assert.Equal("neutron-dhcp-agent.service", Service(s, name).Unit));
+        Assert.Contains("neutron-dhcp-agent.service", units);
+        Assert.DoesNotContain("neutron-l3-agent.service", units);
+        Assert.DoesNotContain("neutron-metadata-agent.service", units);
+        Assert.Contains(PrivsepForker.Unit, units);
+        var dropIn = NeutronAgents.DropIn(s);
+        Assert.Contains("ExecStart=\n", dropIn, StringComparison.Ordinal);
+        Assert.Contains("--agents=dhcp,l3,metadata", dropIn, StringComparison.Ordinal);
+        Assert.Contains("--config-file=/etc/neutron/dhcp_agent.ini --config-file=/etc/neutron/l3_agent.ini --config-file=/etc/neutron/metadata_agent.ini", dropIn, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithOneNeutronAgentLeft_ItKeepsItsStockUnit_AndWithTwoTheFirstHostsThem()
+    {
+        var alone = Settings("[[local|localrc]]\nADMIN_PASSWORD=secret\ndisable_service q-dhcp q-meta\n");
+        var pair = Settings("[[local|localrc]]\nADMIN_PASSWORD=secret\ndisable_service q-dhcp\n");
+        var noAgents = Settings("[[local|localrc]]\nADMIN_PASSWORD=secret\ndisable_service q-agt q-dhcp q-l3\n");
+
+        Assert.Null(NeutronAgents.SharedUnit(alone));
+        Assert.Equal("neutron-l3-agent.service", Service(alone, "neutron-l3-agent").Unit);
+        Assert.Contains("neutron-l3-agent.service", NeutronStep.Units(alone));
+        Assert.Equal("neutron-l3-agent.service", NeutronAgents.SharedUnit(pair));
+        Assert.Equal("neutron-l3-agent.service", Service(pair, "neutron-metadata-agent").Unit);
+        Assert.Contains("--agents=l3,metadata ", NeutronAgents.DropIn(pair), StringComparison.Ordinal);
+        Assert.DoesNotContain(PrivsepForker.Unit, NeutronStep.Units(noAgents));
+        Assert.Throws<InvalidOperationException>(() => NeutronAgents.DropIn(alone));
+    }
+
+    [Fact]
+    public void NeutronConf_PointsEveryPrivsepContextAtTheForkersClient()
+    {
+        var s = CloudPlan.Load(null, _state).Settings;
+        var helpers = ServiceConfigs.NeutronConf(s).Where(e => e.Item2 == "helper_command").ToList();
+
+        Assert.Equal(PrivsepForker.NeutronSections.Order(StringComparer.Ordinal), helpers.Select(h => h.Item1).Order(StringComparer.Ordinal));
+        Assert.All(helpers, h => Assert.Equal(PrivsepForker.ClientPath, h.Item3));
+        Assert.Contains(PrivsepForker.Socket, PrivsepForker.ClientScript, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Readiness_WaitsForAHeartbeatSinceBoot_OfEveryNovaServiceAndNeutronAgent()
     {
         var s = CloudPlan.Load(null, _state).Settings;

@@ -73,6 +73,20 @@ public sealed class FullCloudTests(FullCloudFixture fixture)
     }
 
     [Fact]
+    public async Task NeutronAgents_ShareOneProcess_AndPrivsepDaemonsComeFromTheForker()
+    {
+        // The memory levers of the node (NeutronAgents, PrivsepForker): a silent fallback to the stock way would still
+        // pass every functional test while costing ~800 MiB, so check what runs.
+        var ps = await fixture.Cloud.Node.ExecAsync(["ps", "-eo", "args"], Timeout(1));
+        var lines = ps.Stdout.Split('\n');
+
+        Assert.Single(lines, l => l.Contains("neutron-agents --agents=dhcp,l3,metadata", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("privsep-helper", StringComparison.Ordinal));
+        // The forker and its daemons: at least the OVS agent's and the shared agents' default contexts.
+        Assert.True(lines.Count(l => l.Contains("privsep-forker", StringComparison.Ordinal)) >= 3, ps.Stdout);
+    }
+
+    [Fact]
     public async Task Server_BootsFromTheTinyImage_ToActive_AndItsKernelRuns()
     {
         var ct = Timeout(12);
@@ -97,6 +111,16 @@ public sealed class FullCloudTests(FullCloudFixture fixture)
             }
             Assert.Contains("dockstack-guest: booted", console, StringComparison.Ordinal);
             Assert.Contains($"dockstack-guest: address {address}/", console, StringComparison.Ordinal);
+            // Nova's metadata for this server, through the router's haproxy, Neutron's metadata agent and nova-api.
+            Assert.Contains($"dockstack-guest: metadata uuid {Field(server, "id")}", console, StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // What the services said, for a failure that depends on the node (e.g. a connection closed by an API).
+            var logs = await fixture.Cloud.Node.ExecAsync(["sh", "-c",
+                "for f in /var/log/nova/nova-api.log /var/log/nova/nova-compute.log /var/log/neutron/neutron-dhcp-agent.log; do " +
+                "echo \"== $f\"; grep -E 'ERROR|CRITICAL|Traceback|died|signal|terminate' \"$f\" | tail -n 15 | cut -c1-300; done"], Timeout(1));
+            throw new Xunit.Sdk.XunitException($"{e.GetType().Name}: {e.Message}\n{logs.Stdout}");
         }
         finally
         {

@@ -46,11 +46,13 @@ public static class CloudServices
         All.Where(s => settings.Has(s.DevStackName)).Select(s => s with { Unit = UnitOf(s, settings) }).ToList();
 
     /// <summary>Nova's metadata API is served by the nova-api process, and nova-scheduler runs in nova-conductor's, when both
-    /// of a pair are enabled: one Python process (~115 MB) fewer each (NovaStep, NOTES.md).</summary>
+    /// of a pair are enabled: one Python process (~115 MB) fewer each (NovaStep, NOTES.md). Neutron's DHCP, L3 and metadata
+    /// agents share one process when two or more are enabled (NeutronAgents).</summary>
     public static string UnitOf(CloudService service, CloudSettings settings) => service.DevStackName switch
     {
         DevStackServices.NovaMetadata when SharesNovaApi(settings) => "nova-api.service",
         DevStackServices.NovaScheduler when SharesConductor(settings) => "nova-conductor.service",
+        _ when Steps.NeutronAgents.Shares(service.DevStackName, settings) => Steps.NeutronAgents.SharedUnit(settings)!,
         _ => service.Unit,
     };
 

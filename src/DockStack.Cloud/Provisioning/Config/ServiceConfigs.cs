@@ -125,6 +125,7 @@ public static class ServiceConfigs
         .. AuthToken(s, "neutron"),
         .. ServiceAuth(s, "nova", "nova"),
         ("oslo_concurrency", "lock_path", "/var/lib/neutron/tmp"),
+        .. Steps.PrivsepForker.NeutronConf(),
     ];
 
     public static IEnumerable<(string, string, string)> Ml2Conf(CloudSettings s) =>

@@ -108,9 +108,9 @@ public sealed class GuestDefaultsStep : IProvisioningStep
         dpkg-deb -x "$kernel"_*.deb k
         dpkg-deb -x busybox-static_*.deb b
         dpkg-deb -x cpio_*.deb c
-        mkdir -p root/bin root/dev root/proc root/sys root/etc root/lib/modules root/usr/share/udhcpc
+        mkdir -p root/bin root/dev root/proc root/sys root/etc root/tmp root/lib/modules root/usr/share/udhcpc
         cp b/usr/bin/busybox root/bin/busybox
-        for applet in sh mount echo cat ls ip udhcpc sleep insmod uname route ifconfig; do ln -s busybox "root/bin/$applet"; done
+        for applet in sh mount echo cat ls ip udhcpc sleep insmod uname route ifconfig wget sed; do ln -s busybox "root/bin/$applet"; done
         for module in failover net_failover virtio_net; do
             f=$(find k -path '*/modules/*' -name "$module.ko*" | head -n1)
             if [ -n "$f" ]; then cp "$f" root/lib/modules/; fi
@@ -130,6 +130,12 @@ public sealed class GuestDefaultsStep : IProvisioningStep
         ip link set lo up
         ip link set eth0 up 2>/dev/null && udhcpc -i eth0 -s /usr/share/udhcpc/default.script -n -q -t 10 -T 2 || echo "dockstack-guest: no DHCP answer"
         ip -4 -o addr show dev eth0 2>/dev/null | while read -r _ _ _ address _; do echo "dockstack-guest: address $address"; done
+        # Nova's metadata through the router (haproxy in its namespace, Neutron's metadata agent, nova-api's metadata app).
+        if wget -q -T 15 -O /tmp/meta http://169.254.169.254/openstack/latest/meta_data.json; then
+            echo "dockstack-guest: metadata uuid $(sed -n 's/.*"uuid": *"\([0-9a-f-]*\)".*/\1/p' /tmp/meta)"
+        else
+            echo "dockstack-guest: no metadata"
+        fi
         echo "dockstack-guest: ready"
         while true; do sleep 3600; done
         INIT
