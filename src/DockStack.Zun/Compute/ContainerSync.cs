@@ -97,10 +97,32 @@ public sealed partial class ContainerSync(ZunStore store, IDockerEngine engine, 
         }
         if (before != (c.Status, c.StatusDetail, c.StatusReason))
         {
-            c.UpdatedAt = Times.Now(time);
-            await store.UpdateAsync(c, cancellationToken);
-            if (before.Status != c.Status) { LogChanged(c.Uuid, before.Status, c.Status); }
+            // The row was read before the engine was asked; the API may have written it since (a rename, a resize).
+            // Write the engine's view onto the row as it is now, not the copy read before, or that change is lost.
+            var current = await store.GetContainerAsync(c.Uuid, cancellationToken);
+            if (current is null || current.Status is ContainerStatus.Deleting || current.TaskState is not null)
+            {
+                return;
+            }
+            ApplyEngineState(c, current);
+            current.UpdatedAt = Times.Now(time);
+            await store.UpdateAsync(current, cancellationToken);
+            if (before.Status != current.Status) { LogChanged(c.Uuid, before.Status, current.Status); }
         }
+    }
+
+    /// <summary>The fields the engine decides (ContainerStateMapper, MarkMissing), copied from one copy of a row to another.</summary>
+    public static void ApplyEngineState(Container from, Container to)
+    {
+        to.Status = from.Status;
+        to.StatusDetail = from.StatusDetail;
+        to.StatusReason = from.StatusReason;
+        to.StartedAt = from.StartedAt;
+        to.ContainerId = from.ContainerId;
+        to.Hostname = from.Hostname;
+        to.Ports = from.Ports;
+        to.Command ??= from.Command;
+        to.Entrypoint ??= from.Entrypoint;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Container {Uuid} is now {After} (was {Before}) on the engine")]

@@ -147,6 +147,21 @@ public sealed class ContainerLogicTests
     }
 
     [Fact]
+    public void ApplyEngineState_KeepsWhatTheApiChanged_AndTakesWhatTheEngineSays()
+    {
+        // The sync read the row, then asked the engine; meanwhile the API renamed and resized the container.
+        var synced = new Container { Uuid = "a", Name = "old", Cpu = 1, Status = ContainerStatus.Running, StartedAt = new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc), ContainerId = "abc" };
+        var current = new Container { Uuid = "a", Name = "new", Cpu = 0.5, Status = ContainerStatus.Stopped, StartedAt = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), ContainerId = "abc" };
+
+        ContainerSync.ApplyEngineState(synced, current);
+
+        Assert.Equal("new", current.Name);
+        Assert.Equal(0.5, current.Cpu);
+        Assert.Equal(ContainerStatus.Running, current.Status);
+        Assert.Equal(new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc), current.StartedAt);
+    }
+
+    [Fact]
     public void Policy_MemberOnOtherProject_IsDenied()
     {
         Assert.False(Policy.Check(Ctx(), "container:get_one", "other"));
