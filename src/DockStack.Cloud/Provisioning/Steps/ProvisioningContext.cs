@@ -104,16 +104,16 @@ public sealed class ProvisioningContext(Node node, CloudSettings settings, Cance
         }
     }
 
-    /// <summary>Sets uwsgi's process (and optionally thread) count in a Debian uwsgi ini: one API worker, as DevStack runs them.</summary>
+    /// <summary>Sets uwsgi's process (and optionally thread) count in a Debian uwsgi ini: one API worker, as DevStack runs them.
+    /// Also makes every response say <c>Connection: close</c>: `server delete --wait` failed twice on a reused connection
+    /// ("Remote end closed connection without response"); the likely cause is a client reusing a connection uwsgi's
+    /// http-socket had closed (NOTES.md).</summary>
     public Task SetUwsgiWorkersAsync(string iniPath, int processes, int? threads = null) =>
         ShellAsync($"uwsgi workers in {iniPath}", $"""
             f='{iniPath}'
             test -f "$f"
             sed -i -E 's/^processes *=.*/processes = {processes}/' "$f"
             {(threads is { } t ? $"if grep -qE '^threads *=' \"$f\"; then sed -i -E 's/^threads *=.*/threads = {t}/' \"$f\"; else sed -i -E 's/^(processes *=.*)/\\1\\nthreads = {t}/' \"$f\"; fi" : "")}
-            # uwsgi's http-socket answers one request per connection, but says nothing of it: a client that reuses the
-            # connection (keystoneauth does, e.g. `server delete --wait` after a 204) could find it closed through the
-            # published port ("Remote end closed connection without response"). Say so in every response.
             grep -q '^add-header = Connection: close' "$f" || printf '%s\n' 'add-header = Connection: close' >> "$f"
             """);
 }
