@@ -82,6 +82,21 @@ public sealed class ServiceLayoutTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => NeutronAgents.DropIn(alone));
     }
 
+    [Theory]
+    [InlineData("compute")]
+    [InlineData("conductor")]
+    public void NovaLaunchers_SendTheFirstReportAtOnce_AfterEventletPatched_BeforeTheServiceStarts(string which)
+    {
+        var script = which == "compute" ? NovaStep.ComputeScript : NovaStep.ConductorSchedulerScript;
+        var patch = script.IndexOf("import nova.monkey_patch", StringComparison.Ordinal);
+        var delay = script.IndexOf("INITIAL_REPORTING_DELAY = 0", StringComparison.Ordinal);
+        var start = script.IndexOf(which == "compute" ? "from nova.cmd.compute import main" : "def main():", StringComparison.Ordinal);
+
+        Assert.True(patch == script.IndexOf("import ", StringComparison.Ordinal), "eventlet's patching must be the first import");
+        Assert.InRange(delay, patch + 1, start - 1);
+        Assert.StartsWith("#!/usr/bin/python3\n", script, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void NeutronConf_PointsEveryPrivsepContextAtTheForkersClient()
     {

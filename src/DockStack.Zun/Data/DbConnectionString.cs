@@ -1,5 +1,6 @@
 using DockStack.Zun.Conf;
 using Microsoft.Data.Sqlite;
+using Microsoft.AspNetCore.WebUtilities;
 using MySqlConnector;
 
 namespace DockStack.Zun.Data;
@@ -49,9 +50,24 @@ public static class DbConnectionString
                 ConnectionTimeout = 10,
                 DefaultCommandTimeout = 30,
             };
+            ApplySsl(builder, uri.Query);
             return (DbProvider.MySql, builder.ConnectionString);
         }
         throw new ConfigException($"[database] connection: unsupported database URL '{Redact(url)}' (use sqlite:////path/zun.sqlite or mysql+pymysql://user:password@host/zun).");
+    }
+
+    /// <summary>
+    /// TLS as PyMySQL does it for the same URL: none unless the query asks (<c>ssl_ca</c>, <c>ssl_cert</c>, <c>ssl_key</c>,
+    /// any other <c>ssl*</c> key). MySqlConnector's own default would negotiate TLS whenever the server offers it (MariaDB
+    /// 11.8 does, with a generated certificate): a handshake per pooled connection, for nothing on a local socket.
+    /// </summary>
+    private static void ApplySsl(MySqlConnectionStringBuilder builder, string query)
+    {
+        var ssl = QueryHelpers.ParseQuery(query).Where(p => p.Key.StartsWith("ssl", StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value.ToString());
+        builder.SslMode = ssl.Count == 0 ? MySqlSslMode.None : ssl.ContainsKey("ssl_ca") ? MySqlSslMode.VerifyCA : MySqlSslMode.Required;
+        if (ssl.TryGetValue("ssl_ca", out var ca)) builder.SslCa = ca;
+        if (ssl.TryGetValue("ssl_cert", out var cert)) builder.SslCert = cert;
+        if (ssl.TryGetValue("ssl_key", out var key)) builder.SslKey = key;
     }
 
     private static string Redact(string url)

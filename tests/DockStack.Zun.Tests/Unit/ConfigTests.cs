@@ -1,5 +1,6 @@
 using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
+using MySqlConnector;
 
 namespace DockStack.Zun.Tests.Unit;
 
@@ -54,6 +55,19 @@ public sealed class ConfigTests
         Assert.Contains("Port=3307", cs);
         Assert.Contains("Password=p@ss", cs);
         Assert.Contains("Database=zun", cs);
+        Assert.Equal(MySqlSslMode.None, new MySqlConnectionStringBuilder(cs).SslMode);
+    }
+
+    [Theory]
+    [InlineData("?ssl_ca=/etc/ssl/db-ca.pem", MySqlSslMode.VerifyCA)]
+    [InlineData("?charset=utf8&ssl=true", MySqlSslMode.Required)]
+    [InlineData("?ssl_cert=/c.pem&ssl_key=/k.pem", MySqlSslMode.Required)]
+    public void Translate_SslQuery_AsksForTls(string query, MySqlSslMode expected)
+    {
+        var builder = new MySqlConnectionStringBuilder(DbConnectionString.Translate("mysql+pymysql://zun:x@db/zun" + query).ConnectionString);
+        Assert.Equal(expected, builder.SslMode);
+        if (query.Contains("ssl_ca")) Assert.Equal("/etc/ssl/db-ca.pem", builder.SslCa);
+        if (query.Contains("ssl_key")) Assert.Equal("/k.pem", builder.SslKey);
     }
 
     [Fact]

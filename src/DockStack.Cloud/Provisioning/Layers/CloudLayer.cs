@@ -14,7 +14,7 @@ namespace DockStack.Cloud.Provisioning.Layers;
 /// </summary>
 public sealed class CloudLayer(CloudSettings settings) : IImageLayer
 {
-    private const string Version = "cloud-v9";
+    private const string Version = "cloud-v10";
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(30);
 
     public static readonly IReadOnlyList<IProvisioningStep> AllSteps =

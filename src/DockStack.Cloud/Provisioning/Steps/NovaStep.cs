@@ -49,8 +49,17 @@ public sealed class NovaStep : IProvisioningStep
                 NodeFile.Text("/etc/systemd/system/nova-conductor.service.d/dockstack.conf",
                     $"[Service]\nExecStart=\nExecStart={ConductorSchedulerLauncher} --config-file=/etc/nova/nova.conf --log-file=/var/log/nova/nova-conductor.log\n"),
             ], ct);
-            await context.Node.RunAsync("systemd reload", ["systemctl", "daemon-reload"], ct);
         }
+        if (s.Has(DevStackServices.NovaCompute))
+        {
+            await context.Node.WriteFilesAsync(
+            [
+                NodeFile.Text(ComputeLauncher, ComputeScript, NodeFile.Executable),
+                NodeFile.Text("/etc/systemd/system/nova-compute.service.d/dockstack.conf",
+                    $"[Service]\nExecStart=\nExecStart={ComputeLauncher} --config-file=/etc/nova/nova.conf --config-file=/etc/nova/nova-compute.conf --log-file=/var/log/nova/nova-compute.log\n"),
+            ], ct);
+        }
+        await context.Node.RunAsync("systemd reload", ["systemctl", "daemon-reload"], ct);
         await context.ShellAsync("Nova directories", "install -d -o nova -g nova /var/lib/nova/tmp /var/lib/nova/instances");
         await context.RunAsAsync("nova", "nova api_db sync", "nova-manage", "api_db", "sync");
         await context.RunAsAsync("nova", "nova cell0", "nova-manage", "cell_v2", "map_cell0");
@@ -65,6 +74,35 @@ public sealed class NovaStep : IProvisioningStep
 
     private const string SharedApiWsgi = "/usr/local/lib/dockstack/nova-api-wsgi.py";
     private const string ConductorSchedulerLauncher = "/usr/local/lib/dockstack/nova-conductor-scheduler";
+    private const string ComputeLauncher = "/usr/local/lib/dockstack/nova-compute";
+
+    /// <summary>
+    /// Nova's service group waits a fixed <c>INITIAL_REPORTING_DELAY</c> (5 s, a module constant, no option) after a
+    /// service has started before its first state report, so that a fleet restarting at once does not report at once. On
+    /// one node it only keeps a started service "down" for 5 s more: these launchers set it to 0 before the service starts,
+    /// so the first report follows the start (the periodic <c>report_interval</c> is unchanged). Measured on a warm boot:
+    /// every Nova service reporting 5-7 s sooner (NOTES.md).
+    /// </summary>
+    private const string FirstReportNow = """
+        from nova.servicegroup import api as servicegroup_api
+
+        servicegroup_api.INITIAL_REPORTING_DELAY = 0
+        """;
+
+    /// <summary>nova-compute as Debian's init script starts it (<c>nova/cmd/compute.py</c>), with the first report at once.</summary>
+    public const string ComputeScript = $"""
+        #!/usr/bin/python3
+        # dockstack: nova-compute (nova/cmd/compute.py), reporting its state as soon as it has started.
+        import nova.monkey_patch  # noqa: F401
+        import sys
+
+        {FirstReportNow}
+        from nova.cmd.compute import main
+
+        if __name__ == "__main__":
+            sys.exit(main())
+
+        """;
 
     /// <summary>The compute API (port 8774) and the metadata API (8775) as two apps of one uwsgi worker. Nova's
     /// init_application initialises its global state once per interpreter and registers each service row.</summary>
@@ -84,7 +122,7 @@ public sealed class NovaStep : IProvisioningStep
 
     /// <summary>nova-conductor and nova-scheduler as two oslo services of one process (what nova/cmd/conductor.py and
     /// nova/cmd/scheduler.py each do, launched together). Both still heartbeat and answer RPC under their own names.</summary>
-    private const string ConductorSchedulerScript = """
+    public const string ConductorSchedulerScript = $"""
         #!/usr/bin/python3
         # dockstack: nova-conductor and nova-scheduler as two oslo services in one process (one Python heap instead of two).
         # First, as nova/cmd/__init__.py does for nova's own commands: eventlet patches the standard library before anything
@@ -102,6 +140,7 @@ public sealed class NovaStep : IProvisioningStep
         from nova.conductor import rpcapi as conductor_rpcapi
         from nova.scheduler import rpcapi as scheduler_rpcapi
 
+        {FirstReportNow}
         CONF = nova.conf.CONF
 
 
