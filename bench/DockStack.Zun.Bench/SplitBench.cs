@@ -16,15 +16,18 @@ using DockStack.Zun.Tests.Integration.Node;
 /// (containers run and deleted through the api, then 1,000 rows listed). VmRSS is sampled every 50 ms.
 /// Several builds or runtime settings (variants) are measured one after the other against the same node, the
 /// baseline (the built zun.dll run by <c>dotnet</c>, as the tests run it) first, so one run prints them all.
+/// A variant may instead run both roles as one process (<c>zun all</c>, still over RabbitMQ): its figures then
+/// stand in the api columns and "together".
 /// </summary>
 internal static class SplitBench
 {
     /// <summary>A build to measure: a published <c>zun</c> executable (null: the built zun.dll) and runtime knobs as environment variables.</summary>
-    public sealed record Variant(string Label, string? Executable, IReadOnlyDictionary<string, string> Environment)
+    public sealed record Variant(string Label, string? Executable, IReadOnlyDictionary<string, string> Environment, bool OneProcess = false)
     {
         public static Variant Baseline { get; } = new("baseline: built zun.dll (dotnet zun.dll)", null, new Dictionary<string, string>());
 
-        /// <summary><c>label|/published/dir|NAME=value,NAME=value</c> (the directory may be empty for the built zun.dll).</summary>
+        /// <summary><c>label|/published/dir|NAME=value,NAME=value[|all]</c> (the directory may be empty for the built zun.dll;
+        /// <c>all</c>: both roles in one <c>zun all</c> process).</summary>
         public static Variant Parse(string spec)
         {
             var parts = spec.Split('|');
@@ -32,7 +35,7 @@ internal static class SplitBench
             var env = parts.Length > 2
                 ? parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1])
                 : new Dictionary<string, string>();
-            return new(parts[0], dir is null ? null : Path.Combine(dir, "zun"), env);
+            return new(parts[0], dir is null ? null : Path.Combine(dir, "zun"), env, parts.Length > 3 && parts[3] == "all");
         }
     }
 
@@ -86,18 +89,24 @@ internal static class SplitBench
             """, ct);
         var url = $"http://127.0.0.1:{port}";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        await using var compute = new ZunProcess("compute", conf, variant.Executable, variant.Environment);
-        await using var api = new ZunProcess("api", conf, variant.Executable, variant.Environment);
+        var listening = $"listens on RabbitMQ queue {RabbitTransport.QueueFor(hostName)}";
+        await using var compute = variant.OneProcess ? null : new ZunProcess("compute", conf, variant.Executable, variant.Environment);
+        await using var api = new ZunProcess(variant.OneProcess ? "all" : "api", conf, variant.Executable, variant.Environment);
         try
         {
-            await compute.StartAsync(p => Task.FromResult(p.Log.Contains($"listens on RabbitMQ queue {RabbitTransport.QueueFor(hostName)}", StringComparison.Ordinal)), TimeSpan.FromSeconds(90), ct);
-            var computeCpu = compute.CpuTime();
-            await api.StartAsync(async _ => (await http.GetAsync(url + "/", ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), ct);
+            var computeCpu = TimeSpan.Zero;
+            if (compute is not null)
+            {
+                await compute.StartAsync(p => Task.FromResult(p.Log.Contains(listening, StringComparison.Ordinal)), TimeSpan.FromSeconds(90), ct);
+                computeCpu = compute.CpuTime();
+            }
+            await api.StartAsync(async p => (compute is not null || p.Log.Contains(listening, StringComparison.Ordinal))
+                && (await http.GetAsync(url + "/", ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(90), ct);
             var apiCpu = api.CpuTime();
             await SendAsync(http, url, HttpMethod.Get, "/v1/containers", null, ct); // first request: the api's routes are warm
             await Task.Delay(5000, ct);
-            var (apiIdle, computeIdle) = (api.ResidentBytes(), compute.ResidentBytes());
-            var pssIdle = api.ProportionalBytes() + compute.ProportionalBytes();
+            var (apiIdle, computeIdle) = (api.ResidentBytes(), compute?.ResidentBytes() ?? 0);
+            var pssIdle = api.ProportionalBytes() + (compute?.ProportionalBytes() ?? 0);
 
             long apiPeak = apiIdle, computePeak = computeIdle, sumPeak = apiIdle + computeIdle;
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -107,7 +116,7 @@ internal static class SplitBench
                 {
                     try
                     {
-                        var (a, c) = (api.ResidentBytes(), compute.ResidentBytes());
+                        var (a, c) = (api.ResidentBytes(), compute?.ResidentBytes() ?? 0);
                         apiPeak = Math.Max(apiPeak, a);
                         computePeak = Math.Max(computePeak, c);
                         sumPeak = Math.Max(sumPeak, a + c);
@@ -154,17 +163,19 @@ internal static class SplitBench
             lists.Sort();
             await sampling.CancelAsync();
             await sampler;
-            var (apiAfter, computeAfter) = (api.ResidentBytes(), compute.ResidentBytes());
+            var (apiAfter, computeAfter) = (api.ResidentBytes(), compute?.ResidentBytes() ?? 0);
 
             static string Mb(long b) => (b / 1048576.0).ToString("F0", CultureInfo.InvariantCulture);
             static string Cpu(TimeSpan t) => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
-            return $"| {variant.Label} | {Cpu(apiCpu)} / {Cpu(computeCpu)} | {Mb(apiIdle)} / {Mb(apiPeak)} / {Mb(apiAfter)} | {Mb(computeIdle)} / {Mb(computePeak)} / {Mb(computeAfter)} "
+            var cpu = compute is null ? $"{Cpu(apiCpu)} (one process)" : $"{Cpu(apiCpu)} / {Cpu(computeCpu)}";
+            var computeMb = compute is null ? "(in the api's process)" : $"{Mb(computeIdle)} / {Mb(computePeak)} / {Mb(computeAfter)}";
+            return $"| {variant.Label} | {cpu} | {Mb(apiIdle)} / {Mb(apiPeak)} / {Mb(apiAfter)} | {computeMb} "
                 + $"| {Mb(apiIdle + computeIdle)} / {Mb(pssIdle)} | {Mb(sumPeak)} | {runMs:F0} | {lists[99]:F1} / {lists[197]:F1} |";
         }
         finally
         {
             await api.StopAsync();
-            await compute.StopAsync();
+            if (compute is not null) { await compute.StopAsync(); }
             foreach (var c in await engine.ListContainersAsync([$"{ComputeManager.HostLabel}={hostName}"], all: true, CancellationToken.None))
             {
                 await engine.RemoveContainerAsync(c.Id, force: true, CancellationToken.None);
