@@ -54,8 +54,8 @@ internal static class SplitBench
             Say($"two processes over RabbitMQ (noauth, shared SQLite), {runs} containers run+logs+delete, then 1,000 rows inserted and 200 lists of them;");
             Say("startup CPU = utime+stime once the process answers (api: GET / is 200; compute: listens on its queue); MB = VmRSS unless PSS:");
             Say("");
-            Say("| variant | startup CPU api / compute | api idle / peak / after | compute idle / peak / after | together idle (RSS / PSS) | together peak (RSS) | run ms | list of 1,000 p50 / p99 ms |");
-            Say("|---|---:|---:|---:|---:|---:|---:|---:|");
+            Say("| variant | startup CPU api / compute | api idle / peak / after | compute idle / peak / after | together idle (RSS / PSS) | together peak (RSS) | anonymous idle / after | run ms | list of 1,000 p50 / p99 ms |");
+            Say("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             var n = 0;
             foreach (var variant in variants)
             {
@@ -107,6 +107,7 @@ internal static class SplitBench
             await Task.Delay(5000, ct);
             var (apiIdle, computeIdle) = (api.ResidentBytes(), compute?.ResidentBytes() ?? 0);
             var pssIdle = api.ProportionalBytes() + (compute?.ProportionalBytes() ?? 0);
+            var anonIdle = api.RollupBytes("Anonymous") + (compute?.RollupBytes("Anonymous") ?? 0);
 
             long apiPeak = apiIdle, computePeak = computeIdle, sumPeak = apiIdle + computeIdle;
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -164,13 +165,14 @@ internal static class SplitBench
             await sampling.CancelAsync();
             await sampler;
             var (apiAfter, computeAfter) = (api.ResidentBytes(), compute?.ResidentBytes() ?? 0);
+            var anonAfter = api.RollupBytes("Anonymous") + (compute?.RollupBytes("Anonymous") ?? 0);
 
             static string Mb(long b) => (b / 1048576.0).ToString("F0", CultureInfo.InvariantCulture);
             static string Cpu(TimeSpan t) => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) + " s";
             var cpu = compute is null ? $"{Cpu(apiCpu)} (one process)" : $"{Cpu(apiCpu)} / {Cpu(computeCpu)}";
             var computeMb = compute is null ? "(in the api's process)" : $"{Mb(computeIdle)} / {Mb(computePeak)} / {Mb(computeAfter)}";
             return $"| {variant.Label} | {cpu} | {Mb(apiIdle)} / {Mb(apiPeak)} / {Mb(apiAfter)} | {computeMb} "
-                + $"| {Mb(apiIdle + computeIdle)} / {Mb(pssIdle)} | {Mb(sumPeak)} | {runMs:F0} | {lists[99]:F1} / {lists[197]:F1} |";
+                + $"| {Mb(apiIdle + computeIdle)} / {Mb(pssIdle)} | {Mb(sumPeak)} | {Mb(anonIdle)} / {Mb(anonAfter)} | {runMs:F0} | {lists[99]:F1} / {lists[197]:F1} |";
         }
         finally
         {

@@ -110,10 +110,13 @@ public sealed class ZunProcess : IAsyncDisposable
     }
 
     /// <summary>The proportional set (Pss, shared pages split between their users) in bytes, from /proc.</summary>
-    public long ProportionalBytes()
+    public long ProportionalBytes() => RollupBytes("Pss");
+
+    /// <summary>One field of /proc/&lt;pid&gt;/smaps_rollup in bytes (<c>Pss</c>, <c>Anonymous</c>, <c>Rss</c>...).</summary>
+    public long RollupBytes(string field)
     {
-        var line = File.ReadLines($"/proc/{Pid}/smaps_rollup").First(l => l.StartsWith("Pss:", StringComparison.Ordinal));
-        return long.Parse(line["Pss:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        var line = File.ReadLines($"/proc/{Pid}/smaps_rollup").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
 
     /// <summary>CPU time used so far (utime + stime from /proc/&lt;pid&gt;/stat, in 10 ms clock ticks).</summary>
