@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 using RabbitMQ.Client;
 
@@ -24,10 +25,10 @@ public static class RabbitTransport
         return new ConnectionFactory { Uri = uri, AutomaticRecoveryEnabled = true, ClientProvidedName = "zun" };
     }
 
-    public static byte[] Encode(ComputeRequest request) => JsonSerializer.SerializeToUtf8Bytes(request, Json);
+    public static byte[] Encode(ComputeRequest request) => JsonSerializer.SerializeToUtf8Bytes(request, RpcJson.Default.ComputeRequest);
 
     public static ComputeRequest Decode(ReadOnlyMemory<byte> body) =>
-        JsonSerializer.Deserialize<ComputeRequest>(body.Span, Json) ?? throw new JsonException("An empty compute request.");
+        JsonSerializer.Deserialize(body.Span, RpcJson.Default.ComputeRequest) ?? throw new JsonException("An empty compute request.");
 
     public static byte[] Reply(JsonNode? result, ZunException? error) =>
         System.Text.Encoding.UTF8.GetBytes(new JsonObject
@@ -46,5 +47,9 @@ public static class RabbitTransport
         return reply["result"];
     }
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }
+
+/// <summary>The compute RPC message's JSON (web defaults: camelCase), generated at compile time.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ComputeRequest))]
+internal sealed partial class RpcJson : JsonSerializerContext;

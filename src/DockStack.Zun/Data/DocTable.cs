@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace DockStack.Zun.Data;
 
@@ -9,11 +9,8 @@ namespace DockStack.Zun.Data;
 internal sealed class DocTable<T>(ZunDatabase db, string table, params (string Column, Func<T, object?> Value)[] columns)
     where T : class, IDocument
 {
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    private static readonly JsonTypeInfo<T> TypeInfo = (JsonTypeInfo<T>)(StoreJson.Default.GetTypeInfo(typeof(T))
+        ?? throw new InvalidOperationException($"{typeof(T).Name} is not in {nameof(StoreJson)}."));
 
     public string Table => table;
 
@@ -61,7 +58,7 @@ internal sealed class DocTable<T>(ZunDatabase db, string table, params (string C
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var doc = JsonSerializer.Deserialize<T>(reader.GetString(1), Json)!;
+            var doc = JsonSerializer.Deserialize(reader.GetString(1), TypeInfo)!;
             doc.Id = reader.GetInt64(0);
             result.Add(doc);
         }
@@ -74,7 +71,7 @@ internal sealed class DocTable<T>(ZunDatabase db, string table, params (string C
     private void Bind(DbCommand cmd, T doc)
     {
         for (var i = 0; i < columns.Length; i++) { Add(cmd, "@p" + i, columns[i].Value(doc)); }
-        Add(cmd, "@p" + columns.Length, JsonSerializer.Serialize(doc, Json));
+        Add(cmd, "@p" + columns.Length, JsonSerializer.Serialize(doc, TypeInfo));
     }
 
     internal static void Add(DbCommand cmd, string name, object? value)

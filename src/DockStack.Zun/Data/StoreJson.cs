@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace DockStack.Zun.Data;
+
+/// <summary>
+/// The stored documents' JSON, generated at compile time (snake_case names, nulls written): no reflection or
+/// emitted code to read or write a row, which also keeps the service compilable ahead of time.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(Container))]
+[JsonSerializable(typeof(ContainerAction))]
+[JsonSerializable(typeof(ImageRecord))]
+[JsonSerializable(typeof(ComputeNode))]
+[JsonSerializable(typeof(ZunService))]
+internal sealed partial class StoreJson : JsonSerializerContext;
