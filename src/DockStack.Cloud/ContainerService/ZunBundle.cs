@@ -6,8 +6,9 @@ using System.Text;
 namespace DockStack.Cloud.ContainerService;
 
 /// <summary>
-/// The container service published for linux-x64 (self-contained: see bench/BENCHMARKS.md for why not
-/// Native AOT), ready to copy into a node. Found in DOCKSTACK_ZUN_DIR, or published from the repository's
+/// The container service published for linux-x64, ready to copy into a node: compiled ahead of time (Native AOT)
+/// when the host can link it (gcc and libc6-dev), else self-contained with ReadyToRun (bench/ZUN-BENCHMARKS.md
+/// compares the two). Found in DOCKSTACK_ZUN_DIR, or published from the repository's
 /// sources into artifacts/zun/&lt;source hash&gt;-&lt;publish settings&gt;/ once per source change. <see cref="ContentHash"/>
 /// keys the containers image layer, so a change to the service rebuilds only that layer: the hash of the files for a
 /// given folder, the source hash and publish settings for the repository's own publish.
@@ -16,7 +17,7 @@ public sealed class ZunBundle
 {
     public const string EnvironmentVariable = "DOCKSTACK_ZUN_DIR";
     public const string InstallDirectory = "/opt/dockstack/zun";
-    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(20);
     private static readonly string[] SourceProjects = ["DockStack.Zun", "DockStack.Zun.Host", "DockStack.OpenStack", "DockStack.Docker"];
 
     private ZunBundle(string directory, string contentHash)
@@ -39,20 +40,33 @@ public sealed class ZunBundle
         }
         var root = FindRepositoryRoot()
             ?? throw new InvalidOperationException($"The container service's binaries were not found: set {EnvironmentVariable} to a folder with a linux-x64 publish of DockStack.Zun.Host, or run dockstack from its repository.");
-        var key = $"{SourceHash(root)}-{PublishSettings}";
+        var aot = CanLinkNative();
+        var key = $"{SourceHash(root)}-{(aot ? AotSettings : ReadyToRunSettings)}";
         var target = Path.Combine(root, "artifacts", "zun", key);
         if (!File.Exists(Path.Combine(target, ".complete")))
         {
-            Publish(root, target);
+            Publish(root, target, aot);
         }
-        // A ReadyToRun publish is not byte-for-byte reproducible (two publishes of the same sources differ), so a bundle
+        // A publish (AOT or ReadyToRun) is not byte-for-byte reproducible (two publishes of the same sources differ), so a bundle
         // published from the repository is keyed by its sources and publish settings: a fresh clone (CI) then reuses the
         // cached container-service layer instead of building a new one, and leaving the old one behind, on every run.
         return new ZunBundle(FromDirectory(target).Directory, key);
     }
 
-    /// <summary>Changes whenever <see cref="Publish"/>'s settings change (part of the key of a repository bundle).</summary>
-    private const string PublishSettings = "linux-x64-sc-r2r-1";
+    /// <summary>Change whenever <see cref="Publish"/>'s settings change (part of the key of a repository bundle).</summary>
+    private const string AotSettings = "linux-x64-aot-1";
+    private const string ReadyToRunSettings = "linux-x64-sc-r2r-1";
+
+    /// <summary>The packages Native AOT needs on a Debian host to link the executable (gcc drives the link).</summary>
+    public const string NativeToolchainPackages = "gcc libc6-dev";
+
+    /// <summary>
+    /// Whether Native AOT can link here: gcc on the PATH and the C runtime's start files (libc6-dev). Without them the
+    /// service is published with ReadyToRun instead, which works the same and needs ~2x the memory.
+    /// </summary>
+    public static bool CanLinkNative() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(d => File.Exists(Path.Combine(d, "gcc")))
+        && (File.Exists("/usr/lib/x86_64-linux-gnu/crt1.o") || File.Exists("/usr/lib64/crt1.o") || File.Exists("/usr/lib/crt1.o"));
 
     public static ZunBundle FromDirectory(string directory)
     {
@@ -134,27 +148,33 @@ public sealed class ZunBundle
         return null;
     }
 
-    private static void Publish(string root, string target)
+    private static void Publish(string root, string target, bool aot)
     {
         if (System.IO.Directory.Exists(target))
         {
             System.IO.Directory.Delete(target, recursive: true);
         }
         // Runs before the layer's build steps report anything; say why the command pauses (once per source change).
-        Console.Error.WriteLine("dockstack: publishing the container service for linux-x64 (once per change to its sources)...");
+        Console.Error.WriteLine(aot
+            ? "dockstack: compiling the container service for linux-x64 ahead of time (once per change to its sources, 2-5 min)..."
+            : $"dockstack: publishing the container service for linux-x64 (once per change to its sources); gcc or libc6-dev is missing, so without Native AOT: it will use about twice the memory (apt-get install {NativeToolchainPackages}).");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = root,
         };
+        string[] settings = aot
+            // Native AOT: one executable, no JIT, no runtime's file pages: zun-api and zun-compute idle at ~43 MB each
+            // instead of ~75, and start in ~0.1 CPU-s instead of ~0.5 (bench/ZUN-BENCHMARKS.md). gcc links it.
+            ? ["-p:PublishAot=true", "-p:CppCompilerAndLinker=gcc", "-p:StripSymbols=true"]
+            // ReadyToRun: the service's own assemblies and its packages precompiled, so they are not JIT-compiled at every boot.
+            : ["--self-contained", "-p:PublishReadyToRun=true"];
         foreach (var argument in new[]
         {
             "publish", Path.Combine(root, "src", "DockStack.Zun.Host", "DockStack.Zun.Host.csproj"),
-            // ReadyToRun: the service's own assemblies and its packages precompiled, so zun-api and zun-compute do not
-            // JIT them at every boot (see bench/ZUN-BENCHMARKS.md for the startup CPU it saves).
-            "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:PublishReadyToRun=true", "-p:DebugType=none", "-o", target, "-nologo", "-v", "quiet",
-        })
+            "-c", "Release", "-r", "linux-x64", "-p:DebugType=none", "-o", target, "-nologo", "-v", "quiet",
+        }.Concat(settings))
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DockStack.Cloud.ContainerService;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
 using DockStack.Docker;
@@ -48,6 +49,7 @@ public sealed class HostChecks(Func<IDockerEngine> engineFactory, BaseImageOptio
             : new CheckResult("/dev/net/tun", false, "missing", "sudo mkdir -p /dev/net && sudo mknod /dev/net/tun c 10 200"));
         results.Add(await MirrorCheckAsync(cancellationToken));
         results.Add(ToolCheck());
+        results.Add(NativeToolchainCheck());
         return results;
     }
 
@@ -101,6 +103,12 @@ public sealed class HostChecks(Func<IDockerEngine> engineFactory, BaseImageOptio
             return new CheckResult("Debian mirror", false, $"{url}: {e.Message}", "check the network, or set DOCKSTACK_MIRROR / DOCKSTACK_HTTP_PROXY");
         }
     }
+
+    /// <summary>Not blocking: without gcc the container service is published with ReadyToRun instead of Native AOT.</summary>
+    private static CheckResult NativeToolchainCheck() => ZunBundle.CanLinkNative()
+        ? new CheckResult("gcc (Native AOT)", true, "present: the container service is compiled ahead of time", null)
+        : new CheckResult("gcc (Native AOT)", true, "missing: the container service is built without Native AOT and uses about twice the memory",
+            $"sudo apt-get install -y {ZunBundle.NativeToolchainPackages}");
 
     private static CheckResult ToolCheck()
     {

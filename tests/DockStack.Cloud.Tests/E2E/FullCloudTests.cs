@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DockStack.Cloud.ContainerService;
 
 namespace DockStack.Cloud.Tests.E2E;
 
@@ -84,6 +85,19 @@ public sealed class FullCloudTests(FullCloudFixture fixture)
         Assert.DoesNotContain(lines, l => l.Contains("privsep-helper", StringComparison.Ordinal));
         // The forker and its daemons: at least the OVS agent's and the shared agents' default contexts.
         Assert.True(lines.Count(l => l.Contains("privsep-forker", StringComparison.Ordinal)) >= 3, ps.Stdout);
+    }
+
+    [Fact]
+    public async Task ContainerService_IsTheNativeBuild_WhenThisHostCanLinkIt()
+    {
+        // Native AOT halves the container service's memory; a host without gcc gets the ReadyToRun build instead,
+        // which ships the runtime's assemblies next to the executable.
+        var files = await fixture.Cloud.Node.ExecAsync(["ls", ZunBundle.InstallDirectory], Timeout(1));
+        var zunApi = await fixture.Cloud.Node.ExecAsync(["systemctl", "is-active", "zun-api.service", "zun-compute.service"], Timeout(1));
+
+        Assert.Equal(!ZunBundle.CanLinkNative(), files.Stdout.Contains("System.Private.CoreLib.dll", StringComparison.Ordinal));
+        Assert.Contains("zun", files.Stdout.Split('\n'));
+        Assert.Equal(["active", "active"], zunApi.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
