@@ -59,9 +59,8 @@ public static class ZunResults
     /// <summary>The request's host URL (scheme://host[:port]), used in links.</summary>
     public static string HostUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}";
 
-    public static JsonArray Links(HttpRequest request, string collection, string id) =>
-    [
+    // The params JsonNode[] constructor: a collection expression would call JsonArray.Add<T>, which needs runtime code.
+    public static JsonArray Links(HttpRequest request, string collection, string id) => new(
         new JsonObject { ["href"] = $"{HostUrl(request)}/v1/{collection}/{id}", ["rel"] = "self" },
-        new JsonObject { ["href"] = $"{HostUrl(request)}/{collection}/{id}", ["rel"] = "bookmark" },
-    ];
+        new JsonObject { ["href"] = $"{HostUrl(request)}/{collection}/{id}", ["rel"] = "bookmark" });
 }
