@@ -1,3 +1,4 @@
+using DockStack.Cloud.ContainerService;
 using DockStack.Cloud.Provisioning;
 using DockStack.Cloud.Provisioning.Config;
 using DockStack.Cloud.Provisioning.Health;
@@ -95,6 +96,21 @@ public sealed class ServiceLayoutTests : IDisposable
         Assert.True(patch == script.IndexOf("import ", StringComparison.Ordinal), "eventlet's patching must be the first import");
         Assert.InRange(delay, patch + 1, start - 1);
         Assert.StartsWith("#!/usr/bin/python3\n", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ContainerService_ApiAndComputeRunAsOneProcess_InTheApiUnit()
+    {
+        var s = CloudPlan.Load(null, _state).Settings;
+        var files = ContainerServiceFiles.All(s).Select(f => f.Path).ToList();
+
+        Assert.True(s.ContainerServiceEnabled);
+        Assert.Equal(ContainerServices.ApiUnit, ContainerServices.For(s).Single(c => c.Service == "zun-compute").Unit);
+        Assert.Equal(ContainerServices.ApiUnit, ContainerServices.For(s).Single(c => c.Service == "zun-api").Unit);
+        Assert.Contains("/etc/systemd/system/zun-api.service", files);
+        Assert.DoesNotContain("/etc/systemd/system/zun-compute.service", files);
+        Assert.Contains($"ExecStart={ZunBundle.InstallDirectory}/zun all --config-file", ContainerServiceFiles.ApiUnit, StringComparison.Ordinal);
+        Assert.Contains("SupplementaryGroups=docker", ContainerServiceFiles.ApiUnit, StringComparison.Ordinal);
     }
 
     [Fact]

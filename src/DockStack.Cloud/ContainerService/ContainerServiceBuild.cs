@@ -26,7 +26,7 @@ internal sealed class ContainerServiceBuild(Node node, CloudSettings settings, Z
     /// volume starts empty and the engine initialises overlay2 on it.
     /// </summary>
     public static readonly string StopAndWipeScript = $"""
-        systemctl stop zun-compute.service zun-api.service {ContainerServiceFiles.CirrosUnit}
+        systemctl stop zun-api.service {ContainerServiceFiles.CirrosUnit}
         systemctl stop docker.socket docker.service containerd.service
         if grep -q ' /var/lib/docker/' /proc/mounts; then grep ' /var/lib/docker/' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount; fi
         find /var/lib/docker /var/lib/containerd -mindepth 1 -maxdepth 1 -exec rm -rf {"{}"} +
@@ -54,7 +54,7 @@ internal sealed class ContainerServiceBuild(Node node, CloudSettings settings, Z
             systemctl daemon-reload
             systemctl disable docker.socket >/dev/null 2>&1 || true
             systemctl mask docker.socket
-            systemctl enable docker.service containerd.service {ContainerServiceFiles.CirrosUnit} zun-api.service zun-compute.service
+            systemctl enable docker.service containerd.service {ContainerServiceFiles.CirrosUnit} zun-api.service
             """, ct);
     }
 
@@ -87,7 +87,7 @@ internal sealed class ContainerServiceBuild(Node node, CloudSettings settings, Z
     public async Task StartAndCheckAsync()
     {
         await node.RunAsync("Starting the nested engine and the container service",
-            ["systemctl", "start", "docker.service", ContainerServiceFiles.CirrosUnit, "zun-api.service", "zun-compute.service"], ct);
+            ["systemctl", "start", "docker.service", ContainerServiceFiles.CirrosUnit, "zun-api.service"], ct);
         await node.RunAsync("A CirrOS guest on the nested engine", ["docker", "run", "--rm", "--network", "none", "cirros", "sh", "-c", "echo cirros ok && ping -c 1 -W 2 127.0.0.1"], ct);
         await WaitForHttpAsync($"http://127.0.0.1:{ContainerServices.ApiPort}/v1", ServiceUpTimeout);
         var keystone = await KeystoneAdmin.LoginAsync(node, settings.Passwords.Admin, ct);
@@ -111,7 +111,7 @@ internal sealed class ContainerServiceBuild(Node node, CloudSettings settings, Z
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            var journal = await node.ExecAsync(["journalctl", "-u", "zun-compute", "-u", "zun-api", "-n", "30", "--no-pager", "-o", "cat"], ct);
+            var journal = await node.ExecAsync(["journalctl", "-u", "zun-api", "-n", "30", "--no-pager", "-o", "cat"], ct);
             throw new TimeoutException($"zun-compute did not report up within {ServiceUpTimeout.TotalSeconds:0} s (GET /v1/services: {last}).\n{journal.Stdout}");
         }
     }

@@ -18,11 +18,14 @@ public static class ContainerServices
     public const string ApiServiceName = "zun-api";
     public const string ComputeServiceName = "zun-compute";
 
+    /// <summary>The unit that runs both roles.</summary>
+    public const string ApiUnit = "zun-api.service";
+
     public static readonly IReadOnlyList<CloudService> All =
     [
         new("docker", ComputeServiceName, "docker.service"),
-        new("zun-api", ApiServiceName, "zun-api.service", ApiPort, "/v1", Published: true),
-        new("zun-compute", ComputeServiceName, "zun-compute.service"),
+        new("zun-api", ApiServiceName, ApiUnit, ApiPort, "/v1", Published: true),
+        new("zun-compute", ComputeServiceName, ApiUnit), // one process with zun-api (ContainerServiceFiles.ApiUnit)
     ];
 
     public static IReadOnlyList<CloudService> For(CloudSettings settings) => settings.ContainerServiceEnabled ? All : [];
