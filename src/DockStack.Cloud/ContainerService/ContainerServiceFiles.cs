@@ -94,18 +94,23 @@ public static class ContainerServiceFiles
 
         """;
 
-    public static string Unit(string role, string description, string after, string extra) => $"""
+    /// <summary>
+    /// zun-api and zun-compute as one process (<c>zun all</c>) in the zun-api unit: both roles still talk over RabbitMQ,
+    /// so a zun-compute on another host joins by configuration, and each keeps its name in the service list. One
+    /// Native AOT process idles at ~45 MB and peaks at ~61 MB under load; two took 86 / 102 (bench/ZUN-BENCHMARKS.md).
+    /// </summary>
+    public const string ApiUnit = $"""
         [Unit]
-        Description={description}
-        After=network-online.target {after}
-        Wants={after}
+        Description=DockStack container service: zun-api (Zun-compatible, port 9517) and zun-compute
+        After=network-online.target mariadb.service rabbitmq-server.service keystone.service docker.service
+        Wants=mariadb.service rabbitmq-server.service keystone.service docker.service
 
         [Service]
         Type=simple
         User=zun
         Group=zun
-        {extra}
-        ExecStart={ZunBundle.InstallDirectory}/zun {role} --config-file {ConfigPath}
+        SupplementaryGroups=docker
+        ExecStart={ZunBundle.InstallDirectory}/zun all --config-file {ConfigPath}
         Restart=on-failure
         RestartSec=2
         Environment=DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_gcServer=0
@@ -116,14 +121,6 @@ public static class ContainerServiceFiles
         WantedBy=multi-user.target
 
         """;
-
-    /// <summary>
-    /// zun-api and zun-compute as one process (<c>zun all</c>) in the zun-api unit: both roles still talk over RabbitMQ,
-    /// so a zun-compute on another host joins by configuration, and each keeps its name in the service list. One
-    /// Native AOT process idles at ~45 MB and peaks at ~61 MB under load; two took 86 / 102 (bench/ZUN-BENCHMARKS.md).
-    /// </summary>
-    public static readonly string ApiUnit = Unit("all", "DockStack container service: zun-api (Zun-compatible, port 9517) and zun-compute",
-        "mariadb.service rabbitmq-server.service keystone.service docker.service", "SupplementaryGroups=docker");
 
     public const string CirrosUnitText = $"""
         [Unit]

@@ -40,12 +40,12 @@ public sealed class ZunBundle
         }
         var root = FindRepositoryRoot()
             ?? throw new InvalidOperationException($"The container service's binaries were not found: set {EnvironmentVariable} to a folder with a linux-x64 publish of DockStack.Zun.Host, or run dockstack from its repository.");
-        var aot = CanLinkNative();
-        var key = $"{SourceHash(root)}-{(aot ? AotSettings : ReadyToRunSettings)}";
+        var mode = CanLinkNative() ? PublishMode.NativeAot : PublishMode.ReadyToRun;
+        var key = $"{SourceHash(root)}-{mode.Key}";
         var target = Path.Combine(root, "artifacts", "zun", key);
         if (!File.Exists(Path.Combine(target, ".complete")))
         {
-            Publish(root, target, aot);
+            Publish(root, target, mode);
         }
         // A publish (AOT or ReadyToRun) is not byte-for-byte reproducible (two publishes of the same sources differ), so a bundle
         // published from the repository is keyed by its sources and publish settings: a fresh clone (CI) then reuses the
@@ -53,9 +53,21 @@ public sealed class ZunBundle
         return new ZunBundle(FromDirectory(target).Directory, key);
     }
 
-    /// <summary>Change whenever <see cref="Publish"/>'s settings change (part of the key of a repository bundle).</summary>
-    private const string AotSettings = "linux-x64-aot-1";
-    private const string ReadyToRunSettings = "linux-x64-sc-r2r-1";
+    /// <summary>How the service is published: <see cref="Key"/> (part of a repository bundle's key) changes whenever
+    /// <see cref="Arguments"/> do.</summary>
+    private sealed record PublishMode(string Key, string[] Arguments, string Announcement)
+    {
+        // Native AOT: one executable, no JIT, no runtime's file pages: zun-api and zun-compute idle at ~43 MB each
+        // instead of ~75, and start in ~0.1 CPU-s instead of ~0.5 (bench/ZUN-BENCHMARKS.md). gcc links it.
+        public static readonly PublishMode NativeAot = new("linux-x64-aot-1",
+            ["-p:PublishAot=true", "-p:CppCompilerAndLinker=gcc", "-p:StripSymbols=true"],
+            "dockstack: compiling the container service for linux-x64 ahead of time (once per change to its sources, 2-3 min on 2 cores)...");
+
+        // ReadyToRun: the service's own assemblies and its packages precompiled, so they are not JIT-compiled at every boot.
+        public static readonly PublishMode ReadyToRun = new("linux-x64-sc-r2r-1",
+            ["--self-contained", "-p:PublishReadyToRun=true"],
+            $"dockstack: publishing the container service for linux-x64 (once per change to its sources); gcc or libc6-dev is missing, so without Native AOT: it will use about twice the memory (apt-get install {NativeToolchainPackages}).");
+    }
 
     /// <summary>The packages Native AOT needs on a Debian host to link the executable (gcc drives the link).</summary>
     public const string NativeToolchainPackages = "gcc libc6-dev";
@@ -65,7 +77,7 @@ public sealed class ZunBundle
     /// service is published with ReadyToRun instead, which works the same and needs ~2x the memory.
     /// </summary>
     public static bool CanLinkNative() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(d => File.Exists(Path.Combine(d, "gcc")))
+        HostTools.Find("gcc") is not null
         && (File.Exists("/usr/lib/x86_64-linux-gnu/crt1.o") || File.Exists("/usr/lib64/crt1.o") || File.Exists("/usr/lib/crt1.o"));
 
     public static ZunBundle FromDirectory(string directory)
@@ -148,33 +160,25 @@ public sealed class ZunBundle
         return null;
     }
 
-    private static void Publish(string root, string target, bool aot)
+    private static void Publish(string root, string target, PublishMode mode)
     {
         if (System.IO.Directory.Exists(target))
         {
             System.IO.Directory.Delete(target, recursive: true);
         }
         // Runs before the layer's build steps report anything; say why the command pauses (once per source change).
-        Console.Error.WriteLine(aot
-            ? "dockstack: compiling the container service for linux-x64 ahead of time (once per change to its sources, 2-5 min)..."
-            : $"dockstack: publishing the container service for linux-x64 (once per change to its sources); gcc or libc6-dev is missing, so without Native AOT: it will use about twice the memory (apt-get install {NativeToolchainPackages}).");
+        Console.Error.WriteLine(mode.Announcement);
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = root,
         };
-        string[] settings = aot
-            // Native AOT: one executable, no JIT, no runtime's file pages: zun-api and zun-compute idle at ~43 MB each
-            // instead of ~75, and start in ~0.1 CPU-s instead of ~0.5 (bench/ZUN-BENCHMARKS.md). gcc links it.
-            ? ["-p:PublishAot=true", "-p:CppCompilerAndLinker=gcc", "-p:StripSymbols=true"]
-            // ReadyToRun: the service's own assemblies and its packages precompiled, so they are not JIT-compiled at every boot.
-            : ["--self-contained", "-p:PublishReadyToRun=true"];
         foreach (var argument in new[]
         {
             "publish", Path.Combine(root, "src", "DockStack.Zun.Host", "DockStack.Zun.Host.csproj"),
             "-c", "Release", "-r", "linux-x64", "-p:DebugType=none", "-o", target, "-nologo", "-v", "quiet",
-        }.Concat(settings))
+        }.Concat(mode.Arguments))
         {
             start.ArgumentList.Add(argument);
         }

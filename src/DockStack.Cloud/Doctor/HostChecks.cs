@@ -112,10 +112,7 @@ public sealed class HostChecks(Func<IDockerEngine> engineFactory, BaseImageOptio
 
     private static CheckResult ToolCheck()
     {
-        var found = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/usr/sbin")
-            .Split(':')
-            .Select(dir => Path.Combine(dir, "mmdebstrap"))
-            .FirstOrDefault(File.Exists);
+        var found = HostTools.Find("mmdebstrap");
         return found is not null
             ? new CheckResult("mmdebstrap", true, $"{found} (builds the base image when no registry answers)", null)
             : new CheckResult("mmdebstrap", false, "not installed; needed when no container registry answers", "sudo apt-get install -y mmdebstrap");

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using RabbitMQ.Client;
 
 namespace DockStack.Zun.Compute;
@@ -46,7 +46,6 @@ public static class RabbitTransport
         }
         return reply["result"];
     }
-
 }
 
 /// <summary>The compute RPC message's JSON (web defaults: camelCase), generated at compile time.</summary>

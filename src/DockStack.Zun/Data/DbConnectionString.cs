@@ -1,6 +1,6 @@
 using DockStack.Zun.Conf;
-using Microsoft.Data.Sqlite;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Data.Sqlite;
 using MySqlConnector;
 
 namespace DockStack.Zun.Data;
@@ -59,7 +59,7 @@ public static class DbConnectionString
     /// <summary>
     /// TLS as PyMySQL does it for the same URL: none unless the query asks (<c>ssl_ca</c>, <c>ssl_cert</c>, <c>ssl_key</c>,
     /// any other <c>ssl*</c> key). MySqlConnector's own default would negotiate TLS whenever the server offers it (MariaDB
-    /// 11.8 does, with a generated certificate): a handshake per pooled connection, for nothing on a local socket.
+    /// 11.8 does, with a generated certificate): a handshake per pooled connection, for nothing on a loopback connection.
     /// </summary>
     private static void ApplySsl(MySqlConnectionStringBuilder builder, string query)
     {
