@@ -24,9 +24,11 @@ public sealed class KeystoneAdmin
     public string Token => _token;
 
     /// <summary>Logs in as the bootstrap admin (project admin) with the OpenStack Keystone client, its requests sent through the node.</summary>
-    public static async Task<KeystoneAdmin> LoginAsync(Node node, string password, CancellationToken cancellationToken)
+    public static Task<KeystoneAdmin> LoginAsync(Node node, string password, CancellationToken cancellationToken) =>
+        LoginAsync(new NodeHttp(node), password, cancellationToken);
+
+    internal static async Task<KeystoneAdmin> LoginAsync(NodeHttp http, string password, CancellationToken cancellationToken)
     {
-        var http = new NodeHttp(node);
         using var client = new HttpClient(new NodeHttpHandler(http)) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         var keystone = new KeystoneClient(client, new Uri(Url), serviceCredentials: null) { Timeout = LoginTimeout };
         var issued = await keystone.AuthenticateAsync(new PasswordCredentials("admin", password, "admin"), cancellationToken);

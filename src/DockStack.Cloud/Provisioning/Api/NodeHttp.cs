@@ -21,9 +21,18 @@ public sealed class NodeHttpException(string method, string url, NodeHttpRespons
 /// HTTP to the APIs inside a node, sent with curl by exec: works during image builds (no published
 /// ports) and with remote engines alike. Small JSON bodies only.
 /// </summary>
-public sealed class NodeHttp(Node node)
+public sealed class NodeHttp
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+    private readonly Func<IReadOnlyList<string>, CancellationToken, Task<ExecResult>> _exec;
+
+    public NodeHttp(Node node)
+        : this((command, cancellationToken) => node.Engine.ExecAsync(node.Id, new ExecRequest(command), null, cancellationToken))
+    {
+    }
+
+    /// <summary>Over any way of running a command in the node (unit tests answer as curl would).</summary>
+    internal NodeHttp(Func<IReadOnlyList<string>, CancellationToken, Task<ExecResult>> exec) => _exec = exec;
 
     public Task<NodeHttpResponse> SendAsync(string method, string url, JsonNode? body, string? token, CancellationToken cancellationToken)
     {
@@ -50,7 +59,7 @@ public sealed class NodeHttp(Node node)
         command.Add(url);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(RequestTimeout);
-        var result = await node.Engine.ExecAsync(node.Id, new ExecRequest(command), null, cts.Token);
+        var result = await _exec(command, cts.Token);
         if (!result.Succeeded)
         {
             throw new NodeCommandException($"{method} {url}", ["curl", method, url], result.ExitCode, result.Tail);
