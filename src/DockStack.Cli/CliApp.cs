@@ -26,7 +26,7 @@ public static class CliApp
     {
         console ??= DefaultConsole();
         var services = new ServiceCollection();
-        services.AddSingleton(new CliServices(console, engine ?? DockerEngine.FromEnvironment, paths ?? StatePaths.Resolve(), NodePlans.Factory));
+        services.AddSingleton(new CliServices(console, engine ?? DockerEngine.FromEnvironment, paths ?? StatePaths.Resolve()));
         var app = new CommandApp(new TypeRegistrar(services));
         app.Configure(config =>
         {

@@ -68,6 +68,13 @@ public class CliTests
         Assert.Equal(["journalctl", "--no-pager", "-o", "short-iso", "-n", "50", "-u", "keystone", "-f"], command);
     }
 
+    [Fact]
+    public void JournalCommand_WholeJournal_DefaultLines_DoesNotFollow()
+    {
+        var command = LogsCommand.JournalCommand(new LogsCommand.Settings());
+        Assert.Equal(["journalctl", "--no-pager", "-o", "short-iso", "-n", "200"], command);
+    }
+
     [Theory]
     [InlineData(typeof(DockerUnavailableException), ExitCodes.EngineUnavailable)]
     [InlineData(typeof(PortInUseException), ExitCodes.PortInUse)]

@@ -34,15 +34,9 @@ public sealed class BuildCommand(CliServices services) : CloudCommand<BuildComma
 
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var plan = Services.Plan(settings.Config is null ? null : Path.GetFullPath(settings.Config));
-        var image = await Services.Renderer(settings).RunAsync(events =>
-        {
-            foreach (var warning in plan.Warnings)
-            {
-                events.Publish(new Cloud.Events.Notice(warning, Cloud.Events.NoticeLevel.Warning));
-            }
-            return Services.Manager(events).BuildImagesAsync(plan, BaseImageOptions.From(settings.Release, settings.Mirror, settings.HttpProxy), cancellationToken);
-        });
+        var config = settings.Config is null ? null : Path.GetFullPath(settings.Config);
+        var baseOptions = BaseImageOptions.From(settings.Release, settings.Mirror, settings.HttpProxy);
+        var image = await Services.Renderer(settings).RunAsync(events => Services.Manager(events).BuildImagesAsync(config, baseOptions, cancellationToken));
         Services.Console.WriteLine($"Node image: {image}");
         return ExitCodes.Ok;
     }

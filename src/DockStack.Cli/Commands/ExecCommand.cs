@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using DockStack.Cli.Infrastructure;
 using DockStack.Cloud.Events;
-using DockStack.Docker;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -18,17 +17,6 @@ public sealed class ExecCommand(CliServices services) : CloudCommand<CloudSettin
         return _command.Count == 0 ? ValidationResult.Error("Give the command after '--', e.g. dockstack exec -- systemctl status") : base.Validate(context, settings);
     }
 
-    protected override async Task<int> RunAsync(CloudSettings settings, CancellationToken cancellationToken)
-    {
-        var node = await Services.Manager(NullCloudEvents.Instance).RequireNodeAsync(settings.Cloud, cancellationToken);
-        var stdout = Console.OpenStandardOutput();
-        var stderr = Console.OpenStandardError();
-        var result = await Services.Engine.ExecAsync(node.Id, new ExecRequest(_command) { CaptureAll = false, KeepTailLines = 0 }, output =>
-        {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(output.Text);
-            (output.Stream == OutputStream.Stderr ? stderr : stdout).Write(bytes);
-        }, cancellationToken);
-        stdout.Flush();
-        return (int)result.ExitCode;
-    }
+    protected override Task<int> RunAsync(CloudSettings settings, CancellationToken cancellationToken) =>
+        Services.Manager(NullCloudEvents.Instance).ExecAsync(settings.Cloud, _command, Console.OpenStandardOutput(), Console.OpenStandardError(), cancellationToken);
 }

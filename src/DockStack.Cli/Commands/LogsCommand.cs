@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using DockStack.Cli.Infrastructure;
 using DockStack.Cloud.Events;
-using DockStack.Docker;
+using DockStack.Cloud.Nodes;
 using Spectre.Console.Cli;
 
 namespace DockStack.Cli.Commands;
@@ -23,38 +23,12 @@ public sealed class LogsCommand(CliServices services) : CloudCommand<LogsCommand
         [Description("How many past lines to show")]
         [DefaultValue(200)]
         public int Lines { get; init; } = 200;
+
+        public JournalQuery Query => new(Unit, Lines, Follow);
     }
 
-    public static IReadOnlyList<string> JournalCommand(Settings settings)
-    {
-        var command = new List<string> { "journalctl", "--no-pager", "-o", "short-iso", "-n", settings.Lines.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        if (settings.Unit is { Length: > 0 } unit)
-        {
-            command.AddRange(["-u", unit]);
-        }
-        if (settings.Follow)
-        {
-            command.Add("-f");
-        }
-        return command;
-    }
+    public static IReadOnlyList<string> JournalCommand(Settings settings) => settings.Query.Command;
 
-    protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
-    {
-        var node = await Services.Manager(NullCloudEvents.Instance).RequireNodeAsync(settings.Cloud, cancellationToken);
-        var stdout = Console.OpenStandardOutput();
-        try
-        {
-            var result = await Services.Engine.ExecAsync(node.Id, new ExecRequest(JournalCommand(settings)) { CaptureAll = false }, o =>
-            {
-                stdout.Write(System.Text.Encoding.UTF8.GetBytes(o.Text));
-                stdout.Flush();
-            }, cancellationToken);
-            return (int)result.ExitCode;
-        }
-        catch (OperationCanceledException) when (settings.Follow)
-        {
-            return ExitCodes.Ok;
-        }
-    }
+    protected override Task<int> RunAsync(Settings settings, CancellationToken cancellationToken) =>
+        Services.Manager(NullCloudEvents.Instance).LogsAsync(settings.Cloud, settings.Query, Console.OpenStandardOutput(), cancellationToken);
 }

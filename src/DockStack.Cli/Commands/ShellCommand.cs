@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using DockStack.Cli.Infrastructure;
 using DockStack.Cloud.Events;
-using DockStack.Docker;
 
 namespace DockStack.Cli.Commands;
 
@@ -11,14 +10,9 @@ public sealed class ShellCommand(CliServices services) : CloudCommand<CloudSetti
 {
     protected override async Task<int> RunAsync(CloudSettings settings, CancellationToken cancellationToken)
     {
-        var node = await Services.Manager(NullCloudEvents.Instance).RequireNodeAsync(settings.Cloud, cancellationToken);
         var tty = !Console.IsInputRedirected && !Console.IsOutputRedirected;
-        var request = new ExecRequest(["/bin/bash", "-l"])
-        {
-            Tty = tty,
-            Environment = [$"TERM={Environment.GetEnvironmentVariable("TERM") ?? "xterm"}", "PS1=[dockstack " + settings.Cloud + "] \\w \\$ "],
-            WorkingDir = "/root",
-        };
+        var shell = await Services.Manager(NullCloudEvents.Instance)
+            .OpenShellAsync(settings.Cloud, tty, Environment.GetEnvironmentVariable("TERM") ?? "xterm", cancellationToken);
         string? saved = tty ? Stty("-g") : null;
         try
         {
@@ -27,7 +21,7 @@ public sealed class ShellCommand(CliServices services) : CloudCommand<CloudSetti
                 Stty("raw -echo");
             }
             // In raw mode Ctrl+C reaches the shell in the node, not us; the shell's exit ends the session.
-            return await Services.Engine.ExecInteractiveAsync(node.Id, request, Console.OpenStandardInput(), Console.OpenStandardOutput(),
+            return await shell.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput(),
                 tty ? () => (Console.WindowWidth, Console.WindowHeight) : null, CancellationToken.None);
         }
         finally

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using DockStack.Cli.Infrastructure;
 using DockStack.Cloud.ContainerService.Testing;
 using DockStack.Cloud.Events;
-using DockStack.Cloud.Nodes;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -26,16 +25,14 @@ public sealed class TestCommand(CliServices services) : CloudCommand<TestSetting
 {
     protected override async Task<int> RunAsync(TestSettings settings, CancellationToken cancellationToken)
     {
-        var info = await Services.Manager(NullCloudEvents.Instance).RequireNodeAsync(settings.Cloud, cancellationToken);
-        var node = new Node(Services.Engine, info.Id, NullCloudEvents.Instance);
         var console = Services.Console;
         var options = new TestOptions(settings.CloudsYaml ?? Services.Paths.CloudsYaml(settings.Cloud.Value), settings.CloudsYamlCloud);
         var clock = Stopwatch.StartNew();
-        var test = new ContainerServiceTest(node, options,
+        var passed = await Services.Manager(NullCloudEvents.Instance).TestContainerServiceAsync(settings.Cloud, options,
             step => console.MarkupLine(
                 $"{(step.Ok ? "[green]ok  [/]" : "[red]FAIL[/]")} {step.Elapsed.TotalSeconds,6:0.00} s  {Markup.Escape(step.Title)}[grey]: {Markup.Escape(step.Detail)}[/]"),
-            line => console.MarkupLine($"[grey]     |[/] {Markup.Escape(line)}"));
-        var passed = await test.RunAsync(cancellationToken);
+            line => console.MarkupLine($"[grey]     |[/] {Markup.Escape(line)}"),
+            cancellationToken);
         console.MarkupLine(passed
             ? $"[green]Container service test passed[/] in {clock.Elapsed.TotalSeconds:0.0} s."
             : $"[red]Container service test failed[/] after {clock.Elapsed.TotalSeconds:0.0} s.");

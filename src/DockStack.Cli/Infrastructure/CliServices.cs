@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace DockStack.Cli.Infrastructure;
 
 /// <summary>What every command needs: the console, the engine (opened on first use) and the cloud manager.</summary>
-public sealed class CliServices(IAnsiConsole console, Func<IDockerEngine> engineFactory, StatePaths paths, Func<StatePaths, Func<string?, INodePlan>> planFactory) : IDisposable
+public sealed class CliServices(IAnsiConsole console, Func<IDockerEngine> engineFactory, StatePaths paths) : IDisposable
 {
     private IDockerEngine? _engine;
 
@@ -16,9 +16,7 @@ public sealed class CliServices(IAnsiConsole console, Func<IDockerEngine> engine
     public StatePaths Paths { get; } = paths;
     public IDockerEngine Engine => _engine ??= engineFactory();
 
-    public CloudManager Manager(ICloudEvents events) => new(Engine, events, Paths, planFactory(Paths));
-
-    public INodePlan Plan(string? configPath) => planFactory(Paths)(configPath);
+    public CloudManager Manager(ICloudEvents events) => new(Engine, events, Paths);
 
     public EventRenderer Renderer(CloudSettings settings) =>
         new(Console, OutputMode.Detect(Console, settings.Verbose, settings is OutputSettings { Json: true }));

@@ -70,7 +70,7 @@ public sealed partial class CloudManager
             return BareNodePlan.Instance;
         }
         var conf = Path.Combine(paths.CloudDir(cloud.Value), "local.conf");
-        return planFor(File.Exists(conf) ? conf : null);
+        return CloudNodePlan.Load(File.Exists(conf) ? conf : null, paths);
     }
 
     /// <summary>Removes every object labelled as ours (all clouds), and the state folders; cached node images only with <paramref name="images"/>.</summary>

@@ -7,23 +7,19 @@ using DockStack.Docker;
 
 namespace DockStack.Cloud.Lifecycle;
 
-/// <summary>The lifecycle of clouds: up, down, snapshots, clean. Reports through <see cref="ICloudEvents"/>.</summary>
-public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents events, StatePaths paths, Func<string?, INodePlan> planFor)
+/// <summary>
+/// The lifecycle of clouds: up, down, snapshots, clean, and commands in a node. Reports through <see cref="ICloudEvents"/>.
+/// It reads a cloud's configuration itself (a local.conf path, or the built-in defaults): callers never see the plan.
+/// </summary>
+public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents events, StatePaths paths)
 {
     /// <summary>Marks a node made with <c>up --bare</c>: systemd only, no cloud.</summary>
     private const string BareLabel = "org.dockstack.bare";
 
-    public IDockerEngine Engine => engine;
-    public StatePaths Paths => paths;
-
     public async Task<UpResult> UpAsync(UpOptions options, IReadOnlyList<PortBinding> extraPorts, CancellationToken cancellationToken)
     {
         var cloud = options.Cloud;
-        var plan = options.Bare ? BareNodePlan.Instance : planFor(options.ConfigPath);
-        foreach (var warning in plan.Warnings)
-        {
-            events.Warn(warning);
-        }
+        var plan = options.Bare ? BareNodePlan.Instance : LoadPlan(options.ConfigPath);
         var ports = plan.Ports.Concat(extraPorts).DistinctBy(p => (p.ContainerPort, p.Protocol)).ToList();
         if (await engine.InspectContainerAsync(cloud.Container, cancellationToken) is { } existing)
         {
@@ -44,8 +40,22 @@ public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents even
         }
     }
 
-    /// <summary>Builds (or finds cached) every image a plan needs; returns the one a node boots from.</summary>
-    public async Task<string> BuildImagesAsync(INodePlan plan, BaseImageOptions baseOptions, CancellationToken cancellationToken)
+    /// <summary>Builds (or finds cached) every image a local.conf (null: the defaults) needs; returns the one a node boots from.</summary>
+    public Task<string> BuildImagesAsync(string? configPath, BaseImageOptions baseOptions, CancellationToken cancellationToken) =>
+        BuildImagesAsync(LoadPlan(configPath), baseOptions, cancellationToken);
+
+    /// <summary>The plan of a local.conf (null: the defaults); its warnings go out as events.</summary>
+    private INodePlan LoadPlan(string? configPath)
+    {
+        var plan = CloudNodePlan.Load(configPath, paths);
+        foreach (var warning in plan.Warnings)
+        {
+            events.Warn(warning);
+        }
+        return plan;
+    }
+
+    private async Task<string> BuildImagesAsync(INodePlan plan, BaseImageOptions baseOptions, CancellationToken cancellationToken)
     {
         var image = await new BaseImage(engine, events).EnsureAsync(baseOptions, cancellationToken);
         var layers = new LayerBuilder(engine, events);
@@ -219,7 +229,7 @@ public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents even
         return volumes.Count > 0 || images.Count > 0 || hadState;
     }
 
-    public async Task<ContainerInfo> RequireNodeAsync(CloudName cloud, CancellationToken cancellationToken, bool running = true)
+    internal async Task<ContainerInfo> RequireNodeAsync(CloudName cloud, CancellationToken cancellationToken, bool running = true)
     {
         var node = await engine.InspectContainerAsync(cloud.Container, cancellationToken);
         if (node is null)

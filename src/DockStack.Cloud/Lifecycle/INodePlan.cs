@@ -5,7 +5,7 @@ using DockStack.Docker;
 namespace DockStack.Cloud.Lifecycle;
 
 /// <summary>What a cloud's configuration asks of its node: image layers, ports, readiness, client files.</summary>
-public interface INodePlan
+internal interface INodePlan
 {
     IReadOnlyList<string> Warnings { get; }
     IReadOnlyList<PortBinding> Ports { get; }
@@ -19,7 +19,7 @@ public interface INodePlan
 public sealed record ServiceHealthView(string Service, string Unit, string UnitState, string? Url, bool Healthy, double? LatencyMs, string? Detail);
 
 /// <summary>A node with systemd and nothing else: no layers, no services.</summary>
-public sealed class BareNodePlan : INodePlan
+internal sealed class BareNodePlan : INodePlan
 {
     public static readonly BareNodePlan Instance = new();
 

@@ -1,4 +1,5 @@
 using System.Text;
+using DockStack.Cloud.Provisioning.Api;
 using DockStack.Cloud.Provisioning.Config;
 
 namespace DockStack.Cloud.Provisioning;
@@ -8,7 +9,7 @@ public static class ClientFiles
 {
     public const string AdminCloud = "devstack-admin";
     public const string DemoCloud = "devstack";
-    public const string AuthUrl = "http://127.0.0.1:5000/v3";
+    public const string AuthUrl = KeystoneEndpoint.V3;
 
     public static async Task<IReadOnlyList<string>> WriteAsync(CloudSettings settings, string directory, CancellationToken cancellationToken)
     {

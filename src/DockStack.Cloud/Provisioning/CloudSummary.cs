@@ -1,3 +1,4 @@
+using DockStack.Cloud.Provisioning.Api;
 using DockStack.Cloud.Provisioning.Config;
 
 namespace DockStack.Cloud.Provisioning;
@@ -16,7 +17,7 @@ public static class CloudSummary
         {
             lines.Add($"Horizon is now available at http://127.0.0.1{(s.HorizonPort == 80 ? "" : ":" + s.HorizonPort)}/");
         }
-        lines.Add("Keystone is serving at http://127.0.0.1:5000/v3/");
+        lines.Add($"Keystone is serving at {KeystoneEndpoint.V3}/");
         lines.Add("The default users are: admin and demo");
         lines.Add($"The password: {s.Passwords.Admin}");
         lines.Add("Services are running under systemd unit files in the node (dockstack shell, then systemctl status).");

@@ -20,6 +20,9 @@ public sealed class KeystoneClient(HttpClient http, Uri authUrl, PasswordCredent
 
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long one request may take (<see cref="RequestTimeout"/> unless set).</summary>
+    public TimeSpan Timeout { get; init; } = RequestTimeout;
+
     /// <summary>The identity endpoint with a trailing /v3.</summary>
     public Uri V3 { get; } = NormalizeV3(authUrl);
 
@@ -144,7 +147,7 @@ public sealed class KeystoneClient(HttpClient http, Uri authUrl, PasswordCredent
     {
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(RequestTimeout);
+        timeout.CancelAfter(Timeout);
         try
         {
             return await http.SendAsync(request, timeout.Token);

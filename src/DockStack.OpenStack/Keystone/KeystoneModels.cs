@@ -14,11 +14,11 @@ public sealed record TokenInfo(
 {
     public bool HasRole(string role) => Roles.Any(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The first endpoint of a service type and interface, optionally in one region.</summary>
+    /// <summary>The first endpoint of a service type and interface, optionally in one region (an endpoint without a region serves every region).</summary>
     public string? EndpointFor(string serviceType, string @interface = "public", string? region = null) =>
         Catalog.Where(s => s.Type == serviceType)
             .SelectMany(s => s.Endpoints)
-            .FirstOrDefault(e => e.Interface == @interface && (region is null || e.Region == region))?.Url;
+            .FirstOrDefault(e => e.Interface == @interface && (region is null || string.IsNullOrEmpty(e.Region) || e.Region == region))?.Url;
 }
 
 public sealed record CatalogService(string Type, string Name, IReadOnlyList<CatalogEndpoint> Endpoints);

@@ -53,11 +53,13 @@ public sealed class ContainerApi(HttpClient http, string endpoint, string token)
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
         {
-            var detail = TryParse(text)?["errors"]?.AsArray().FirstOrDefault()?["detail"]?.GetValue<string>() ?? KeystoneSession.Shorten(text);
+            var detail = TryParse(text)?["errors"]?.AsArray().FirstOrDefault()?["detail"]?.GetValue<string>() ?? Shorten(text);
             throw new ContainerApiException($"{method} {path} answered {(int)response.StatusCode}: {detail}", (int)response.StatusCode);
         }
         return TryParse(text);
     }
+
+    private static string Shorten(string text) => text.Length > 300 ? text[..300] + "..." : text;
 
     private static JsonNode? TryParse(string text)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using DockStack.Cloud.Nodes;
 using DockStack.Docker;
+using DockStack.OpenStack.Keystone;
 
 namespace DockStack.Cloud.ContainerService.Testing;
 
@@ -29,7 +30,7 @@ public sealed partial class ContainerServiceTest(Node node, TestOptions options,
         _cancellation = cancellationToken;
         using var http = new HttpClient { Timeout = HttpTimeout };
         CloudCredentials? credentials = null;
-        KeystoneSession? session = null;
+        IssuedToken? session = null;
         ContainerApi? api = null;
         var created = false;
         try
@@ -41,22 +42,23 @@ public sealed partial class ContainerServiceTest(Node node, TestOptions options,
             });
             await Step("Keystone token", async () =>
             {
-                session = await KeystoneSession.LoginAsync(http, credentials!, cancellationToken);
-                return $"project {session.Project}, expires {session.ExpiresAt:u}";
+                session = await LoginAsync(http, credentials!, cancellationToken);
+                return $"project {session.Info.ProjectName ?? credentials!.ProjectName}, expires {session.Info.ExpiresAt:u}";
             });
             string endpoint = "";
             await Step("Catalog has identity and container", () =>
             {
-                var types = session!.Catalog.Select(e => e.Type).Distinct().Order().ToList();
+                var catalog = session!.Info;
+                var types = catalog.Catalog.Where(s => s.Endpoints.Count > 0).Select(s => s.Type).Distinct().Order().ToList();
                 foreach (var type in new[] { "identity", ContainerServices.ServiceType })
                 {
-                    if (session.PublicUrl(type, credentials!.Region) is null)
+                    if (catalog.EndpointFor(type, "public", credentials!.Region) is null)
                     {
                         throw new InvalidOperationException($"the catalog has no public '{type}' endpoint in {credentials.Region} (it has: {string.Join(", ", types)})"
                             + (type == ContainerServices.ServiceType ? "; is the container service enabled in local.conf (enable_plugin zun)?" : ""));
                     }
                 }
-                endpoint = session.PublicUrl(ContainerServices.ServiceType, credentials!.Region)!;
+                endpoint = catalog.EndpointFor(ContainerServices.ServiceType, "public", credentials!.Region)!.TrimEnd('/');
                 api = new ContainerApi(http, endpoint, session.Token);
                 return Task.FromResult($"{string.Join(", ", types)}; container at {endpoint}");
             });
@@ -128,6 +130,12 @@ public sealed partial class ContainerServiceTest(Node node, TestOptions options,
             }
         }
     }
+
+    /// <summary>A project-scoped token and its catalog, from the cloud's Keystone as the OpenStack client logs in.</summary>
+    private static Task<IssuedToken> LoginAsync(HttpClient http, CloudCredentials credentials, CancellationToken cancellationToken) =>
+        new KeystoneClient(http, new Uri(credentials.AuthUrl), serviceCredentials: null) { Timeout = HttpTimeout }.AuthenticateAsync(
+            new PasswordCredentials(credentials.Username, credentials.Password, credentials.ProjectName, credentials.UserDomain, credentials.ProjectDomain),
+            cancellationToken);
 
     private async Task<string> CheckEngineAsync(CancellationToken cancellationToken)
     {

@@ -1,12 +1,17 @@
 using System.Text.Json.Nodes;
 using DockStack.Cloud.Nodes;
+using DockStack.OpenStack.Keystone;
 
 namespace DockStack.Cloud.Provisioning.Api;
 
-/// <summary>The few Keystone v3 calls provisioning needs, as the bootstrap admin, through <see cref="NodeHttp"/>.</summary>
+/// <summary>The few Keystone v3 calls provisioning needs, as the bootstrap admin, through <see cref="NodeHttp"/> (the login through <see cref="KeystoneClient"/>).</summary>
 public sealed class KeystoneAdmin
 {
-    public const string Url = "http://127.0.0.1:5000/v3";
+    public const string Url = KeystoneEndpoint.V3;
+
+    /// <summary>A node that is still starting services can be slow to issue the first token.</summary>
+    private static readonly TimeSpan LoginTimeout = TimeSpan.FromSeconds(60);
+
     private readonly NodeHttp _http;
     private readonly string _token;
 
@@ -18,25 +23,16 @@ public sealed class KeystoneAdmin
 
     public string Token => _token;
 
-    public static async Task<KeystoneAdmin> LoginAsync(Node node, string password, CancellationToken cancellationToken)
+    /// <summary>Logs in as the bootstrap admin (project admin) with the OpenStack Keystone client, its requests sent through the node.</summary>
+    public static Task<KeystoneAdmin> LoginAsync(Node node, string password, CancellationToken cancellationToken) =>
+        LoginAsync(new NodeHttp(node), password, cancellationToken);
+
+    internal static async Task<KeystoneAdmin> LoginAsync(NodeHttp http, string password, CancellationToken cancellationToken)
     {
-        var http = new NodeHttp(node);
-        var body = new JsonObject
-        {
-            ["auth"] = new JsonObject
-            {
-                ["identity"] = new JsonObject
-                {
-                    ["methods"] = new JsonArray("password"),
-                    ["password"] = new JsonObject { ["user"] = new JsonObject { ["name"] = "admin", ["domain"] = new JsonObject { ["id"] = "default" }, ["password"] = password } },
-                },
-                ["scope"] = new JsonObject { ["project"] = new JsonObject { ["name"] = "admin", ["domain"] = new JsonObject { ["id"] = "default" } } },
-            },
-        };
-        var response = await http.RequireAsync("POST", $"{Url}/auth/tokens", body, null, cancellationToken);
-        var token = response.Headers.GetValueOrDefault("X-Subject-Token")
-            ?? throw new InvalidOperationException("Keystone issued no X-Subject-Token.");
-        return new KeystoneAdmin(http, token);
+        using var client = new HttpClient(new NodeHttpHandler(http)) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        var keystone = new KeystoneClient(client, new Uri(Url), serviceCredentials: null) { Timeout = LoginTimeout };
+        var issued = await keystone.AuthenticateAsync(new PasswordCredentials("admin", password, "admin"), cancellationToken);
+        return new KeystoneAdmin(http, issued.Token);
     }
 
     public async Task<string> EnsureProjectAsync(string name, string description, CancellationToken ct) =>

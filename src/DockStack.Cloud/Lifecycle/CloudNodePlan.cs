@@ -1,0 +1,30 @@
+using DockStack.Cloud.Images;
+using DockStack.Cloud.Nodes;
+using DockStack.Cloud.Provisioning;
+using DockStack.Docker;
+
+namespace DockStack.Cloud.Lifecycle;
+
+/// <summary>Presents the provisioning's <see cref="CloudPlan"/> (what a local.conf, or the defaults, describe) to the lifecycle.</summary>
+internal sealed class CloudNodePlan(CloudPlan plan) : INodePlan
+{
+    /// <summary>The plan of a DevStack local.conf (null: the built-in defaults); generated secrets live under <paramref name="paths"/>.</summary>
+    public static INodePlan Load(string? configPath, StatePaths paths) => new CloudNodePlan(CloudPlan.Load(configPath, paths.Root));
+
+    public IReadOnlyList<string> Warnings => plan.Warnings;
+    public IReadOnlyList<PortBinding> Ports => plan.Ports;
+    public IReadOnlyList<IImageLayer> Layers => plan.Layers;
+
+    public Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken) =>
+        plan.WaitUntilReadyAsync(node, timeout, cancellationToken);
+
+    public async Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CancellationToken cancellationToken) =>
+        (await plan.CheckHealthAsync(node, cancellationToken))
+            .Select(h => new ServiceHealthView(h.Service, h.Unit, h.UnitState, h.Url, h.Healthy, h.Latency?.TotalMilliseconds, h.Detail))
+            .ToList();
+
+    public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CancellationToken cancellationToken) =>
+        plan.WriteClientFilesAsync(cloudStateDir, cancellationToken);
+
+    public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles) => plan.Summary(clientFiles);
+}
