@@ -1,3 +1,5 @@
+using DockStack.Cloud.Provisioning.Api;
+
 namespace DockStack.Cloud.Provisioning;
 
 /// <summary>Where a role is held: on a project, or on the whole system (Keystone's system scope <c>all</c>).</summary>
@@ -70,4 +72,36 @@ public static class DevStackAccounts
         new("devstack-system-member", "system_member", null),
         new("devstack-system-reader", "system_reader", null),
     ];
+
+    /// <summary>Creates what is missing of the above (idempotent: every call finds before it creates).</summary>
+    public static async Task CreateAsync(KeystoneAdmin keystone, string password, CancellationToken ct)
+    {
+        var roles = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var role in (string[])[Admin, Member, Reader, .. ExtraRoles])
+        {
+            roles[role] = await keystone.EnsureRoleAsync(role, ct);
+        }
+        var projects = new Dictionary<string, string>(StringComparer.Ordinal) { ["admin"] = await keystone.EnsureProjectAsync("admin", "Bootstrap project for initializing the cloud.", ct) };
+        foreach (var project in Projects)
+        {
+            projects[project] = await keystone.EnsureProjectAsync(project, $"{project} project", ct);
+        }
+        var users = new Dictionary<string, string>(StringComparer.Ordinal) { ["admin"] = await keystone.EnsureUserAsync("admin", password, null, ct) };
+        foreach (var user in Users)
+        {
+            var home = Grants.FirstOrDefault(g => g.User == user && g.Project is not null)?.Project;
+            users[user] = await keystone.EnsureUserAsync(user, password, home is null ? null : projects[home], ct);
+        }
+        foreach (var grant in Grants)
+        {
+            if (grant.System)
+            {
+                await keystone.GrantSystemAsync(users[grant.User], roles[grant.Role], ct);
+            }
+            else
+            {
+                await keystone.GrantAsync(projects[grant.Project!], users[grant.User], roles[grant.Role], ct);
+            }
+        }
+    }
 }
