@@ -4,14 +4,30 @@ using DockStack.Cli.Rendering;
 using DockStack.Cloud.Doctor;
 using DockStack.Cloud.Images;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace DockStack.Cli.Commands;
 
-[Description("Check that this host can run a cloud; each failed check says how to fix it")]
-public sealed class DoctorCommand(CliServices services) : CloudCommand<OutputSettings>(services)
+[Description("Check that this host can run a cloud; each failed check says how to fix it (--fix: install and start what is missing)")]
+public sealed class DoctorCommand(CliServices services) : CloudCommand<DoctorCommand.Settings>(services)
 {
-    protected override async Task<int> RunAsync(OutputSettings settings, CancellationToken cancellationToken)
+    public sealed class Settings : OutputSettings
     {
+        [CommandOption("--fix")]
+        [Description("As root, install what is missing from the distribution (docker.io, mmdebstrap) and start the engine; otherwise print the commands")]
+        public bool Fix { get; init; }
+    }
+
+    protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Fix)
+        {
+            await Services.Renderer(settings).RunAsync(async events =>
+            {
+                await HostSetup.EnsureAsync(Services.Engine, events, cancellationToken);
+                return true;
+            });
+        }
         var checks = await new HostChecks(() => Services.Engine, BaseImageOptions.From(null, null, null)).RunAsync(cancellationToken);
         if (settings.Json)
         {

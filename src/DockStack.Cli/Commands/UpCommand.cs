@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using DockStack.Cli.Infrastructure;
 using DockStack.Cli.Rendering;
+using DockStack.Cloud.Doctor;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Lifecycle;
 using DockStack.Docker;
@@ -73,7 +74,12 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
             Bare = settings.Bare,
         };
         var extra = settings.Publish.Select(p => { PublishSpec.TryParse(p, out var b); return b!; }).ToList();
-        var result = await Services.Renderer(settings).RunAsync(events => Services.Manager(events).UpAsync(options, extra, cancellationToken));
+        var result = await Services.Renderer(settings).RunAsync(async events =>
+        {
+            // A bare host gets its engine (and mmdebstrap) first: installed and started as root, named otherwise.
+            await HostSetup.EnsureAsync(Services.Engine, events, cancellationToken);
+            return await Services.Manager(events).UpAsync(options, extra, cancellationToken);
+        });
         if (settings.Json)
         {
             Json.Write(Services.Console, new

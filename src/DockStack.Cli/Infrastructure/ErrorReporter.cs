@@ -1,3 +1,4 @@
+using DockStack.Cloud.Doctor;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Lifecycle;
 using DockStack.Cloud.Nodes;
@@ -29,6 +30,8 @@ internal static class ErrorReporter
     {
         OperationCanceledException => (ExitCodes.Cancelled, "Cancelled; nothing half-made was left behind."),
         DockerUnavailableException or DockerPermissionException => (ExitCodes.EngineUnavailable, e.Message),
+        HostSetupException { EngineMissing: true } => (ExitCodes.EngineUnavailable, e.Message),
+        HostSetupException => (ExitCodes.Failed, e.Message),
         PortInUseException => (ExitCodes.PortInUse, e.Message),
         DiskFullException => (ExitCodes.DiskFull, e.Message),
         CloudNotFoundException or SnapshotNotFoundException => (ExitCodes.NotFound, e.Message),

@@ -36,7 +36,7 @@ public sealed class HostChecks(Func<IDockerEngine> engineFactory, BaseImageOptio
         catch (Exception e) when (e is DockerEngineException or OperationCanceledException)
         {
             results.Add(new CheckResult("Docker engine", false, e is OperationCanceledException ? "no answer within 10 s" : e.Message,
-                "sudo apt-get install -y docker.io && sudo systemctl start docker   (or: sudo dockerd &)"));
+                "dockstack doctor --fix   (as root: installs docker.io and starts it; or: sudo apt-get install -y docker.io && sudo systemctl start docker)"));
         }
         if (info is not null)
         {
@@ -115,6 +115,6 @@ public sealed class HostChecks(Func<IDockerEngine> engineFactory, BaseImageOptio
         var found = HostTools.Find("mmdebstrap");
         return found is not null
             ? new CheckResult("mmdebstrap", true, $"{found} (builds the base image when no registry answers)", null)
-            : new CheckResult("mmdebstrap", false, "not installed; needed when no container registry answers", "sudo apt-get install -y mmdebstrap");
+            : new CheckResult("mmdebstrap", false, "not installed; needed when no container registry answers", "dockstack doctor --fix   (or: sudo apt-get install -y mmdebstrap)");
     }
 }

@@ -4,12 +4,19 @@ using DockStack.Cloud.Provisioning.Config;
 
 namespace DockStack.Cloud.Provisioning;
 
-/// <summary>Writes clouds.yaml (an admin and a demo cloud, named like DevStack's) and openrc files for the OpenStack clients.</summary>
+/// <summary>
+/// Writes the client files DevStack writes: <c>clouds.yaml</c> with its ten entries and the <c>functional:</c> section,
+/// an <c>openrc</c> sourced as <c>source openrc [USER] [PROJECT]</c> (so the folder works as <c>DEVSTACK_PATH</c>), and
+/// <c>admin-openrc</c> / <c>demo-openrc</c> for a quick start. Every file is created 0600 before anything is written.
+/// </summary>
 public static class ClientFiles
 {
     public const string AdminCloud = "devstack-admin";
     public const string DemoCloud = "devstack";
     public const string AuthUrl = KeystoneEndpoint.V3;
+
+    /// <summary>The image DevStack's tools look for first (a name that starts with <c>cirros</c>).</summary>
+    public const string FunctionalImage = DevStackAccounts.CirrosImage;
 
     public static async Task<IReadOnlyList<string>> WriteAsync(CloudSettings settings, string directory, CancellationToken cancellationToken)
     {
@@ -17,6 +24,7 @@ public static class ClientFiles
         var files = new (string Name, string Content)[]
         {
             ("clouds.yaml", CloudsYaml(settings)),
+            ("openrc", DevStackOpenrc(settings)),
             ("admin-openrc", Openrc(settings, "admin", "admin")),
             ("demo-openrc", Openrc(settings, "demo", "demo")),
         };
@@ -24,38 +32,78 @@ public static class ClientFiles
         foreach (var (name, content) in files)
         {
             var path = Path.Combine(directory, name);
-            await File.WriteAllTextAsync(path, content, cancellationToken);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            await WritePrivateAsync(path, content, cancellationToken);
             paths.Add(path);
         }
         return paths;
     }
 
-    public static string CloudsYaml(CloudSettings settings)
+    /// <summary>Creates (or truncates) the file with mode 0600 first, then writes: a password is never readable by others.</summary>
+    public static async Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken)
     {
-        var yaml = new StringBuilder("clouds:\n");
-        foreach (var (cloud, user, project) in new[] { (AdminCloud, "admin", "admin"), (DemoCloud, "demo", "demo") })
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
         {
-            yaml.Append($"""
-                  {cloud}:
-                    auth:
-                      auth_url: {AuthUrl}
-                      username: {user}
-                      password: {Quote(settings.Passwords.Admin)}
-                      project_name: {project}
-                      user_domain_name: Default
-                      project_domain_name: Default
-                    region_name: {settings.Region}
-                    interface: public
-                    identity_api_version: 3
-
-                """);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            if (File.Exists(path))
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
         }
+        await using var stream = new FileStream(path, options);
+        await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+        await writer.WriteAsync(content.AsMemory(), cancellationToken);
+    }
+
+    public static string CloudsYaml(CloudSettings settings, Func<string, string>? entryName = null)
+    {
+        entryName ??= name => name;
+        var yaml = new StringBuilder("clouds:\n");
+        foreach (var entry in DevStackAccounts.Clouds)
+        {
+            yaml.Append(Entry(settings, entry, entryName(entry.Name)));
+        }
+        yaml.Append($"functional:\n  image_name: {FunctionalImage}\n");
         return yaml.ToString();
     }
+
+    /// <summary>One entry of <c>clouds:</c>, indented as a child of it.</summary>
+    public static string Entry(CloudSettings settings, CloudEntry entry, string name)
+    {
+        var scope = entry.System
+            ? "      system_scope: all\n"
+            : $"      project_name: {entry.Project}\n      project_domain_id: default\n";
+        return $"  {name}:\n" +
+               "    auth:\n" +
+               $"      auth_url: {AuthUrl}\n" +
+               $"      username: {entry.User}\n" +
+               $"      password: {Quote(settings.Passwords.Admin)}\n" +
+               "      user_domain_id: default\n" +
+               scope +
+               $"    region_name: {settings.Region}\n" +
+               "    interface: public\n" +
+               "    identity_api_version: 3\n";
+    }
+
+    /// <summary>DevStack's <c>openrc</c>: <c>source openrc [USERNAME] [PROJECT]</c>, demo demo by default.</summary>
+    public static string DevStackOpenrc(CloudSettings settings) => $$"""
+        # OpenStack client environment, as DevStack's openrc: source openrc [USERNAME] [PROJECT] (default: demo demo).
+        # Every DevStack user (admin, demo, alt_demo, demo_reader, alt_demo_member, alt_demo_reader, system_member,
+        # system_reader) has the same password. Generated by dockstack.
+        OS_USERNAME=${1:-demo}
+        OS_PROJECT_NAME=${2:-$OS_USERNAME}
+        export OS_USERNAME OS_PROJECT_NAME
+        export OS_PASSWORD={{ShellQuote(settings.Passwords.Admin)}}
+        export OS_AUTH_URL={{AuthUrl}}
+        export OS_AUTH_TYPE=password
+        export OS_IDENTITY_API_VERSION=3
+        export OS_USER_DOMAIN_ID=default
+        export OS_PROJECT_DOMAIN_ID=default
+        export OS_REGION_NAME={{ShellQuote(settings.Region)}}
+        export OS_INTERFACE=public
+        unset OS_CLOUD OS_SYSTEM_SCOPE
+
+        """;
 
     public static string Openrc(CloudSettings settings, string user, string project) => $"""
         # OpenStack client environment for {user}@{project} (generated by dockstack)
@@ -63,14 +111,16 @@ public static class ClientFiles
         export OS_AUTH_TYPE=password
         export OS_IDENTITY_API_VERSION=3
         export OS_USERNAME={user}
-        export OS_PASSWORD='{settings.Passwords.Admin.Replace("'", "'\\''", StringComparison.Ordinal)}'
+        export OS_PASSWORD={ShellQuote(settings.Passwords.Admin)}
         export OS_PROJECT_NAME={project}
         export OS_USER_DOMAIN_NAME=Default
         export OS_PROJECT_DOMAIN_NAME=Default
-        export OS_REGION_NAME={settings.Region}
+        export OS_REGION_NAME={ShellQuote(settings.Region)}
         export OS_INTERFACE=public
 
         """;
 
     private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -49,6 +49,10 @@ public sealed class KeystoneAdmin
     public Task GrantAsync(string projectId, string userId, string roleId, CancellationToken ct) =>
         _http.RequireAsync("PUT", $"{Url}/projects/{projectId}/users/{userId}/roles/{roleId}", null, _token, ct);
 
+    /// <summary>A role on the whole system (Keystone's system scope <c>all</c>).</summary>
+    public Task GrantSystemAsync(string userId, string roleId, CancellationToken ct) =>
+        _http.RequireAsync("PUT", $"{Url}/system/users/{userId}/roles/{roleId}", null, _token, ct);
+
     /// <summary>A catalog service with public, internal and admin endpoints at one URL.</summary>
     public async Task RegisterServiceAsync(string name, string type, string description, string url, string region, CancellationToken ct)
     {

@@ -1,0 +1,95 @@
+using System.Formats.Tar;
+using System.Text;
+using DockStack.Cloud.Nodes;
+
+namespace DockStack.Cloud.Lifecycle;
+
+/// <summary>What <c>dockstack export logs DIR</c> wrote.</summary>
+public sealed record LogExportReport(string Directory, int Files, long Bytes);
+
+/// <summary>
+/// Copies what a failed CI job uploads out of a running node (as kind's <c>export logs</c> does): the journal of every
+/// unit, the services' <c>/var/log</c>, the rendered configuration files, the nested engine's container list (gathered
+/// in the node by <c>export-logs.sh</c>, which masks password keys and URL credentials), plus the cloud's status as
+/// JSON. Every known secret of the cloud is masked again in every text file on the host side, so none leaks through a
+/// log line the script's patterns did not foresee.
+/// </summary>
+public static class LogExport
+{
+    private const string ScriptResource = "DockStack.Cloud.Resources.node.export-logs.sh";
+    private const string NodeDir = "/tmp/dockstack-export-logs";
+    public const string Mask = "****";
+
+    public static async Task<LogExportReport> ExportAsync(Node node, string directory, string statusJson, IReadOnlyCollection<string> secrets, CancellationToken cancellationToken)
+    {
+        var script = ReadScript();
+        Directory.CreateDirectory(directory);
+        await node.RunAsync("Gathering logs and configuration in the node", ["sh", "-c", script, "export-logs", NodeDir], cancellationToken);
+        try
+        {
+            await using var archive = await node.Engine.GetArchiveAsync(node.Id, NodeDir, cancellationToken);
+            // The archive's entries start with the folder's own name: extract next to DIR, then move its content in.
+            var staging = Path.Combine(directory, ".export-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(staging);
+            try
+            {
+                await TarFile.ExtractToDirectoryAsync(archive, staging, overwriteFiles: true, cancellationToken);
+                var root = Path.Combine(staging, Path.GetFileName(NodeDir));
+                foreach (var entry in Directory.EnumerateFileSystemEntries(root))
+                {
+                    var target = Path.Combine(directory, Path.GetFileName(entry));
+                    if (Directory.Exists(target)) { Directory.Delete(target, recursive: true); }
+                    else if (File.Exists(target)) { File.Delete(target); }
+                    Directory.Move(entry, target);
+                }
+            }
+            finally
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+        finally
+        {
+            await node.ExecAsync(["rm", "-rf", NodeDir], CancellationToken.None);
+        }
+        await File.WriteAllTextAsync(Path.Combine(directory, "status.json"), statusJson, cancellationToken);
+        var (files, bytes) = MaskSecrets(directory, secrets);
+        return new LogExportReport(Path.GetFullPath(directory), files, bytes);
+    }
+
+    /// <summary>Replaces every occurrence of each secret in every text file below <paramref name="directory"/>; returns the file count and size.</summary>
+    public static (int Files, long Bytes) MaskSecrets(string directory, IReadOnlyCollection<string> secrets)
+    {
+        var masked = secrets.Where(s => s.Length >= 4).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length).ToList();
+        int files = 0;
+        long bytes = 0;
+        foreach (var path in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            files++;
+            var info = new FileInfo(path);
+            if (info.LinkTarget is null && masked.Count > 0 && info.Length < 64L * 1024 * 1024)
+            {
+                var data = File.ReadAllBytes(path);
+                if (Array.IndexOf(data, (byte)0) < 0)
+                {
+                    var text = Encoding.UTF8.GetString(data);
+                    var replaced = masked.Aggregate(text, (current, secret) => current.Replace(secret, Mask, StringComparison.Ordinal));
+                    if (!ReferenceEquals(replaced, text) && replaced != text)
+                    {
+                        File.WriteAllText(path, replaced);
+                    }
+                }
+            }
+            bytes += new FileInfo(path).Length;
+        }
+        return (files, bytes);
+    }
+
+    private static string ReadScript()
+    {
+        using var stream = typeof(LogExport).Assembly.GetManifestResourceStream(ScriptResource)
+            ?? throw new InvalidOperationException($"The embedded resource {ScriptResource} is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,82 @@
+using DockStack.Cloud.Doctor;
+using DockStack.Cloud.Events;
+
+namespace DockStack.UnitTests;
+
+public class HostSetupTests
+{
+    private static readonly HostFacts Bare = new(EngineAnswers: false, EngineIsLocal: true, IsRoot: true, HasDockerd: false,
+        HasMmdebstrap: false, HasAptGet: true, SystemdRunning: true);
+
+    [Fact]
+    public void Plan_BareDebianHost_InstallsBothPackagesOnceThenStartsTheUnit()
+    {
+        var plan = HostSetup.Plan(Bare);
+
+        Assert.Equal(["docker.io", "mmdebstrap"], plan.Packages);
+        Assert.True(plan.StartEngine);
+        Assert.Equal(
+            ["apt-get update",
+             "env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker.io mmdebstrap",
+             "systemctl start docker"],
+            plan.Actions.Select(a => a.Command));
+    }
+
+    [Fact]
+    public void Plan_NoSystemd_StartsDockerdDetachedWithALog()
+    {
+        var plan = HostSetup.Plan(Bare with { HasDockerd = true, HasMmdebstrap = true, SystemdRunning = false });
+
+        Assert.Empty(plan.Packages);
+        var start = Assert.Single(plan.Actions);
+        Assert.Contains("setsid nohup dockerd", start.Command, StringComparison.Ordinal);
+        Assert.Contains(HostSetup.EngineLog, start.Command, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_EngineRunsAndToolsPresent_DoesNothing() =>
+        Assert.True(HostSetup.Plan(Bare with { EngineAnswers = true, HasDockerd = true, HasMmdebstrap = true }).Nothing);
+
+    [Fact]
+    public void Plan_EngineRunsWithoutMmdebstrap_InstallsOnlyMmdebstrap()
+    {
+        var plan = HostSetup.Plan(Bare with { EngineAnswers = true, HasDockerd = true });
+
+        Assert.Equal(["mmdebstrap"], plan.Packages);
+        Assert.False(plan.StartEngine);
+        Assert.DoesNotContain(plan.Actions, a => a.Command.Contains("docker", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Plan_RemoteEngineDown_IsABlockerNotAnInstall()
+    {
+        var plan = HostSetup.Plan(Bare with { EngineIsLocal = false });
+
+        Assert.Empty(plan.Actions);
+        Assert.Contains("DOCKER_HOST", plan.Blocker, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_NoAptGet_NamesThePackagesToInstall()
+    {
+        var plan = HostSetup.Plan(Bare with { HasAptGet = false });
+
+        Assert.Contains("docker.io", plan.Blocker, StringComparison.Ordinal);
+        Assert.Contains("mmdebstrap", plan.Blocker, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Apply_NotRoot_ThrowsWithTheSudoCommandsAndRunsNothing()
+    {
+        var facts = Bare with { IsRoot = false };
+        var plan = HostSetup.Plan(facts);
+
+        var e = await Assert.ThrowsAsync<HostSetupException>(() =>
+            HostSetup.ApplyAsync(plan, facts, engine: null!, NullCloudEvents.Instance, CancellationToken.None));
+
+        Assert.True(e.EngineMissing);
+        Assert.Contains("sudo apt-get update", e.Message, StringComparison.Ordinal);
+        Assert.Contains("sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker.io mmdebstrap", e.Message, StringComparison.Ordinal);
+        Assert.Contains("sudo systemctl start docker", e.Message, StringComparison.Ordinal);
+    }
+}
