@@ -52,7 +52,12 @@ public static class CliApp
             config.AddCommand<RestoreCommand>("restore").WithExample("restore", "before-upgrade");
             config.AddCommand<ResetCommand>("reset");
             config.AddCommand<CleanCommand>("clean").WithExample("clean", "--images", "--yes");
-            config.AddCommand<DoctorCommand>("doctor");
+            config.AddCommand<DoctorCommand>("doctor").WithExample("doctor", "--fix");
+            config.AddBranch("export", export =>
+            {
+                export.SetDescription("Export a cloud's logs (as kind export logs)");
+                export.AddCommand<ExportLogsCommand>("logs").WithExample("export", "logs", "./dockstack-logs");
+            });
             config.AddCommand<TestCommand>("test").WithExample("test");
         });
         return app;

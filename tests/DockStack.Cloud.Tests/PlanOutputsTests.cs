@@ -17,7 +17,7 @@ public sealed class PlanOutputsTests : IDisposable
     {
         var files = await Keystone().WriteClientFilesAsync(Path.Combine(_state, "cloud"), CancellationToken.None);
 
-        Assert.Equal(["clouds.yaml", "admin-openrc", "demo-openrc"], files.Select(Path.GetFileName));
+        Assert.Equal(["clouds.yaml", "admin-openrc", "demo-openrc", "openrc"], files.Select(Path.GetFileName));
         var yaml = await File.ReadAllTextAsync(files[0]);
         Assert.Contains("  devstack-admin:\n    auth:\n      auth_url: http://127.0.0.1:5000/v3\n      username: admin\n      password: 'secret'", yaml, StringComparison.Ordinal);
         Assert.Contains("  devstack:\n", yaml, StringComparison.Ordinal);

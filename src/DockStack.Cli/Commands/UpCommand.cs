@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Globalization;
 using DockStack.Cli.Infrastructure;
 using DockStack.Cli.Rendering;
-using DockStack.Cloud.Doctor;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Lifecycle;
 using DockStack.Docker;
@@ -41,6 +40,10 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
         [Description("Also publish a node port on 127.0.0.1: PORT or HOSTPORT:NODEPORT (repeatable)")]
         public string[] Publish { get; init; } = [];
 
+        [CommandOption("--write-clouds-yaml [FILE]")]
+        [Description("Merge the cloud's clouds.yaml entries into FILE (default: ~/.config/openstack/clouds.yaml), keeping every other entry; down --purge removes them")]
+        public FlagValue<string>? WriteCloudsYaml { get; init; }
+
         public override ValidationResult Validate()
         {
             if (Bare && Config is not null)
@@ -72,14 +75,10 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
         {
             ConfigPath = settings.Config is null ? null : Path.GetFullPath(settings.Config),
             Bare = settings.Bare,
+            UserCloudsYaml = settings.WriteCloudsYaml is { IsSet: true } write ? write.Value ?? "" : null,
         };
         var extra = settings.Publish.Select(p => { PublishSpec.TryParse(p, out var b); return b!; }).ToList();
-        var result = await Services.Renderer(settings).RunAsync(async events =>
-        {
-            // A bare host gets its engine (and mmdebstrap) first: installed and started as root, named otherwise.
-            await HostSetup.EnsureAsync(Services.Engine, events, cancellationToken);
-            return await Services.Manager(events).UpAsync(options, extra, cancellationToken);
-        });
+        var result = await Services.Renderer(settings).RunAsync(events => Services.Manager(events).UpAsync(options, extra, cancellationToken));
         if (settings.Json)
         {
             Json.Write(Services.Console, new

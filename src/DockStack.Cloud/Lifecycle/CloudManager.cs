@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using DockStack.Cloud.Doctor;
 using DockStack.Cloud.Events;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
@@ -18,31 +19,43 @@ public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents even
 
     public async Task<UpResult> UpAsync(UpOptions options, IReadOnlyList<PortBinding> extraPorts, CancellationToken cancellationToken)
     {
+        // A bare host gets its engine (and mmdebstrap) first: installed and started as root, named otherwise.
+        await HostSetup.EnsureAsync(engine, events, cancellationToken);
         var cloud = options.Cloud;
         var plan = options.Bare ? BareNodePlan.Instance : LoadPlan(options.ConfigPath);
         var ports = plan.Ports.Concat(extraPorts).DistinctBy(p => (p.ContainerPort, p.Protocol)).ToList();
+        UpResult result;
         if (await engine.InspectContainerAsync(cloud.Container, cancellationToken) is { } existing)
         {
-            return await ResumeAsync(cloud, existing, PlanOf(cloud, existing), cancellationToken);
+            plan = PlanOf(cloud, existing);
+            result = await ResumeAsync(cloud, existing, plan, cancellationToken);
         }
-        EnsurePortsFree(ports);
-        RememberConfig(cloud, options.ConfigPath);
-
-        var image = await BuildImagesAsync(plan, options.Base, cancellationToken);
-        try
+        else
         {
-            return await CreateNodeAsync(cloud, image, image, ports, plan, options.BootTimeout, volumeSources: null, cancellationToken, options.Bare);
+            EnsurePortsFree(ports);
+            RememberConfig(cloud, options.ConfigPath);
+            var image = await BuildImagesAsync(plan, options.Base, cancellationToken);
+            try
+            {
+                result = await CreateNodeAsync(cloud, image, image, ports, plan, options.BootTimeout, volumeSources: null, cancellationToken, options.Bare);
+            }
+            catch
+            {
+                ForgetConfig(cloud);
+                throw;
+            }
         }
-        catch
-        {
-            ForgetConfig(cloud);
-            throw;
-        }
+        return options.UserCloudsYaml is { } userFile
+            ? result with { Summary = [.. result.Summary, await MergeUserCloudsYamlAsync(cloud, plan, userFile, cancellationToken)] }
+            : result;
     }
 
     /// <summary>Builds (or finds cached) every image a local.conf (null: the defaults) needs; returns the one a node boots from.</summary>
-    public Task<string> BuildImagesAsync(string? configPath, BaseImageOptions baseOptions, CancellationToken cancellationToken) =>
-        BuildImagesAsync(LoadPlan(configPath), baseOptions, cancellationToken);
+    public async Task<string> BuildImagesAsync(string? configPath, BaseImageOptions baseOptions, CancellationToken cancellationToken)
+    {
+        await HostSetup.EnsureAsync(engine, events, cancellationToken);
+        return await BuildImagesAsync(LoadPlan(configPath), baseOptions, cancellationToken);
+    }
 
     /// <summary>The plan of a local.conf (null: the defaults); its warnings go out as events.</summary>
     private INodePlan LoadPlan(string? configPath)
@@ -224,6 +237,7 @@ public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents even
         var hadState = Directory.Exists(dir);
         if (hadState)
         {
+            await RemoveUserCloudsYamlEntriesAsync(cloud, cancellationToken);
             Directory.Delete(dir, recursive: true);
         }
         return volumes.Count > 0 || images.Count > 0 || hadState;

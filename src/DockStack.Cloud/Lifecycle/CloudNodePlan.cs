@@ -27,4 +27,10 @@ internal sealed class CloudNodePlan(CloudPlan plan) : INodePlan
         plan.WriteClientFilesAsync(cloudStateDir, cancellationToken);
 
     public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles) => plan.Summary(clientFiles);
+
+    public IReadOnlyList<string> Secrets =>
+        [plan.Settings.Passwords.Admin, plan.Settings.Passwords.Database, plan.Settings.Passwords.Rabbit, plan.Settings.Passwords.Service];
+
+    public Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CancellationToken cancellationToken) =>
+        UserCloudsYaml.MergeAsync(path, plan.Settings, entryName, cancellationToken);
 }

@@ -14,6 +14,12 @@ internal interface INodePlan
     Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CancellationToken cancellationToken);
     Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CancellationToken cancellationToken);
     IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles);
+
+    /// <summary>Every password the cloud holds (masked in exported logs).</summary>
+    IReadOnlyList<string> Secrets { get; }
+
+    /// <summary>Merges the cloud's clouds.yaml entries, named by <paramref name="entryName"/>, into the user's file; returns their names.</summary>
+    Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CancellationToken cancellationToken);
 }
 
 public sealed record ServiceHealthView(string Service, string Unit, string UnitState, string? Url, bool Healthy, double? LatencyMs, string? Detail);
@@ -30,4 +36,7 @@ internal sealed class BareNodePlan : INodePlan
     public Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ServiceHealthView>>([]);
     public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
     public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles) => [];
+    public IReadOnlyList<string> Secrets => [];
+    public Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 }

@@ -24,9 +24,9 @@ public static class ClientFiles
         var files = new (string Name, string Content)[]
         {
             ("clouds.yaml", CloudsYaml(settings)),
-            ("openrc", DevStackOpenrc(settings)),
             ("admin-openrc", Openrc(settings, "admin", "admin")),
             ("demo-openrc", Openrc(settings, "demo", "demo")),
+            ("openrc", DevStackOpenrc(settings)),
         };
         var paths = new List<string>();
         foreach (var (name, content) in files)
