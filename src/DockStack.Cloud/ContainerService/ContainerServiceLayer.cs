@@ -40,7 +40,6 @@ public sealed class ContainerServiceLayer : IImageLayer
 
     public async Task BuildAsync(Node node, CancellationToken cancellationToken)
     {
-        _ = _bundle.Value.Directory; // the repository's publish, when not done yet: outside the build's timeout
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(BuildTimeout);
         var build = new ContainerServiceBuild(node, _settings, _bundle.Value, cts.Token);

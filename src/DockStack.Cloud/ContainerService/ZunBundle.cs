@@ -172,7 +172,7 @@ public sealed class ZunBundle
         {
             System.IO.Directory.Delete(target, recursive: true);
         }
-        // Runs when the containers layer starts building, before its steps report anything; say why the command pauses.
+        // Runs when the containers layer's build first copies the service into the node; say why the command pauses.
         Console.Error.WriteLine(mode.Announcement);
         var start = new ProcessStartInfo("dotnet")
         {
