@@ -1,4 +1,4 @@
-using DockStack.IntegrationTests.Support;
+using DockStack.TestSupport;
 
 namespace DockStack.IntegrationTests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using DockStack.IntegrationTests.Support;
+using DockStack.TestSupport;
 
 namespace DockStack.IntegrationTests;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DockStack.IntegrationTests.Support;
+using DockStack.TestSupport;
 
 namespace DockStack.IntegrationTests;
 
@@ -17,7 +17,7 @@ public sealed class LifecycleTests : IDisposable
         return split < 0 ? [.. args, "--name", _cloud] : [.. args[..split], "--name", _cloud, .. args[split..]];
     }
 
-    private async Task<CliResult> Ok(params string[] args)
+    private async Task<ProcessResult> Ok(params string[] args)
     {
         var result = await _cli.RunAsync(Args(args));
         Assert.True(result.ExitCode == 0, $"dockstack {string.Join(' ', args)}: {result}");

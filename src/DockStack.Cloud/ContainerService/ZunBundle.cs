@@ -11,7 +11,8 @@ namespace DockStack.Cloud.ContainerService;
 /// compares the two). Found in DOCKSTACK_ZUN_DIR, or published from the repository's
 /// sources into artifacts/zun/&lt;source hash&gt;-&lt;publish settings&gt;/ once per source change. <see cref="ContentHash"/>
 /// keys the containers image layer, so a change to the service rebuilds only that layer: the hash of the files for a
-/// given folder, the source hash and publish settings for the repository's own publish.
+/// given folder, the source hash and publish settings for the repository's own publish. The key needs no publish: the
+/// repository's publish runs on the first use of <see cref="Directory"/> (a cached layer never needs it).
 /// </summary>
 public sealed class ZunBundle
 {
@@ -20,18 +21,20 @@ public sealed class ZunBundle
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(20);
     private static readonly string[] SourceProjects = ["DockStack.Zun", "DockStack.Zun.Host", "DockStack.OpenStack", "DockStack.Docker"];
 
-    private ZunBundle(string directory, string contentHash)
+    private readonly Lazy<string> _directory;
+
+    private ZunBundle(Func<string> directory, string contentHash)
     {
-        Directory = directory;
+        _directory = new Lazy<string>(directory);
         ContentHash = contentHash;
     }
 
-    /// <summary>The published folder (holds the executable <c>zun</c>).</summary>
-    public string Directory { get; }
+    /// <summary>The published folder (holds the executable <c>zun</c>); the repository's publish runs on first use.</summary>
+    public string Directory => _directory.Value;
 
     public string ContentHash { get; }
 
-    /// <summary>Finds or publishes the service (synchronous: layer inputs are computed before any build).</summary>
+    /// <summary>Finds the service, or the repository's publish of it (made on the first use of <see cref="Directory"/>).</summary>
     public static ZunBundle Resolve()
     {
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given)
@@ -43,14 +46,17 @@ public sealed class ZunBundle
         var mode = CanLinkNative() ? PublishMode.NativeAot : PublishMode.ReadyToRun;
         var key = $"{SourceHash(root)}-{mode.Key}";
         var target = Path.Combine(root, "artifacts", "zun", key);
-        if (!File.Exists(Path.Combine(target, ".complete")))
-        {
-            Publish(root, target, mode);
-        }
         // A publish (AOT or ReadyToRun) is not byte-for-byte reproducible (two publishes of the same sources differ), so a bundle
         // published from the repository is keyed by its sources and publish settings: a fresh clone (CI) then reuses the
         // cached container-service layer instead of building a new one, and leaving the old one behind, on every run.
-        return new ZunBundle(FromDirectory(target).Directory, key);
+        return new ZunBundle(() =>
+        {
+            if (!File.Exists(Path.Combine(target, ".complete")))
+            {
+                Publish(root, target, mode);
+            }
+            return FromDirectory(target).Directory;
+        }, key);
     }
 
     /// <summary>How the service is published: <see cref="Key"/> (part of a repository bundle's key) changes whenever
@@ -86,7 +92,7 @@ public sealed class ZunBundle
         {
             throw new InvalidOperationException($"{directory} holds no 'zun' executable (a linux-x64 publish of DockStack.Zun.Host).");
         }
-        return new ZunBundle(directory, HashFiles(directory, Files(directory)));
+        return new ZunBundle(() => directory, HashFiles(directory, Files(directory)));
     }
 
     /// <summary>A tar of the published files under <see cref="InstallDirectory"/>.</summary>
@@ -166,7 +172,7 @@ public sealed class ZunBundle
         {
             System.IO.Directory.Delete(target, recursive: true);
         }
-        // Runs before the layer's build steps report anything; say why the command pauses (once per source change).
+        // Runs when the containers layer's build first copies the service into the node; say why the command pauses.
         Console.Error.WriteLine(mode.Announcement);
         var start = new ProcessStartInfo("dotnet")
         {

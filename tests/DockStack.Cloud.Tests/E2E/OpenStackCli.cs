@@ -1,41 +1,20 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
+using DockStack.TestSupport;
 
 namespace DockStack.Cloud.Tests.E2E;
 
-/// <summary>Runs Debian's unmodified `openstack` client against a clouds.yaml.</summary>
+/// <summary>Debian's unmodified `openstack` client against one cloud of a clouds.yaml; a command that fails throws.</summary>
 public sealed class OpenStackCli(string cloudsYaml, string cloud)
 {
+    // The caller's token bounds each command too (a server create --wait under software emulation can take minutes).
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(10);
+
     public async Task<string> RunAsync(CancellationToken cancellationToken, params string[] arguments)
     {
-        var start = new ProcessStartInfo("openstack") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["OS_CLIENT_CONFIG_FILE"] = cloudsYaml;
-        start.ArgumentList.Add("--os-cloud");
-        start.ArgumentList.Add(cloud);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start openstack");
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // The caller's token bounds each command (a server create --wait under software emulation can take minutes).
-        cts.CancelAfter(TimeSpan.FromMinutes(10));
-        var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
-        var stderr = process.StandardError.ReadToEndAsync(cts.Token);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"openstack {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}");
-        }
-        return await stdout;
+        var result = await OpenStackClient.CloudAsync(cloudsYaml, cloud, arguments, CommandTimeout, cancellationToken);
+        return result.ExitCode == 0
+            ? result.Stdout
+            : throw new InvalidOperationException($"openstack {string.Join(' ', arguments)} exited with {result.ExitCode}: {result.Stderr}");
     }
 
     /// <summary>Runs a listing command with <c>-f json</c>.</summary>

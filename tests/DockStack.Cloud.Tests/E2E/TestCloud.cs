@@ -1,8 +1,8 @@
 using DockStack.Cloud.Events;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning;
-using DockStack.Cloud.Tests.E2E.Containers;
 using DockStack.Docker;
+using DockStack.TestSupport;
 
 namespace DockStack.Cloud.Tests.E2E;
 
@@ -41,10 +41,10 @@ public sealed class TestCloud : IAsyncDisposable
     {
         var home = Directory.CreateTempSubdirectory($"dockstack-e2e-{name}-").FullName;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var up = await DockStackProcess.DockStackAsync(home, ["up", "--name", name, "--config", localConf], UpTimeout, cancellationToken);
+        var up = await new DockStackCli(home).RunAsync(["up", "--name", name, "--config", localConf], timeout: UpTimeout, cancellationToken: cancellationToken);
         if (up.ExitCode != 0)
         {
-            await DockStackProcess.DockStackAsync(home, ["down", "--name", name, "--purge"], TimeSpan.FromMinutes(5), CancellationToken.None);
+            await new DockStackCli(home).RunAsync(["down", "--name", name, "--purge"], timeout: TimeSpan.FromMinutes(5));
             throw new InvalidOperationException($"dockstack up --name {name} failed (exit {up.ExitCode}):\n{up.Output}");
         }
         var upTime = clock.Elapsed;
@@ -74,7 +74,7 @@ public sealed class TestCloud : IAsyncDisposable
         {
             Node.Events.Warn($"Could not read the node's memory: {e.Message}");
         }
-        await DockStackProcess.DockStackAsync(_home, ["down", "--name", Name, "--purge"], TimeSpan.FromMinutes(5), CancellationToken.None);
+        await new DockStackCli(_home).RunAsync(["down", "--name", Name, "--purge"], timeout: TimeSpan.FromMinutes(5));
         Engine.Dispose();
         Directory.Delete(_home, recursive: true);
     }

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using DockStack.Docker;
+using DockStack.TestSupport;
 
 namespace DockStack.Zun.Tests.Integration;
 
@@ -58,20 +58,12 @@ public static class CirrosImage
         return !System.Text.Encoding.Latin1.GetString(bytes, 0, Math.Min(bytes.Length, 4096)).Contains("ld-linux", StringComparison.Ordinal);
     }
 
-    private static async Task<(int, string)> RunAsync(string file, string[] args, string dir, CancellationToken cancellationToken, bool throwOnError = true)
+    private static async Task RunAsync(string file, string[] args, string dir, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(file) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) { psi.ArgumentList.Add(a); }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = p.StandardError.ReadToEndAsync(timeout.Token);
-        await p.WaitForExitAsync(timeout.Token);
-        if (throwOnError && p.ExitCode != 0)
+        var result = await ProcessRunner.RunAsync(file, args, new ProcessOptions { WorkingDirectory = dir, Timeout = TimeSpan.FromMinutes(2) }, cancellationToken);
+        if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {await stderr}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({result.ExitCode}): {result.Stderr}");
         }
-        return (p.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DockStack.TestSupport;
 
 namespace DockStack.Cloud.Tests.E2E.Containers;
 
@@ -19,6 +20,8 @@ public sealed class ContainerCloudFixture : IAsyncLifetime
     public string CloudsYaml => Path.Combine(Home, "clouds", Name, "clouds.yaml");
 
     public OpenStackCli Admin => new(CloudsYaml, "devstack-admin");
+
+    private DockStackCli Cli => new(Home);
 
     public async Task InitializeAsync()
     {
@@ -42,20 +45,20 @@ public sealed class ContainerCloudFixture : IAsyncLifetime
     {
         var dashes = arguments.ToList().IndexOf("--");
         List<string> full = dashes < 0 ? [.. arguments, "--name", Name] : [.. arguments.Take(dashes), "--name", Name, .. arguments.Skip(dashes)];
-        return DockStackProcess.DockStackAsync(Home, full, timeout ?? TimeSpan.FromMinutes(5), ct);
+        return Cli.RunAsync(full, timeout: timeout ?? TimeSpan.FromMinutes(5), cancellationToken: ct);
     }
 
     /// <summary>Runs a shell script in the node through `dockstack exec`; returns its output, throws on failure.</summary>
     public async Task<string> NodeAsync(string script)
     {
-        var result = await DockStackProcess.DockStackAsync(Home, ["exec", "--name", Name, "--", "sh", "-c", script], TimeSpan.FromMinutes(2), default);
+        var result = await Cli.RunAsync(["exec", "--name", Name, "--", "sh", "-c", script], timeout: TimeSpan.FromMinutes(2));
         return result.ExitCode == 0 ? result.Output : throw new InvalidOperationException($"in the node: {script} exited {result.ExitCode}:\n{result.Output}");
     }
 
     /// <summary>The nested engine's view of a guest: docker's State.Status ("running", "exited", "paused"), or null when it has none.</summary>
     public async Task<string?> EngineStateAsync(string uuid)
     {
-        var result = await DockStackProcess.DockStackAsync(Home, ["exec", "--name", Name, "--", "docker", "inspect", "--format", "{{.State.Status}}", "zun-" + uuid], TimeSpan.FromMinutes(1), default);
+        var result = await Cli.RunAsync(["exec", "--name", Name, "--", "docker", "inspect", "--format", "{{.State.Status}}", "zun-" + uuid], timeout: TimeSpan.FromMinutes(1));
         return result.ExitCode == 0 ? result.Output.Trim() : null;
     }
 
@@ -120,7 +123,7 @@ public sealed class ContainerCloudFixture : IAsyncLifetime
         {
             return;
         }
-        var down = await DockStackProcess.DockStackAsync(Home, ["down", "--name", Name, "--purge"], TimeSpan.FromMinutes(5), default);
+        var down = await Cli.RunAsync(["down", "--name", Name, "--purge"], timeout: TimeSpan.FromMinutes(5));
         if (down.ExitCode != 0)
         {
             Console.Error.WriteLine($"dockstack down --name {Name} --purge failed ({down.ExitCode}):\n{down.Output}");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DockStack.TestSupport;
 
 namespace DockStack.Zun.Tests.Integration.Node;
 
@@ -8,8 +9,8 @@ namespace DockStack.Zun.Tests.Integration.Node;
 /// </summary>
 public sealed class CloudCli(string cloudsFile)
 {
-    public Task<OpenStackCli.Result> RunAsync(string cloud, CancellationToken cancellationToken, params string[] args) =>
-        OpenStackCli.RunClientAsync(["--os-cloud", cloud, .. args], new Dictionary<string, string> { ["OS_CLIENT_CONFIG_FILE"] = cloudsFile }, cancellationToken);
+    public Task<ProcessResult> RunAsync(string cloud, CancellationToken cancellationToken, params string[] args) =>
+        OpenStackClient.CloudAsync(cloudsFile, cloud, args, OpenStackCli.Timeout, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="command"/> (e.g. "appcontainer run") with <c>-f json</c> before <paramref name="args"/>

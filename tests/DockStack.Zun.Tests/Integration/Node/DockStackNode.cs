@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using DockStack.TestSupport;
 
 namespace DockStack.Zun.Tests.Integration.Node;
 
@@ -10,10 +9,13 @@ namespace DockStack.Zun.Tests.Integration.Node;
 /// </summary>
 public sealed class DockStackNode : IAsyncDisposable
 {
+    private readonly DockStackCli _cli;
+
     private DockStackNode(string name, string home)
     {
         Name = name;
         Home = home;
+        _cli = new DockStackCli(home, new Dictionary<string, string> { ["NO_COLOR"] = "1", ["TERM"] = "dumb" }, interruptGrace: TimeSpan.FromSeconds(30));
     }
 
     public string Name { get; }
@@ -23,10 +25,8 @@ public sealed class DockStackNode : IAsyncDisposable
 
     public string CloudsYaml => Path.Combine(Home, "clouds", Name, "clouds.yaml");
 
-    public static string RepoRoot { get; } = FindRepoRoot();
-
     /// <summary>The Keystone-only cloud of the cloud tests: key, mysql, rabbit; every password "secret".</summary>
-    public static string KeystoneOnlyConfig => Path.Combine(RepoRoot, "tests", "DockStack.Cloud.Tests", "TestData", "keystone-only.conf");
+    public static string KeystoneOnlyConfig => Path.Combine(RepositoryRoot.Path, "tests", "DockStack.Cloud.Tests", "TestData", "keystone-only.conf");
 
     /// <summary>Creates and starts the node; on failure it is taken down again before the exception leaves.</summary>
     public static async Task<DockStackNode> UpAsync(string name, string config, IReadOnlyList<int> publish, TimeSpan timeout, CancellationToken cancellationToken)
@@ -41,11 +41,11 @@ public sealed class DockStackNode : IAsyncDisposable
             var up = await node.CliAsync(args, timeout, cancellationToken);
             if (up.ExitCode != 0)
             {
-                throw new InvalidOperationException($"dockstack up --name {name} failed ({up.ExitCode}):\n{Tail(up.Output)}");
+                throw new InvalidOperationException($"dockstack up --name {name} failed ({up.ExitCode}):\n{up.Tail()}");
             }
             if (!File.Exists(node.CloudsYaml))
             {
-                throw new InvalidOperationException($"dockstack up wrote no {node.CloudsYaml}:\n{Tail(up.Output)}");
+                throw new InvalidOperationException($"dockstack up wrote no {node.CloudsYaml}:\n{up.Tail()}");
             }
             return node;
         }
@@ -62,7 +62,7 @@ public sealed class DockStackNode : IAsyncDisposable
         var r = await CliAsync(["exec", "--name", Name, "--", "sh", "-c", script], timeout ?? TimeSpan.FromMinutes(2), cancellationToken);
         if (r.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dockstack exec in {Name} failed ({r.ExitCode}): {script}\n{Tail(r.Output)}");
+            throw new InvalidOperationException($"dockstack exec in {Name} failed ({r.ExitCode}): {script}\n{r.Tail()}");
         }
         return r.Output;
     }
@@ -73,7 +73,7 @@ public sealed class DockStackNode : IAsyncDisposable
         try
         {
             var down = await CliAsync(["down", "--name", Name, "--purge"], TimeSpan.FromMinutes(3), timeout.Token);
-            if (down.ExitCode != 0) { Console.Error.WriteLine($"dockstack down --name {Name} --purge failed ({down.ExitCode}):\n{Tail(down.Output)}"); }
+            if (down.ExitCode != 0) { Console.Error.WriteLine($"dockstack down --name {Name} --purge failed ({down.ExitCode}):\n{down.Tail()}"); }
         }
         finally
         {
@@ -81,55 +81,7 @@ public sealed class DockStackNode : IAsyncDisposable
         }
     }
 
-    public sealed record CliResult(int ExitCode, string Output);
-
-    public async Task<CliResult> CliAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var psi = new ProcessStartInfo(Path.Combine(RepoRoot, "dockstack"))
-        {
-            WorkingDirectory = RepoRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var a in args) { psi.ArgumentList.Add(a); }
-        psi.Environment["DOCKSTACK_HOME"] = Home;
-        psi.Environment["NO_COLOR"] = "1";
-        psi.Environment["TERM"] = "dumb";
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        linked.CancelAfter(timeout);
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        var output = new StringBuilder();
-        var lines = new object();
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { output.AppendLine(e.Data); } } };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { output.AppendLine(e.Data); } } };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        try
-        {
-            await p.WaitForExitAsync(linked.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // SIGINT first: the CLI cleans up what it was building on Ctrl+C.
-            using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) { await kill.WaitForExitAsync(CancellationToken.None); }
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try { await p.WaitForExitAsync(grace.Token); } catch (OperationCanceledException) { p.Kill(entireProcessTree: true); }
-            throw new TimeoutException($"dockstack {string.Join(' ', args)} did not finish within {timeout.TotalSeconds:F0}s:\n{Tail(output.ToString())}");
-        }
-        p.WaitForExit();
-        lock (lines) { return new CliResult(p.ExitCode, output.ToString()); }
-    }
-
-    private static string Tail(string text, int lines = 40) => string.Join('\n', text.Split('\n').TakeLast(lines));
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DockStack.slnx")) && File.Exists(Path.Combine(dir.FullName, "dockstack"))) { return dir.FullName; }
-        }
-        throw new InvalidOperationException($"No DockStack repository above {AppContext.BaseDirectory}.");
-    }
+    /// <summary>Runs <c>./dockstack</c> with this node's DOCKSTACK_HOME; on timeout a SIGINT first (the CLI cleans up on Ctrl+C).</summary>
+    public Task<ProcessResult> CliAsync(IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _cli.RunAsync(args, timeout: timeout, cancellationToken: cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using DockStack.TestSupport;
 
 namespace DockStack.Zun.Tests.Integration.Node;
 
@@ -146,7 +147,7 @@ public sealed class ZunProcess : IAsyncDisposable
         // tests/DockStack.Zun.Tests/bin/<Configuration>/net10.0/ -> src/DockStack.Zun.Host/bin/<Configuration>/net10.0/zun.dll
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = here.Parent?.Name ?? "Debug";
-        var dll = Path.Combine(DockStackNode.RepoRoot, "src", "DockStack.Zun.Host", "bin", configuration, here.Name, "zun.dll");
+        var dll = Path.Combine(RepositoryRoot.Path, "src", "DockStack.Zun.Host", "bin", configuration, here.Name, "zun.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"The zun executable is not built: {dll} (dotnet build src/DockStack.Zun.Host -c {configuration}).");
     }
 }

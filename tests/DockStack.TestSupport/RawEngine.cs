@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 
-namespace DockStack.IntegrationTests.Support;
+namespace DockStack.TestSupport;
 
 /// <summary>
 /// An independent view of the engine: plain HTTP over its socket, not our engine port, so tests
