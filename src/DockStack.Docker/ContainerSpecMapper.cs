@@ -5,7 +5,7 @@ using OurPortBinding = DockStack.Docker.PortBinding;
 
 namespace DockStack.Docker;
 
-/// <summary>Maps our <see cref="ContainerSpec"/> to the engine's create parameters, and inspect results back.</summary>
+/// <summary>Maps our <see cref="ContainerSpec"/> and <see cref="GuestSpec"/> to the engine's create parameters, and inspect results back.</summary>
 internal static class ContainerSpecMapper
 {
     public static CreateContainerParameters ToParameters(ContainerSpec spec)
@@ -49,20 +49,34 @@ internal static class ContainerSpecMapper
                 Memory = spec.MemoryBytes ?? 0,
                 NanoCPUs = spec.NanoCpus ?? 0,
                 NetworkMode = spec.NetworkMode!,
-                RestartPolicy = spec.RestartPolicy is null ? null! : new RestartPolicy
-                {
-                    Name = spec.RestartPolicy switch
-                    {
-                        "always" => RestartPolicyKind.Always,
-                        "on-failure" => RestartPolicyKind.OnFailure,
-                        "unless-stopped" => RestartPolicyKind.UnlessStopped,
-                        _ => RestartPolicyKind.No,
-                    },
-                    MaximumRetryCount = spec.RestartMaxRetries,
-                },
+                RestartPolicy = spec.RestartPolicy?.ToEngine()!,
             },
         };
     }
+
+    public static CreateContainerParameters ToParameters(GuestSpec spec) => new()
+    {
+        Name = spec.Name,
+        Image = spec.Image,
+        Hostname = spec.Hostname!,
+        Entrypoint = spec.Entrypoint?.ToList()!,
+        Cmd = spec.Command?.ToList()!,
+        Env = spec.Environment.ToList(),
+        Labels = spec.Labels.ToDictionary(),
+        WorkingDir = spec.WorkingDir!,
+        Tty = spec.Tty,
+        OpenStdin = spec.OpenStdin,
+        AttachStdout = true,
+        AttachStderr = true,
+        ExposedPorts = spec.ExposedPorts.ToDictionary(p => p, _ => default(EmptyStruct)),
+        HostConfig = new HostConfig
+        {
+            CPUShares = spec.CpuShares ?? 0,
+            Memory = spec.MemoryBytes ?? 0,
+            Runtime = spec.Runtime!,
+            RestartPolicy = spec.RestartPolicy.ToEngine(),
+        },
+    };
 
     public static ContainerInfo ToInfo(ContainerInspectResponse c)
     {
@@ -96,6 +110,30 @@ internal static class ContainerSpecMapper
             ports,
             mounts,
             ip);
+    }
+
+    public static GuestInfo ToGuestInfo(ContainerInspectResponse c)
+    {
+        var exposed = (c.Config?.ExposedPorts?.Keys ?? [])
+            .Select(k => int.TryParse(k.Split('/')[0], CultureInfo.InvariantCulture, out var p) ? p : -1)
+            .Where(p => p > 0).OrderBy(p => p).ToList();
+        return new GuestInfo(
+            c.ID,
+            c.Name.TrimStart('/'),
+            c.State?.Status ?? "",
+            c.State?.Running ?? false,
+            c.State?.Paused ?? false,
+            c.State?.Restarting ?? false,
+            c.State?.Dead ?? false,
+            c.State?.ExitCode ?? 0,
+            string.IsNullOrEmpty(c.State?.Error) ? null : c.State.Error,
+            ParseTime(c.State?.StartedAt),
+            ParseTime(c.State?.FinishedAt),
+            c.Config?.Hostname,
+            c.Config?.Cmd?.ToList(),
+            c.Config?.Entrypoint?.ToList(),
+            exposed,
+            DockerEngine.ReadOnly(c.Config?.Labels));
     }
 
     private static DateTimeOffset? ParseTime(string? value) =>

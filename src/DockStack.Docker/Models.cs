@@ -50,8 +50,7 @@ public sealed record ContainerSpec
     public bool OpenStdin { get; init; }
     public long? MemoryBytes { get; init; }
     public long? NanoCpus { get; init; }
-    public string? RestartPolicy { get; init; }
-    public int RestartMaxRetries { get; init; }
+    public RestartPolicy? RestartPolicy { get; init; }
     public string? NetworkMode { get; init; }
 }
 

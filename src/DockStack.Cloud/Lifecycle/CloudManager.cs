@@ -8,12 +8,12 @@ using DockStack.Docker;
 namespace DockStack.Cloud.Lifecycle;
 
 /// <summary>The lifecycle of clouds: up, down, snapshots, clean. Reports through <see cref="ICloudEvents"/>.</summary>
-public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents events, StatePaths paths, Func<string?, INodePlan> planFor)
+public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events, StatePaths paths, Func<string?, INodePlan> planFor)
 {
     /// <summary>Marks a node made with <c>up --bare</c>: systemd only, no cloud.</summary>
     private const string BareLabel = "org.dockstack.bare";
 
-    public IDockerEngine Engine => engine;
+    public INodeEngine Engine => engine;
     public StatePaths Paths => paths;
 
     public async Task<UpResult> UpAsync(UpOptions options, IReadOnlyList<PortBinding> extraPorts, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ namespace DockStack.Zun.Compute;
 /// zun-compute's work on one host: each request sets the container's task_state, calls the engine,
 /// reads the state back and clears the task, recording the action's event as Zun does.
 /// </summary>
-public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IDockerEngine engine, TimeProvider time, ILogger<ComputeManager> logger)
+public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGuestEngine engine, TimeProvider time, ILogger<ComputeManager> logger)
     : IComputeHandler
 {
     public const string UuidLabel = "org.dockstack.zun.uuid";

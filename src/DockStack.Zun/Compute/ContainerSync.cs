@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace DockStack.Zun.Compute;
 
 /// <summary>Keeps the store true to the engine: a full pass (periodic and at start) and one container at a time (events).</summary>
-public sealed partial class ContainerSync(ZunStore store, IDockerEngine engine, ComputeManager manager, TimeProvider time, ILogger<ContainerSync> logger)
+public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, ComputeManager manager, TimeProvider time, ILogger<ContainerSync> logger)
 {
     /// <summary>A row whose engine container is gone: Deleted when it was auto_remove, else Error.</summary>
     public static void MarkMissing(Container c)

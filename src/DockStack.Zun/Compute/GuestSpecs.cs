@@ -36,7 +36,6 @@ public static class GuestSpecs
             [ComputeManager.UuidLabel] = c.Uuid,
             [ComputeManager.HostLabel] = host,
         };
-        var restart = c.RestartPolicy;
         return new GuestSpec
         {
             Name = ComputeManager.DockerName(c.Uuid),
@@ -51,12 +50,16 @@ public static class GuestSpecs
             Hostname = c.Hostname,
             Tty = c.Tty,
             OpenStdin = c.Interactive,
-            RestartPolicy = restart?.GetValueOrDefault("Name"),
-            RestartMaxRetries = restart is not null && int.TryParse(restart.GetValueOrDefault("MaximumRetryCount"), CultureInfo.InvariantCulture, out var n) ? n : 0,
+            RestartPolicy = RestartPolicyOf(c.RestartPolicy),
             Runtime = c.Runtime is null or "runc" ? null : c.Runtime,
             ExposedPorts = c.ExposedPorts?.Select(p => p.Key.Contains('/', StringComparison.Ordinal) ? p.Key : p.Key + "/tcp").ToList() ?? [],
         };
     }
+
+    /// <summary>The stored <c>{"Name": "on-failure", "MaximumRetryCount": "2"}</c> as the engine's policy; none is <c>no</c>.</summary>
+    public static RestartPolicy RestartPolicyOf(Dictionary<string, string>? stored) =>
+        stored is null ? RestartPolicy.No
+            : RestartPolicy.Parse(stored.GetValueOrDefault("Name"), int.TryParse(stored.GetValueOrDefault("MaximumRetryCount"), CultureInfo.InvariantCulture, out var n) ? n : 0) ?? RestartPolicy.No;
 
     public static long? CpuShares(double cpu) => cpu > 0 ? (long)(1024 * cpu) : null;
 
