@@ -13,50 +13,51 @@ internal static class ContainerSpecMapper
         var ports = spec.Ports.ToDictionary(
             p => $"{p.ContainerPort}/{p.Protocol}",
             p => (IList<EnginePortBinding>)[new EnginePortBinding { HostIP = p.HostIp, HostPort = p.HostPort.ToString(CultureInfo.InvariantCulture) }]);
-        return new CreateContainerParameters
+        var parameters = Process(spec);
+        parameters.StopSignal = spec.StopSignal!;
+        parameters.StopTimeout = spec.StopTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
+        parameters.ExposedPorts = spec.Ports.ToDictionary(p => $"{p.ContainerPort}/{p.Protocol}", _ => default(EmptyStruct));
+        parameters.HostConfig = new HostConfig
         {
-            Name = spec.Name!,
-            Image = spec.Image,
-            Hostname = spec.Hostname!,
-            Entrypoint = spec.Entrypoint?.ToList()!,
-            Cmd = spec.Command?.ToList()!,
-            Env = spec.Environment.ToList(),
-            Labels = spec.Labels.ToDictionary(),
-            StopSignal = spec.StopSignal!,
-            StopTimeout = spec.StopTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
-            WorkingDir = spec.WorkingDir!,
-            Tty = spec.Tty,
-            OpenStdin = spec.OpenStdin,
-            AttachStdin = false,
-            AttachStdout = true,
-            AttachStderr = true,
-            ExposedPorts = spec.Ports.ToDictionary(p => $"{p.ContainerPort}/{p.Protocol}", _ => default(EmptyStruct)),
-            HostConfig = new HostConfig
+            CapAdd = spec.CapAdd.ToList(),
+            Devices = spec.Devices.Select(d => new DeviceMapping { PathOnHost = d, PathInContainer = d, CgroupPermissions = "rwm" }).ToList(),
+            SecurityOpt = spec.SecurityOpt.ToList(),
+            Tmpfs = spec.Tmpfs.ToDictionary(),
+            CgroupnsMode = spec.CgroupnsMode!,
+            PortBindings = ports,
+            Mounts = spec.Mounts.Select(m => new Mount
             {
-                CapAdd = spec.CapAdd.ToList(),
-                Devices = spec.Devices.Select(d => new DeviceMapping { PathOnHost = d, PathInContainer = d, CgroupPermissions = "rwm" }).ToList(),
-                SecurityOpt = spec.SecurityOpt.ToList(),
-                Tmpfs = spec.Tmpfs.ToDictionary(),
-                CgroupnsMode = spec.CgroupnsMode!,
-                PortBindings = ports,
-                Mounts = spec.Mounts.Select(m => new Mount
-                {
-                    Type = m.IsVolume ? "volume" : "bind",
-                    Source = m.Source,
-                    Target = m.Target,
-                    ReadOnly = m.ReadOnly,
-                }).ToList(),
-                Memory = spec.MemoryBytes ?? 0,
-                NanoCPUs = spec.NanoCpus ?? 0,
-                NetworkMode = spec.NetworkMode!,
-                RestartPolicy = spec.RestartPolicy?.ToEngine()!,
-            },
+                Type = m.IsVolume ? "volume" : "bind",
+                Source = m.Source,
+                Target = m.Target,
+                ReadOnly = m.ReadOnly,
+            }).ToList(),
+            Memory = spec.MemoryBytes ?? 0,
+            NanoCPUs = spec.NanoCpus ?? 0,
+            NetworkMode = spec.NetworkMode!,
+            RestartPolicy = spec.RestartPolicy?.ToEngine()!,
         };
+        return parameters;
     }
 
-    public static CreateContainerParameters ToParameters(GuestSpec spec) => new()
+    public static CreateContainerParameters ToParameters(GuestSpec spec)
     {
-        Name = spec.Name,
+        var parameters = Process(spec);
+        parameters.ExposedPorts = spec.ExposedPorts.ToDictionary(p => p, _ => default(EmptyStruct));
+        parameters.HostConfig = new HostConfig
+        {
+            CPUShares = spec.CpuShares ?? 0,
+            Memory = spec.MemoryBytes ?? 0,
+            Runtime = spec.Runtime!,
+            RestartPolicy = spec.RestartPolicy.ToEngine(),
+        };
+        return parameters;
+    }
+
+    /// <summary>What every container we create shares: name, image, process, labels, and its output attached.</summary>
+    private static CreateContainerParameters Process(IProcessSpec spec) => new()
+    {
+        Name = spec.Name!,
         Image = spec.Image,
         Hostname = spec.Hostname!,
         Entrypoint = spec.Entrypoint?.ToList()!,
@@ -66,16 +67,9 @@ internal static class ContainerSpecMapper
         WorkingDir = spec.WorkingDir!,
         Tty = spec.Tty,
         OpenStdin = spec.OpenStdin,
+        AttachStdin = false,
         AttachStdout = true,
         AttachStderr = true,
-        ExposedPorts = spec.ExposedPorts.ToDictionary(p => p, _ => default(EmptyStruct)),
-        HostConfig = new HostConfig
-        {
-            CPUShares = spec.CpuShares ?? 0,
-            Memory = spec.MemoryBytes ?? 0,
-            Runtime = spec.Runtime!,
-            RestartPolicy = spec.RestartPolicy.ToEngine(),
-        },
     };
 
     public static ContainerInfo ToInfo(ContainerInspectResponse c)

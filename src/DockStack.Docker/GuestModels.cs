@@ -1,7 +1,7 @@
 namespace DockStack.Docker;
 
 /// <summary>A guest container as the container service creates it.</summary>
-public sealed record GuestSpec
+public sealed record GuestSpec : IProcessSpec
 {
     public required string Name { get; init; }
     public required string Image { get; init; }

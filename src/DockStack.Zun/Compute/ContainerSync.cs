@@ -28,16 +28,16 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
     {
         foreach (var c in await store.ContainersOnHostAsync(manager.Host, cancellationToken))
         {
-            if (c.Status == ContainerStatus.Creating || c.TaskState == "container_creating")
+            if (c.Status == ContainerStatus.Creating || c.TaskState == ContainerTaskState.Creating)
             {
                 c.Status = ContainerStatus.Error;
                 c.StatusReason = "Container failed to create correctly";
                 c.TaskState = null;
                 await store.UpdateAsync(c, cancellationToken);
             }
-            else if (c.Status == ContainerStatus.Deleting || c.TaskState == "container_deleting")
+            else if (c.Status == ContainerStatus.Deleting || c.TaskState == ContainerTaskState.Deleting)
             {
-                await manager.HandleAsync(new ComputeRequest("container_delete", c.Uuid, new() { ["force"] = "true" }, new CallerInfo("", "", "", true)), cancellationToken);
+                await manager.HandleAsync(new DeleteContainer(c.Uuid, Force: true, Stop: false), CallerInfo.Agent, cancellationToken);
             }
             else if (c.TaskState is not null)
             {

@@ -63,6 +63,8 @@ public static class GuestSpecs
 
     public static long? CpuShares(double cpu) => cpu > 0 ? (long)(1024 * cpu) : null;
 
-    public static long? MemoryBytes(string? memory) =>
-        long.TryParse(memory, CultureInfo.InvariantCulture, out var mib) && mib > 0 ? mib * 1024 * 1024 : null;
+    /// <summary>A memory limit in MiB (as stored: a string) in bytes; none when absent or not positive.</summary>
+    public static long? MemoryBytes(string? memory) => MemoryBytes(long.TryParse(memory, CultureInfo.InvariantCulture, out var mib) ? mib : null);
+
+    public static long? MemoryBytes(long? mib) => mib > 0 ? mib * 1024 * 1024 : null;
 }
