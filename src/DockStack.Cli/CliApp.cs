@@ -22,7 +22,7 @@ public static class CliApp
         return console;
     }
 
-    public static CommandApp Create(IAnsiConsole? console = null, Func<IDockerEngine>? engine = null, StatePaths? paths = null)
+    public static CommandApp Create(IAnsiConsole? console = null, Func<INodeEngine>? engine = null, StatePaths? paths = null)
     {
         console ??= DefaultConsole();
         var services = new ServiceCollection();

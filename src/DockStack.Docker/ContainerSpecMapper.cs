@@ -5,7 +5,7 @@ using OurPortBinding = DockStack.Docker.PortBinding;
 
 namespace DockStack.Docker;
 
-/// <summary>Maps our <see cref="ContainerSpec"/> to the engine's create parameters, and inspect results back.</summary>
+/// <summary>Maps our <see cref="ContainerSpec"/> and <see cref="GuestSpec"/> to the engine's create parameters, and inspect results back.</summary>
 internal static class ContainerSpecMapper
 {
     public static CreateContainerParameters ToParameters(ContainerSpec spec)
@@ -13,56 +13,64 @@ internal static class ContainerSpecMapper
         var ports = spec.Ports.ToDictionary(
             p => $"{p.ContainerPort}/{p.Protocol}",
             p => (IList<EnginePortBinding>)[new EnginePortBinding { HostIP = p.HostIp, HostPort = p.HostPort.ToString(CultureInfo.InvariantCulture) }]);
-        return new CreateContainerParameters
+        var parameters = Process(spec);
+        parameters.StopSignal = spec.StopSignal!;
+        parameters.StopTimeout = spec.StopTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
+        parameters.ExposedPorts = spec.Ports.ToDictionary(p => $"{p.ContainerPort}/{p.Protocol}", _ => default(EmptyStruct));
+        parameters.HostConfig = new HostConfig
         {
-            Name = spec.Name!,
-            Image = spec.Image,
-            Hostname = spec.Hostname!,
-            Entrypoint = spec.Entrypoint?.ToList()!,
-            Cmd = spec.Command?.ToList()!,
-            Env = spec.Environment.ToList(),
-            Labels = spec.Labels.ToDictionary(),
-            StopSignal = spec.StopSignal!,
-            StopTimeout = spec.StopTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
-            WorkingDir = spec.WorkingDir!,
-            Tty = spec.Tty,
-            OpenStdin = spec.OpenStdin,
-            AttachStdin = false,
-            AttachStdout = true,
-            AttachStderr = true,
-            ExposedPorts = spec.Ports.ToDictionary(p => $"{p.ContainerPort}/{p.Protocol}", _ => default(EmptyStruct)),
-            HostConfig = new HostConfig
+            CapAdd = spec.CapAdd.ToList(),
+            Devices = spec.Devices.Select(d => new DeviceMapping { PathOnHost = d, PathInContainer = d, CgroupPermissions = "rwm" }).ToList(),
+            SecurityOpt = spec.SecurityOpt.ToList(),
+            Tmpfs = spec.Tmpfs.ToDictionary(),
+            CgroupnsMode = spec.CgroupnsMode!,
+            PortBindings = ports,
+            Mounts = spec.Mounts.Select(m => new Mount
             {
-                CapAdd = spec.CapAdd.ToList(),
-                Devices = spec.Devices.Select(d => new DeviceMapping { PathOnHost = d, PathInContainer = d, CgroupPermissions = "rwm" }).ToList(),
-                SecurityOpt = spec.SecurityOpt.ToList(),
-                Tmpfs = spec.Tmpfs.ToDictionary(),
-                CgroupnsMode = spec.CgroupnsMode!,
-                PortBindings = ports,
-                Mounts = spec.Mounts.Select(m => new Mount
-                {
-                    Type = m.IsVolume ? "volume" : "bind",
-                    Source = m.Source,
-                    Target = m.Target,
-                    ReadOnly = m.ReadOnly,
-                }).ToList(),
-                Memory = spec.MemoryBytes ?? 0,
-                NanoCPUs = spec.NanoCpus ?? 0,
-                NetworkMode = spec.NetworkMode!,
-                RestartPolicy = spec.RestartPolicy is null ? null! : new RestartPolicy
-                {
-                    Name = spec.RestartPolicy switch
-                    {
-                        "always" => RestartPolicyKind.Always,
-                        "on-failure" => RestartPolicyKind.OnFailure,
-                        "unless-stopped" => RestartPolicyKind.UnlessStopped,
-                        _ => RestartPolicyKind.No,
-                    },
-                    MaximumRetryCount = spec.RestartMaxRetries,
-                },
-            },
+                Type = m.IsVolume ? "volume" : "bind",
+                Source = m.Source,
+                Target = m.Target,
+                ReadOnly = m.ReadOnly,
+            }).ToList(),
+            Memory = spec.MemoryBytes ?? 0,
+            NanoCPUs = spec.NanoCpus ?? 0,
+            NetworkMode = spec.NetworkMode!,
+            RestartPolicy = spec.RestartPolicy?.ToEngine()!,
         };
+        return parameters;
     }
+
+    public static CreateContainerParameters ToParameters(GuestSpec spec)
+    {
+        var parameters = Process(spec);
+        parameters.ExposedPorts = spec.ExposedPorts.ToDictionary(p => p, _ => default(EmptyStruct));
+        parameters.HostConfig = new HostConfig
+        {
+            CPUShares = spec.CpuShares ?? 0,
+            Memory = spec.MemoryBytes ?? 0,
+            Runtime = spec.Runtime!,
+            RestartPolicy = spec.RestartPolicy.ToEngine(),
+        };
+        return parameters;
+    }
+
+    /// <summary>What every container we create shares: name, image, process, labels, and its output attached.</summary>
+    private static CreateContainerParameters Process(IProcessSpec spec) => new()
+    {
+        Name = spec.Name!,
+        Image = spec.Image,
+        Hostname = spec.Hostname!,
+        Entrypoint = spec.Entrypoint?.ToList()!,
+        Cmd = spec.Command?.ToList()!,
+        Env = spec.Environment.ToList(),
+        Labels = spec.Labels.ToDictionary(),
+        WorkingDir = spec.WorkingDir!,
+        Tty = spec.Tty,
+        OpenStdin = spec.OpenStdin,
+        AttachStdin = false,
+        AttachStdout = true,
+        AttachStderr = true,
+    };
 
     public static ContainerInfo ToInfo(ContainerInspectResponse c)
     {
@@ -96,6 +104,30 @@ internal static class ContainerSpecMapper
             ports,
             mounts,
             ip);
+    }
+
+    public static GuestInfo ToGuestInfo(ContainerInspectResponse c)
+    {
+        var exposed = (c.Config?.ExposedPorts?.Keys ?? [])
+            .Select(k => int.TryParse(k.Split('/')[0], CultureInfo.InvariantCulture, out var p) ? p : -1)
+            .Where(p => p > 0).OrderBy(p => p).ToList();
+        return new GuestInfo(
+            c.ID,
+            c.Name.TrimStart('/'),
+            c.State?.Status ?? "",
+            c.State?.Running ?? false,
+            c.State?.Paused ?? false,
+            c.State?.Restarting ?? false,
+            c.State?.Dead ?? false,
+            c.State?.ExitCode ?? 0,
+            string.IsNullOrEmpty(c.State?.Error) ? null : c.State.Error,
+            ParseTime(c.State?.StartedAt),
+            ParseTime(c.State?.FinishedAt),
+            c.Config?.Hostname,
+            c.Config?.Cmd?.ToList(),
+            c.Config?.Entrypoint?.ToList(),
+            exposed,
+            DockerEngine.ReadOnly(c.Config?.Labels));
     }
 
     private static DateTimeOffset? ParseTime(string? value) =>

@@ -9,16 +9,7 @@ public sealed partial class DockerEngine
     public Task<ExecResult> ExecAsync(string id, ExecRequest request, Action<ExecOutput>? onOutput, CancellationToken cancellationToken) =>
         Call($"running '{string.Join(' ', request.Command)}' in {ShortIds.Of(id)}", async () =>
         {
-            var created = await _client.Exec.CreateContainerExecAsync(id, new ContainerExecCreateParameters
-            {
-                Cmd = request.Command.ToList(),
-                User = request.User!,
-                WorkingDir = request.WorkingDir!,
-                Env = request.Environment.ToList(),
-                AttachStdout = true,
-                AttachStderr = true,
-                TTY = request.Tty,
-            }, cancellationToken);
+            var created = await _client.Exec.CreateContainerExecAsync(id, ExecParameters(request, attachStdin: false), cancellationToken);
 
             using var stream = await _client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters { TTY = request.Tty }, cancellationToken);
             var collector = new OutputCollector(request, onOutput);
@@ -46,17 +37,7 @@ public sealed partial class DockerEngine
     public Task<int> ExecInteractiveAsync(string id, ExecRequest request, Stream stdin, Stream stdout, Func<(int Width, int Height)>? terminalSize, CancellationToken cancellationToken) =>
         Call($"opening a shell in {ShortIds.Of(id)}", async () =>
         {
-            var created = await _client.Exec.CreateContainerExecAsync(id, new ContainerExecCreateParameters
-            {
-                Cmd = request.Command.ToList(),
-                User = request.User!,
-                WorkingDir = request.WorkingDir!,
-                Env = request.Environment.ToList(),
-                AttachStdin = true,
-                AttachStdout = true,
-                AttachStderr = true,
-                TTY = request.Tty,
-            }, cancellationToken);
+            var created = await _client.Exec.CreateContainerExecAsync(id, ExecParameters(request, attachStdin: true), cancellationToken);
             using var stream = await _client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters { TTY = request.Tty }, cancellationToken);
             if (request.Tty && terminalSize is not null)
             {
@@ -96,6 +77,18 @@ public sealed partial class DockerEngine
             var inspect = await _client.Exec.InspectContainerExecAsync(created.ID, cancellationToken);
             return (int)(inspect.ExitCode ?? -1);
         });
+
+    private static ContainerExecCreateParameters ExecParameters(ExecRequest request, bool attachStdin) => new()
+    {
+        Cmd = request.Command.ToList(),
+        User = request.User!,
+        WorkingDir = request.WorkingDir!,
+        Env = request.Environment.ToList(),
+        AttachStdin = attachStdin,
+        AttachStdout = true,
+        AttachStderr = true,
+        TTY = request.Tty,
+    };
 
     /// <summary>Splits streamed bytes into text, remembers the tail for error messages.</summary>
     private sealed class OutputCollector(ExecRequest request, Action<ExecOutput>? onOutput)

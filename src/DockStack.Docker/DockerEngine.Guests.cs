@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
@@ -11,40 +10,7 @@ public sealed partial class DockerEngine
 {
     public Task<string> CreateGuestAsync(GuestSpec spec, CancellationToken cancellationToken) => Call($"creating container {spec.Name}", async () =>
     {
-        var parameters = new CreateContainerParameters
-        {
-            Name = spec.Name,
-            Image = spec.Image,
-            Hostname = spec.Hostname!,
-            Entrypoint = spec.Entrypoint?.ToList()!,
-            Cmd = spec.Command?.ToList()!,
-            Env = spec.Environment.ToList(),
-            Labels = spec.Labels.ToDictionary(),
-            WorkingDir = spec.WorkingDir!,
-            Tty = spec.Tty,
-            OpenStdin = spec.OpenStdin,
-            AttachStdout = true,
-            AttachStderr = true,
-            ExposedPorts = spec.ExposedPorts.ToDictionary(p => p, _ => default(EmptyStruct)),
-            HostConfig = new HostConfig
-            {
-                CPUShares = spec.CpuShares ?? 0,
-                Memory = spec.MemoryBytes ?? 0,
-                Runtime = spec.Runtime!,
-                RestartPolicy = new RestartPolicy
-                {
-                    Name = spec.RestartPolicy switch
-                    {
-                        "always" => RestartPolicyKind.Always,
-                        "on-failure" => RestartPolicyKind.OnFailure,
-                        "unless-stopped" => RestartPolicyKind.UnlessStopped,
-                        _ => RestartPolicyKind.No,
-                    },
-                    MaximumRetryCount = spec.RestartMaxRetries,
-                },
-            },
-        };
-        var response = await _client.Containers.CreateContainerAsync(parameters, cancellationToken);
+        var response = await _client.Containers.CreateContainerAsync(ContainerSpecMapper.ToParameters(spec), cancellationToken);
         return response.ID;
     });
 
@@ -52,27 +18,7 @@ public sealed partial class DockerEngine
     {
         try
         {
-            var c = await _client.Containers.InspectContainerAsync(idOrName, cancellationToken);
-            var exposed = (c.Config?.ExposedPorts?.Keys ?? [])
-                .Select(k => int.TryParse(k.Split('/')[0], CultureInfo.InvariantCulture, out var p) ? p : -1)
-                .Where(p => p > 0).OrderBy(p => p).ToList();
-            return (GuestInfo?)new GuestInfo(
-                c.ID,
-                c.Name.TrimStart('/'),
-                c.State?.Status ?? "",
-                c.State?.Running ?? false,
-                c.State?.Paused ?? false,
-                c.State?.Restarting ?? false,
-                c.State?.Dead ?? false,
-                c.State?.ExitCode ?? 0,
-                string.IsNullOrEmpty(c.State?.Error) ? null : c.State.Error,
-                ParseEngineTime(c.State?.StartedAt),
-                ParseEngineTime(c.State?.FinishedAt),
-                c.Config?.Hostname,
-                c.Config?.Cmd?.ToList(),
-                c.Config?.Entrypoint?.ToList(),
-                exposed,
-                ReadOnly(c.Config?.Labels));
+            return (GuestInfo?)ContainerSpecMapper.ToGuestInfo(await _client.Containers.InspectContainerAsync(idOrName, cancellationToken));
         }
         catch (DockerContainerNotFoundException)
         {
@@ -195,9 +141,6 @@ public sealed partial class DockerEngine
         await pump;
         await channel.Reader.Completion;
     }
-
-    private static DateTimeOffset? ParseEngineTime(string? value) =>
-        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) && t.Year > 1 ? t : null;
 
     /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; posts to the thread pool and may reorder).</summary>
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>

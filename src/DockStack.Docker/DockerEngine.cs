@@ -5,8 +5,8 @@ using Docker.DotNet.Models;
 
 namespace DockStack.Docker;
 
-/// <summary>The engine port over Docker.DotNet.Enhanced. One instance per endpoint.</summary>
-public sealed partial class DockerEngine : IDockerEngine
+/// <summary>The engine port over Docker.DotNet.Enhanced, both its sides (node and guest). One instance per endpoint.</summary>
+public sealed partial class DockerEngine : INodeEngine, IGuestEngine
 {
     private readonly IDockerClient _client;
 
@@ -108,13 +108,6 @@ public sealed partial class DockerEngine : IDockerEngine
         return image.Id;
     });
 
-    public Task TagImageAsync(string source, string reference, CancellationToken cancellationToken) => Call($"tagging {reference}", async () =>
-    {
-        var (repository, tag) = SplitReference(reference);
-        await _client.Images.TagImageAsync(source, new ImageTagParameters { RepositoryName = repository, Tag = tag }, cancellationToken);
-        return true;
-    });
-
     public Task RemoveImageAsync(string reference, bool force, CancellationToken cancellationToken) => Call($"removing image {reference}", async () =>
     {
         try
@@ -196,12 +189,6 @@ public sealed partial class DockerEngine : IDockerEngine
         return (IReadOnlyList<ContainerSummary>)list
             .Select(c => new ContainerSummary(c.ID, c.Names?.ToList() ?? [], c.Image, c.State, c.Status, ReadOnly(c.Labels)))
             .ToList();
-    });
-
-    public Task<long> WaitContainerAsync(string id, CancellationToken cancellationToken) => Call($"waiting for container {ShortIds.Of(id)}", async () =>
-    {
-        var response = await _client.Containers.WaitContainerAsync(id, cancellationToken);
-        return response.StatusCode;
     });
 
     public Task<string> GetLogsAsync(string id, int tail, CancellationToken cancellationToken) => Call($"reading logs of {ShortIds.Of(id)}", async () =>

@@ -26,8 +26,23 @@ public sealed record PortBinding(int ContainerPort, int HostPort, string HostIp 
 
 public sealed record VolumeMount(string Source, string Target, bool IsVolume = true, bool ReadOnly = false);
 
-/// <summary>What to create; only the knobs DockStack and its container service use.</summary>
-public sealed record ContainerSpec
+/// <summary>The part of a container's spec every container we create has: what runs, named and labelled how.</summary>
+internal interface IProcessSpec
+{
+    string? Name { get; }
+    string Image { get; }
+    string? Hostname { get; }
+    IReadOnlyList<string>? Entrypoint { get; }
+    IReadOnlyList<string>? Command { get; }
+    IReadOnlyList<string> Environment { get; }
+    IReadOnlyDictionary<string, string> Labels { get; }
+    string? WorkingDir { get; }
+    bool Tty { get; }
+    bool OpenStdin { get; }
+}
+
+/// <summary>A node container (or a helper container of the node lifecycle): only the knobs DockStack uses.</summary>
+public sealed record ContainerSpec : IProcessSpec
 {
     public required string Image { get; init; }
     public string? Name { get; init; }
@@ -50,8 +65,7 @@ public sealed record ContainerSpec
     public bool OpenStdin { get; init; }
     public long? MemoryBytes { get; init; }
     public long? NanoCpus { get; init; }
-    public string? RestartPolicy { get; init; }
-    public int RestartMaxRetries { get; init; }
+    public RestartPolicy? RestartPolicy { get; init; }
     public string? NetworkMode { get; init; }
 }
 

@@ -71,7 +71,7 @@ public static class ZunApp
 
         if (role != ZunRole.Api)
         {
-            services.AddSingleton<IDockerEngine>(_ => new DockerEngine(new DockerEndpoint(new Uri(config.DockerApiUrl))));
+            services.AddSingleton<IGuestEngine>(_ => new DockerEngine(new DockerEndpoint(new Uri(config.DockerApiUrl))));
             services.AddSingleton<ComputeManager>();
             services.AddSingleton<IComputeHandler>(sp => sp.GetRequiredService<ComputeManager>());
             services.AddSingleton<ContainerSync>();

@@ -8,13 +8,13 @@ using Spectre.Console;
 namespace DockStack.Cli.Infrastructure;
 
 /// <summary>What every command needs: the console, the engine (opened on first use) and the cloud manager.</summary>
-public sealed class CliServices(IAnsiConsole console, Func<IDockerEngine> engineFactory, StatePaths paths) : IDisposable
+public sealed class CliServices(IAnsiConsole console, Func<INodeEngine> engineFactory, StatePaths paths) : IDisposable
 {
-    private IDockerEngine? _engine;
+    private INodeEngine? _engine;
 
     public IAnsiConsole Console { get; } = console;
     public StatePaths Paths { get; } = paths;
-    public IDockerEngine Engine => _engine ??= engineFactory();
+    public INodeEngine Engine => _engine ??= engineFactory();
 
     public CloudManager Manager(ICloudEvents events) => new(Engine, events, Paths);
 

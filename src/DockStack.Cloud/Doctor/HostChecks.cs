@@ -9,7 +9,7 @@ namespace DockStack.Cloud.Doctor;
 public sealed record CheckResult(string Name, bool Ok, string Detail, string? Fix);
 
 /// <summary>What <c>dockstack doctor</c> checks about the host, each failure with the command that fixes it.</summary>
-public sealed class HostChecks(Func<IDockerEngine> engineFactory, BaseImageOptions baseOptions)
+public sealed class HostChecks(Func<INodeEngine> engineFactory, BaseImageOptions baseOptions)
 {
     public const long MinFreeBytes = 10L * 1024 * 1024 * 1024;
 

@@ -15,7 +15,7 @@ namespace DockStack.Cloud.Doctor;
 public sealed record HostFacts(bool EngineAnswers, bool EngineIsLocal, bool IsRoot, bool HasDockerd, bool HasMmdebstrap, bool HasAptGet, bool SystemdRunning)
 {
     /// <summary>Reads the facts of this host; <paramref name="engine"/> is asked once (5 s at most).</summary>
-    public static async Task<HostFacts> ReadAsync(IDockerEngine engine, CancellationToken cancellationToken) => new(
+    public static async Task<HostFacts> ReadAsync(INodeEngine engine, CancellationToken cancellationToken) => new(
         await HostSetup.EngineAnswersAsync(engine, TimeSpan.FromSeconds(5), cancellationToken),
         engine.Endpoint.Uri.Scheme == "unix" && engine.Endpoint.Display is "/var/run/docker.sock" or "/run/docker.sock",
         Environment.IsPrivilegedProcess,
@@ -89,7 +89,7 @@ public static class HostSetup
     }
 
     /// <summary>Reads the host, plans and applies: what <c>up</c> and <c>doctor --fix</c> run first.</summary>
-    public static async Task EnsureAsync(IDockerEngine engine, ICloudEvents events, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(INodeEngine engine, ICloudEvents events, CancellationToken cancellationToken)
     {
         var facts = await HostFacts.ReadAsync(engine, cancellationToken);
         await ApplyAsync(Plan(facts), facts, engine, events, cancellationToken);
@@ -99,7 +99,7 @@ public static class HostSetup
     /// Applies <paramref name="plan"/> as root, each action a step; then waits for the engine. Not root: throws
     /// <see cref="HostSetupException"/> with the commands to run.
     /// </summary>
-    public static async Task ApplyAsync(SetupPlan plan, HostFacts facts, IDockerEngine engine, ICloudEvents events, CancellationToken cancellationToken)
+    public static async Task ApplyAsync(SetupPlan plan, HostFacts facts, INodeEngine engine, ICloudEvents events, CancellationToken cancellationToken)
     {
         if (plan.Blocker is not null)
         {
@@ -143,7 +143,7 @@ public static class HostSetup
         _ => "a running Docker engine",
     };
 
-    internal static async Task<bool> EngineAnswersAsync(IDockerEngine engine, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<bool> EngineAnswersAsync(INodeEngine engine, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);

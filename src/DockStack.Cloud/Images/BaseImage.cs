@@ -9,7 +9,7 @@ namespace DockStack.Cloud.Images;
 /// when a registry answers, otherwise built from the Debian mirror with mmdebstrap and imported.
 /// Cached as <c>dockstack/base:&lt;suite&gt;-&lt;hash of its inputs&gt;</c>.
 /// </summary>
-public sealed class BaseImage(IDockerEngine engine, ICloudEvents events)
+public sealed class BaseImage(INodeEngine engine, ICloudEvents events)
 {
     /// <summary>Bump when the way the base is made changes in a way the inputs do not show.</summary>
     private const string Recipe = "base-v1";

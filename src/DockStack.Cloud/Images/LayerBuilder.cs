@@ -7,7 +7,7 @@ using DockStack.Docker;
 namespace DockStack.Cloud.Images;
 
 /// <summary>Builds <see cref="IImageLayer"/>s on top of a parent image, or reuses the cached result.</summary>
-public sealed class LayerBuilder(IDockerEngine engine, ICloudEvents events)
+public sealed class LayerBuilder(INodeEngine engine, ICloudEvents events)
 {
     public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(5);
 

@@ -12,7 +12,7 @@ namespace DockStack.Cloud.Lifecycle;
 /// The lifecycle of clouds: up, down, snapshots, clean, and commands in a node. Reports through <see cref="ICloudEvents"/>.
 /// It reads a cloud's configuration itself (a local.conf path, or the built-in defaults): callers never see the plan.
 /// </summary>
-public sealed partial class CloudManager(IDockerEngine engine, ICloudEvents events, StatePaths paths)
+public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events, StatePaths paths)
 {
     /// <summary>Marks a node made with <c>up --bare</c>: systemd only, no cloud.</summary>
     private const string BareLabel = "org.dockstack.bare";

@@ -5,11 +5,11 @@ namespace DockStack.Cloud.Lifecycle;
 /// <summary>An interactive login shell in a cloud's node, found and ready to attach to a terminal (<see cref="CloudManager.OpenShellAsync"/>).</summary>
 public sealed class NodeShell
 {
-    private readonly IDockerEngine _engine;
+    private readonly INodeEngine _engine;
     private readonly string _nodeId;
     private readonly ExecRequest _request;
 
-    internal NodeShell(IDockerEngine engine, string nodeId, ExecRequest request)
+    internal NodeShell(INodeEngine engine, string nodeId, ExecRequest request)
     {
         _engine = engine;
         _nodeId = nodeId;

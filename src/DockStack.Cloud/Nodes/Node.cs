@@ -10,11 +10,11 @@ public sealed record SystemdState(string State, IReadOnlyList<string> FailedUnit
 }
 
 /// <summary>A running node container and the things we do inside it.</summary>
-public sealed class Node(IDockerEngine engine, string containerId, ICloudEvents events)
+public sealed class Node(INodeEngine engine, string containerId, ICloudEvents events)
 {
     public string Id { get; } = containerId;
     public string ShortId => ShortIds.Of(Id);
-    public IDockerEngine Engine { get; } = engine;
+    public INodeEngine Engine { get; } = engine;
     public ICloudEvents Events { get; } = events;
 
     /// <summary>Runs a command; its output goes to the event stream (shown with --verbose).</summary>

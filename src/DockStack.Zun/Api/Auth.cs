@@ -44,7 +44,7 @@ public sealed class KeystoneTokenValidator(KeystoneClient keystone) : ITokenVali
         }
         catch (KeystoneUnavailableException e)
         {
-            throw new ZunException(503, $"The identity service is unavailable: {e.Message}");
+            throw new ZunException(503, ZunFaults.ZunException, $"The identity service is unavailable: {e.Message}");
         }
     }
 }

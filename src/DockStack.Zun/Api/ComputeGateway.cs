@@ -35,27 +35,27 @@ public sealed class ComputeGateway(IComputeRpc rpc, ZunStore store, ZunConfig co
         if (service is null || !IsUp(service)) { throw new ContainerHostNotUp(c.Uuid, c.Host); }
     }
 
-    public Task CastAsync(Container c, string method, ZunContext ctx, Dictionary<string, string?>? args, CancellationToken cancellationToken) =>
-        rpc.CastAsync(c.Host!, new ComputeRequest(method, c.Uuid, args ?? [], ctx.Caller), cancellationToken);
+    public Task CastAsync(Container c, ContainerMessage message, ZunContext ctx, CancellationToken cancellationToken) =>
+        rpc.CastAsync(c.Host!, new ComputeRequest(message, ctx.Caller), cancellationToken);
 
-    public async Task<JsonNode?> CallAsync(Container c, string method, ZunContext ctx, Dictionary<string, string?>? args, CancellationToken cancellationToken)
+    public async Task<JsonNode?> CallAsync(Container c, ContainerMessage message, ZunContext ctx, CancellationToken cancellationToken)
     {
         if (c.Host is null) { throw new Invalid("Cannot operate an uncreated container."); }
         await EnsureHostUpAsync(c, cancellationToken);
-        return await CallHostAsync(c.Host, method, c.Uuid, ctx, args, cancellationToken);
+        return await CallHostAsync(c.Host, message, ctx, cancellationToken);
     }
 
-    public async Task<JsonNode?> CallHostAsync(string host, string method, string? uuid, ZunContext ctx, Dictionary<string, string?>? args, CancellationToken cancellationToken)
+    public async Task<JsonNode?> CallHostAsync(string host, ComputeMessage message, ZunContext ctx, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(CallTimeout);
         try
         {
-            return await rpc.CallAsync(host, new ComputeRequest(method, uuid, args ?? [], ctx.Caller), timeout.Token);
+            return await rpc.CallAsync(host, new ComputeRequest(message, ctx.Caller), timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ZunInternalError($"Timed out waiting for a reply from zun-compute on {host} ({method}).");
+            throw new ZunInternalError($"Timed out waiting for a reply from zun-compute on {host} ({message.Method}).");
         }
         catch (Docker.DockerEngineException e)
         {

@@ -98,10 +98,10 @@ public sealed partial class ZunPipeline(RequestDelegate next, ITokenValidator to
                 await WriteErrorAsync(http, z.Status, z.CodeName, z.Message, z.Message);
                 break;
             case BadHttpRequestException bad:
-                await WriteErrorAsync(http, bad.StatusCode, "Invalid", bad.Message, bad.Message);
+                await WriteErrorAsync(http, bad.StatusCode, ZunFaults.Invalid, bad.Message, bad.Message);
                 break;
             case JsonException json:
-                await WriteErrorAsync(http, 400, "Invalid", "Malformed JSON in the request body.", $"Malformed JSON in the request body: {json.Message}");
+                await WriteErrorAsync(http, 400, ZunFaults.Invalid, "Malformed JSON in the request body.", $"Malformed JSON in the request body: {json.Message}");
                 break;
             case Docker.DockerEngineException engine:
                 LogServerError(500, engine.Message);

@@ -12,7 +12,7 @@ namespace DockStack.Zun.Compute;
 /// The zun-compute role's loops: register the service and node, settle containers left mid-task,
 /// heartbeat, report the host's resources, follow engine events, and re-sync all containers periodically.
 /// </summary>
-public sealed partial class ComputeAgent(ZunConfig config, ZunStore store, IDockerEngine engine, ContainerSync sync, ComputeReadiness readiness, TimeProvider time, ILogger<ComputeAgent> logger)
+public sealed partial class ComputeAgent(ZunConfig config, ZunStore store, IGuestEngine engine, ContainerSync sync, ComputeReadiness readiness, TimeProvider time, ILogger<ComputeAgent> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

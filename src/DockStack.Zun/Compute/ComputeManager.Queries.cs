@@ -1,37 +1,31 @@
-using System.Formats.Tar;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using DockStack.Docker;
 using DockStack.Zun.Data;
 
 namespace DockStack.Zun.Compute;
 
+/// <summary>The synchronous calls about a running container: logs, exec, processes, statistics, resources, tty.</summary>
 public sealed partial class ComputeManager
 {
-    private async Task<Container> CreatedAsync(ComputeRequest request, CancellationToken cancellationToken)
+    private async Task<Container> CreatedAsync(ContainerMessage message, CancellationToken cancellationToken)
     {
-        var c = await store.GetContainerAsync(request.ContainerUuid!, cancellationToken) ?? throw new ContainerNotFound(request.ContainerUuid!);
+        var c = await store.GetContainerAsync(message.Uuid, cancellationToken) ?? throw new ContainerNotFound(message.Uuid);
         return c.ContainerId is null ? throw new Invalid("Cannot operate an uncreated container.") : c;
     }
 
-    private async Task<JsonNode?> LogsAsync(ComputeRequest request, CancellationToken cancellationToken)
+    public async Task<JsonNode?> HandleAsync(GetContainerLogs message, CallerInfo caller, CancellationToken cancellationToken)
     {
-        var c = await CreatedAsync(request, cancellationToken);
-        var options = new GuestLogOptions(
-            request.Arg("stdout") != "false",
-            request.Arg("stderr") != "false",
-            request.Arg("timestamps") == "true",
-            request.Arg("tail") ?? "all",
-            request.Arg("since"));
+        var c = await CreatedAsync(message, cancellationToken);
+        var options = new GuestLogOptions(message.Stdout, message.Stderr, message.Timestamps, message.Tail, message.Since);
         return JsonValue.Create(await engine.GetGuestLogsAsync(c.ContainerId!, options, cancellationToken));
     }
 
-    private async Task<JsonNode?> ExecAsync(ComputeRequest request, CancellationToken cancellationToken)
+    public async Task<JsonNode?> HandleAsync(ExecInContainer message, CallerInfo caller, CancellationToken cancellationToken)
     {
-        var c = await CreatedAsync(request, cancellationToken);
-        var command = request.Arg("command")!;
-        if (request.Arg("run") == "false" || request.Arg("interactive") == "true")
+        var c = await CreatedAsync(message, cancellationToken);
+        var command = message.Command;
+        if (!message.Run || message.Interactive)
         {
             throw new Invalid("Interactive exec needs zun-wsproxy, which this service does not provide; run the command non-interactively.");
         }
@@ -55,10 +49,10 @@ public sealed partial class ComputeManager
         }
     }
 
-    private async Task<JsonNode?> TopAsync(ComputeRequest request, CancellationToken cancellationToken)
+    public async Task<JsonNode?> HandleAsync(ListContainerProcesses message, CallerInfo caller, CancellationToken cancellationToken)
     {
-        var c = await CreatedAsync(request, cancellationToken);
-        var top = await engine.TopAsync(c.ContainerId!, request.Arg("ps_args"), cancellationToken);
+        var c = await CreatedAsync(message, cancellationToken);
+        var top = await engine.TopAsync(c.ContainerId!, message.PsArgs, cancellationToken);
         return new JsonObject
         {
             ["Titles"] = new JsonArray(top.Titles.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
@@ -66,9 +60,9 @@ public sealed partial class ComputeManager
         };
     }
 
-    private async Task<JsonNode?> StatsAsync(ComputeRequest request, CancellationToken cancellationToken)
+    public async Task<JsonNode?> HandleAsync(GetContainerStats message, CallerInfo caller, CancellationToken cancellationToken)
     {
-        var c = await CreatedAsync(request, cancellationToken);
+        var c = await CreatedAsync(message, cancellationToken);
         var s = await engine.StatsAsync(c.ContainerId!, cancellationToken);
         return new JsonObject
         {
@@ -82,123 +76,18 @@ public sealed partial class ComputeManager
         };
     }
 
-    private async Task UpdateResourcesAsync(ComputeRequest request, CancellationToken cancellationToken)
+    public async Task<JsonNode?> HandleAsync(UpdateContainer message, CallerInfo caller, CancellationToken cancellationToken)
     {
-        var c = await CreatedAsync(request, cancellationToken);
-        long? shares = double.TryParse(request.Arg("cpu"), CultureInfo.InvariantCulture, out var cpu) ? GuestSpecs.CpuShares(cpu) : null;
-        await engine.UpdateResourcesAsync(c.ContainerId!, shares, GuestSpecs.MemoryBytes(request.Arg("memory")), cancellationToken);
-    }
-
-    private async Task<JsonNode?> ResizeAsync(ComputeRequest request, CancellationToken cancellationToken)
-    {
-        var c = await CreatedAsync(request, cancellationToken);
-        await engine.ResizeTtyAsync(c.ContainerId!, int.Parse(request.Arg("w")!, CultureInfo.InvariantCulture), int.Parse(request.Arg("h")!, CultureInfo.InvariantCulture), cancellationToken);
+        var c = await CreatedAsync(message, cancellationToken);
+        long? shares = message.Cpu is { } cpu ? GuestSpecs.CpuShares(cpu) : null;
+        await engine.UpdateResourcesAsync(c.ContainerId!, shares, GuestSpecs.MemoryBytes(message.Memory), cancellationToken);
         return null;
     }
 
-    private async Task<JsonNode?> GetArchiveAsync(ComputeRequest request, CancellationToken cancellationToken)
+    public async Task<JsonNode?> HandleAsync(ResizeContainerTty message, CallerInfo caller, CancellationToken cancellationToken)
     {
-        var c = await CreatedAsync(request, cancellationToken);
-        var path = request.Arg("path")!;
-        await using var stream = await engine.GetArchiveAsync(c.ContainerId!, path, cancellationToken);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken);
-        var bytes = buffer.ToArray();
-        var stat = new JsonObject { ["name"] = Path.GetFileName(path.TrimEnd('/')), ["size"] = 0, ["mode"] = 0, ["mtime"] = null, ["linkTarget"] = "" };
-        buffer.Position = 0;
-        using (var reader = new TarReader(buffer))
-        {
-            if (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
-            {
-                stat["name"] = Path.GetFileName(entry.Name.TrimEnd('/'));
-                stat["size"] = entry.Length;
-                stat["mode"] = (int)entry.Mode;
-                stat["mtime"] = entry.ModificationTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-                stat["linkTarget"] = entry.LinkName;
-            }
-        }
-        var encoded = request.Arg("encode") == "base64" ? Convert.ToBase64String(bytes) : Encoding.Latin1.GetString(bytes);
-        return new JsonObject { ["data"] = encoded, ["stat"] = stat };
-    }
-
-    private async Task<JsonNode?> PutArchiveAsync(ComputeRequest request, CancellationToken cancellationToken)
-    {
-        var c = await CreatedAsync(request, cancellationToken);
-        var data = request.Arg("data") ?? "";
-        byte[] bytes;
-        try
-        {
-            bytes = request.Arg("encode") == "base64" ? Convert.FromBase64String(data) : Encoding.Latin1.GetBytes(data);
-        }
-        catch (FormatException)
-        {
-            throw new Invalid("The archive data is not valid base64.");
-        }
-        using var tar = new MemoryStream(bytes);
-        await engine.PutArchiveAsync(c.ContainerId!, request.Arg("path")!, tar, cancellationToken);
+        var c = await CreatedAsync(message, cancellationToken);
+        await engine.ResizeTtyAsync(c.ContainerId!, message.Width, message.Height, cancellationToken);
         return null;
-    }
-
-    private async Task<JsonNode?> CommitAsync(ComputeRequest request, CancellationToken cancellationToken)
-    {
-        var c = await CreatedAsync(request, cancellationToken);
-        var repo = request.Arg("repository")!;
-        var tag = request.Arg("tag") ?? "latest";
-        var labels = new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Kind] = "zun-image" };
-        var imageId = await engine.CommitAsync(c.ContainerId!, $"{repo}:{tag}", labels, pause: c.Status == ContainerStatus.Running, cancellationToken);
-        var info = await engine.InspectImageAsync(imageId, cancellationToken);
-        var record = new ImageRecord { Uuid = Guid.NewGuid().ToString(), ImageId = imageId, Repo = repo, Tag = tag, Size = info?.SizeBytes, Host = Host, ProjectId = c.ProjectId };
-        await store.InsertAsync(record, cancellationToken);
-        return new JsonObject { ["uuid"] = record.Uuid };
-    }
-
-    private async Task<JsonNode?> ValidateImageAsync(string image, CancellationToken cancellationToken)
-    {
-        var reference = ImageReference.WithTag(image);
-        if (await engine.InspectImageAsync(reference, cancellationToken) is null)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(config.DockerDefaultTimeout));
-            try
-            {
-                await engine.PullImageAsync(reference, null, timeout.Token);
-            }
-            catch (Exception e) when (e is DockerEngineException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                throw new ImageNotFound($"Image {image} could not be found.");
-            }
-        }
-        return new JsonObject { ["image"] = reference };
-    }
-
-    private async Task PullImageAsync(ComputeRequest request, CancellationToken cancellationToken)
-    {
-        var record = await store.GetImageAsync(request.Arg("image_uuid")!, cancellationToken);
-        if (record is null) { return; }
-        var reference = $"{record.Repo}:{record.Tag}";
-        try
-        {
-            if (await engine.InspectImageAsync(reference, cancellationToken) is null)
-            {
-                await PullAsync(reference, cancellationToken);
-            }
-            var info = await engine.InspectImageAsync(reference, cancellationToken);
-            record.ImageId = info?.Id;
-            record.Size = info?.SizeBytes;
-            await store.UpdateAsync(record, cancellationToken);
-        }
-        catch (ZunException e)
-        {
-            LogOperationFailed("image pull", record.Uuid, e.Message);
-            await store.DeleteAsync(record, CancellationToken.None);
-        }
-    }
-
-    private async Task DeleteImageAsync(ComputeRequest request, CancellationToken cancellationToken)
-    {
-        var record = await store.GetImageAsync(request.Arg("image_uuid")!, cancellationToken);
-        if (record is null) { return; }
-        await engine.RemoveImageAsync(record.ImageId ?? $"{record.Repo}:{record.Tag}", force: false, cancellationToken);
-        await store.DeleteAsync(record, cancellationToken);
     }
 }

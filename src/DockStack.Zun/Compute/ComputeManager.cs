@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using DockStack.Docker;
 using DockStack.Zun.Conf;
@@ -11,7 +10,7 @@ namespace DockStack.Zun.Compute;
 /// zun-compute's work on one host: each request sets the container's task_state, calls the engine,
 /// reads the state back and clears the task, recording the action's event as Zun does.
 /// </summary>
-public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IDockerEngine engine, TimeProvider time, ILogger<ComputeManager> logger)
+public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGuestEngine engine, TimeProvider time, ILogger<ComputeManager> logger)
     : IComputeHandler
 {
     public const string UuidLabel = "org.dockstack.zun.uuid";
@@ -21,47 +20,48 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IDo
 
     public static string DockerName(string uuid) => "zun-" + uuid;
 
-    public async Task<JsonNode?> HandleAsync(ComputeRequest request, CancellationToken cancellationToken)
+    /// <summary>A lifecycle action: the task_state it sets while the engine works, Zun's name of its action event, the log word.</summary>
+    private sealed record LifecycleTask(string TaskState, string EventName, string Action);
+
+    private static readonly LifecycleTask Starting = new(ContainerTaskState.Starting, "compute__do_container_start", "start");
+    private static readonly LifecycleTask Stopping = new(ContainerTaskState.Stopping, "compute__do_container_stop", "stop");
+    private static readonly LifecycleTask Rebooting = new(ContainerTaskState.Rebooting, "compute__do_container_reboot", "reboot");
+    private static readonly LifecycleTask Pausing = new(ContainerTaskState.Pausing, "compute__do_container_pause", "pause");
+    private static readonly LifecycleTask Unpausing = new(ContainerTaskState.Unpausing, "compute__do_container_unpause", "unpause");
+    private static readonly LifecycleTask Killing = new(ContainerTaskState.Killing, "compute__do_container_kill", "kill");
+
+    public Task<JsonNode?> HandleAsync(StartContainer message, CallerInfo caller, CancellationToken cancellationToken) =>
+        LifecycleAsync(message, caller, Starting, (id, ct) => engine.StartContainerAsync(id, ct), cancellationToken);
+
+    public Task<JsonNode?> HandleAsync(StopContainer message, CallerInfo caller, CancellationToken cancellationToken) =>
+        LifecycleAsync(message, caller, Stopping, (id, ct) => engine.StopContainerAsync(id, TimeSpan.FromSeconds(message.Timeout), ct), cancellationToken);
+
+    public Task<JsonNode?> HandleAsync(RebootContainer message, CallerInfo caller, CancellationToken cancellationToken) =>
+        LifecycleAsync(message, caller, Rebooting, (id, ct) => engine.RestartContainerAsync(id, TimeSpan.FromSeconds(message.Timeout), ct), cancellationToken);
+
+    public Task<JsonNode?> HandleAsync(PauseContainer message, CallerInfo caller, CancellationToken cancellationToken) =>
+        LifecycleAsync(message, caller, Pausing, (id, ct) => engine.PauseContainerAsync(id, ct), cancellationToken);
+
+    public Task<JsonNode?> HandleAsync(UnpauseContainer message, CallerInfo caller, CancellationToken cancellationToken) =>
+        LifecycleAsync(message, caller, Unpausing, (id, ct) => engine.UnpauseContainerAsync(id, ct), cancellationToken);
+
+    public Task<JsonNode?> HandleAsync(KillContainer message, CallerInfo caller, CancellationToken cancellationToken) =>
+        LifecycleAsync(message, caller, Killing, (id, ct) => engine.KillContainerAsync(id, message.Signal ?? "SIGKILL", ct), cancellationToken);
+
+    public async Task<JsonNode?> HandleAsync(ShowContainer message, CallerInfo caller, CancellationToken cancellationToken)
     {
-        switch (request.Method)
-        {
-            case "container_create": await CreateAsync(request, cancellationToken); return null;
-            case "container_delete": await DeleteAsync(request, cancellationToken); return null;
-            case "container_start": await LifecycleAsync(request, "container_starting", "start", (id, ct) => engine.StartContainerAsync(id, ct), cancellationToken); return null;
-            case "container_stop": await LifecycleAsync(request, "container_stopping", "stop", (id, ct) => engine.StopContainerAsync(id, Timeout(request), ct), cancellationToken); return null;
-            case "container_reboot": await LifecycleAsync(request, "container_rebooting", "reboot", (id, ct) => engine.RestartContainerAsync(id, Timeout(request), ct), cancellationToken); return null;
-            case "container_pause": await LifecycleAsync(request, "container_pausing", "pause", (id, ct) => engine.PauseContainerAsync(id, ct), cancellationToken); return null;
-            case "container_unpause": await LifecycleAsync(request, "container_unpausing", "unpause", (id, ct) => engine.UnpauseContainerAsync(id, ct), cancellationToken); return null;
-            case "container_kill": await LifecycleAsync(request, "container_killing", "kill", (id, ct) => engine.KillContainerAsync(id, request.Arg("signal") ?? "SIGKILL", ct), cancellationToken); return null;
-            case "container_show": await RefreshAsync(request.ContainerUuid!, cancellationToken); return null;
-            case "container_logs": return await LogsAsync(request, cancellationToken);
-            case "container_exec": return await ExecAsync(request, cancellationToken);
-            case "container_top": return await TopAsync(request, cancellationToken);
-            case "container_stats": return await StatsAsync(request, cancellationToken);
-            case "container_update": await UpdateResourcesAsync(request, cancellationToken); return null;
-            case "container_resize": return await ResizeAsync(request, cancellationToken);
-            case "container_get_archive": return await GetArchiveAsync(request, cancellationToken);
-            case "container_put_archive": return await PutArchiveAsync(request, cancellationToken);
-            case "container_commit": return await CommitAsync(request, cancellationToken);
-            case "image_validate": return await ValidateImageAsync(request.Arg("image")!, cancellationToken);
-            case "image_pull": await PullImageAsync(request, cancellationToken); return null;
-            case "image_delete": await DeleteImageAsync(request, cancellationToken); return null;
-            default: throw new Invalid($"Unknown compute method {request.Method}.");
-        }
+        await RefreshAsync(message.Uuid, cancellationToken);
+        return null;
     }
 
-    private static TimeSpan Timeout(ComputeRequest request) =>
-        TimeSpan.FromSeconds(int.TryParse(request.Arg("timeout"), CultureInfo.InvariantCulture, out var t) ? t : 10);
-
-    private async Task CreateAsync(ComputeRequest request, CancellationToken cancellationToken)
+    public async Task<JsonNode?> HandleAsync(CreateContainer message, CallerInfo caller, CancellationToken cancellationToken)
     {
-        var c = await store.GetContainerAsync(request.ContainerUuid!, cancellationToken);
-        if (c is null) { return; }
-        var run = request.Arg("run") == "true";
-        await using var ev = await ActionEvents.StartAsync(store, time, c.Uuid, request.Caller.RequestId, "compute__do_container_create", cancellationToken);
+        var c = await store.GetContainerAsync(message.Uuid, cancellationToken);
+        if (c is null) { return null; }
+        await using var ev = await ActionEvents.StartAsync(store, time, c.Uuid, caller.RequestId, "compute__do_container_create", cancellationToken);
         try
         {
-            c.TaskState = "container_creating";
+            c.TaskState = ContainerTaskState.Creating;
             await store.UpdateAsync(c, cancellationToken);
             var reference = ImageReference.WithTag(c.Image);
             if (await engine.InspectImageAsync(reference, cancellationToken) is null)
@@ -76,9 +76,9 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IDo
             c.ContainerId = id;
             await SyncFromEngineAsync(c, forced: true, cancellationToken);
             c.TaskState = null;
-            if (run)
+            if (message.Run)
             {
-                c.TaskState = "container_starting";
+                c.TaskState = ContainerTaskState.Starting;
                 await store.UpdateAsync(c, cancellationToken);
                 await engine.StartContainerAsync(id, cancellationToken);
                 c.TaskState = null;
@@ -89,68 +89,73 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IDo
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogCreateFailed(c.Uuid, e.Message);
-            ev.Fail(e);
-            c.TaskState = null;
-            c.Status = ContainerStatus.Error;
-            c.StatusReason = e.Message;
-            await store.UpdateAsync(c, CancellationToken.None);
+            await FailedAsync(c, ev, e);
         }
+        return null;
     }
 
-    private async Task DeleteAsync(ComputeRequest request, CancellationToken cancellationToken)
+    public async Task<JsonNode?> HandleAsync(DeleteContainer message, CallerInfo caller, CancellationToken cancellationToken)
     {
-        var c = await store.GetContainerAsync(request.ContainerUuid!, cancellationToken);
-        if (c is null) { return; }
-        await using var ev = await ActionEvents.StartAsync(store, time, c.Uuid, request.Caller.RequestId, "compute__do_container_delete", cancellationToken);
+        var c = await store.GetContainerAsync(message.Uuid, cancellationToken);
+        if (c is null) { return null; }
+        await using var ev = await ActionEvents.StartAsync(store, time, c.Uuid, caller.RequestId, "compute__do_container_delete", cancellationToken);
         try
         {
-            c.TaskState = "container_deleting";
+            c.TaskState = ContainerTaskState.Deleting;
             await store.UpdateAsync(c, cancellationToken);
             var id = c.ContainerId ?? DockerName(c.Uuid);
-            if (request.Arg("stop") == "true" && c.ContainerId is not null)
+            if (message.Stop && c.ContainerId is not null)
             {
                 await engine.StopContainerAsync(id, TimeSpan.FromSeconds(10), cancellationToken);
             }
-            await engine.RemoveContainerAsync(id, force: request.Arg("force") == "true" || request.Arg("stop") == "true", cancellationToken);
+            await engine.RemoveContainerAsync(id, force: message.Force || message.Stop, cancellationToken);
             await store.DeleteAsync(c, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogOperationFailed("delete", c.Uuid, e.Message);
-            ev.Fail(e);
-            c.TaskState = null;
-            c.Status = ContainerStatus.Error;
-            c.StatusReason = e.Message;
-            await store.UpdateAsync(c, CancellationToken.None);
+            await FailedAsync(c, ev, e);
         }
+        return null;
     }
 
-    private async Task LifecycleAsync(ComputeRequest request, string taskState, string action, Func<string, CancellationToken, Task> call, CancellationToken cancellationToken)
+    /// <summary>A create or delete that failed: the event fails, the container is Error with the reason, its task over.</summary>
+    private async Task FailedAsync(Container c, ActionEvents ev, Exception e)
     {
-        var c = await store.GetContainerAsync(request.ContainerUuid!, cancellationToken);
-        if (c is null) { return; }
-        await using var ev = await ActionEvents.StartAsync(store, time, c.Uuid, request.Caller.RequestId, $"compute__do_container_{action}", cancellationToken);
+        ev.Fail(e);
+        c.TaskState = null;
+        c.Status = ContainerStatus.Error;
+        c.StatusReason = e.Message;
+        await store.UpdateAsync(c, CancellationToken.None);
+    }
+
+    private async Task<JsonNode?> LifecycleAsync(ContainerMessage message, CallerInfo caller, LifecycleTask task, Func<string, CancellationToken, Task> call, CancellationToken cancellationToken)
+    {
+        var c = await store.GetContainerAsync(message.Uuid, cancellationToken);
+        if (c is null) { return null; }
+        await using var ev = await ActionEvents.StartAsync(store, time, c.Uuid, caller.RequestId, task.EventName, cancellationToken);
         if (c.ContainerId is null)
         {
             ev.Fail(new Invalid("Cannot operate an uncreated container."));
-            return;
+            return null;
         }
         try
         {
-            c.TaskState = taskState;
+            c.TaskState = task.TaskState;
             await store.UpdateAsync(c, cancellationToken);
             await call(c.ContainerId, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogOperationFailed(action, c.Uuid, e.Message);
+            LogOperationFailed(task.Action, c.Uuid, e.Message);
             ev.Fail(e);
             c.StatusReason = e.Message;
-            if (action == "start") { c.Status = ContainerStatus.Error; }
+            if (task == Starting) { c.Status = ContainerStatus.Error; }
         }
         c.TaskState = null;
         await SyncFromEngineAsync(c, forced: false, CancellationToken.None);
         await store.UpdateAsync(c, CancellationToken.None);
+        return null;
     }
 
     /// <summary>Reads the container back from the engine into the store (show, and after each action).</summary>

@@ -3,12 +3,17 @@ using System.Text.Json.Nodes;
 namespace DockStack.Zun.Compute;
 
 /// <summary>Who asked, carried from the api to the compute agent (the action's request id and the caller).</summary>
-public sealed record CallerInfo(string RequestId, string UserId, string ProjectId, bool IsAdmin);
-
-/// <summary>One message from zun-api to zun-compute: a method, the container it is about, and string arguments.</summary>
-public sealed record ComputeRequest(string Method, string? ContainerUuid, Dictionary<string, string?> Args, CallerInfo Caller)
+public sealed record CallerInfo(string RequestId, string UserId, string ProjectId, bool IsAdmin)
 {
-    public string? Arg(string name) => Args.TryGetValue(name, out var v) ? v : null;
+    /// <summary>The compute agent itself (settling containers at start): no request, no action to record under.</summary>
+    public static readonly CallerInfo Agent = new("", "", "", true);
+}
+
+/// <summary>One message from zun-api to zun-compute: the operation and who asked for it.</summary>
+public sealed record ComputeRequest(ComputeMessage Message, CallerInfo Caller)
+{
+    public Task<JsonNode?> DispatchAsync(IComputeHandler handler, CancellationToken cancellationToken) =>
+        Message.DispatchAsync(handler, Caller, cancellationToken);
 }
 
 /// <summary>
@@ -19,11 +24,4 @@ public interface IComputeRpc
 {
     Task CastAsync(string host, ComputeRequest request, CancellationToken cancellationToken);
     Task<JsonNode?> CallAsync(string host, ComputeRequest request, CancellationToken cancellationToken);
-}
-
-/// <summary>The compute side of an RPC transport: runs one request on this host's agent.</summary>
-public interface IComputeHandler
-{
-    string Host { get; }
-    Task<JsonNode?> HandleAsync(ComputeRequest request, CancellationToken cancellationToken);
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace DockStack.Zun.Compute;
 
 /// <summary>Keeps the store true to the engine: a full pass (periodic and at start) and one container at a time (events).</summary>
-public sealed partial class ContainerSync(ZunStore store, IDockerEngine engine, ComputeManager manager, TimeProvider time, ILogger<ContainerSync> logger)
+public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, ComputeManager manager, TimeProvider time, ILogger<ContainerSync> logger)
 {
     /// <summary>A row whose engine container is gone: Deleted when it was auto_remove, else Error.</summary>
     public static void MarkMissing(Container c)
@@ -28,16 +28,16 @@ public sealed partial class ContainerSync(ZunStore store, IDockerEngine engine, 
     {
         foreach (var c in await store.ContainersOnHostAsync(manager.Host, cancellationToken))
         {
-            if (c.Status == ContainerStatus.Creating || c.TaskState == "container_creating")
+            if (c.Status == ContainerStatus.Creating || c.TaskState == ContainerTaskState.Creating)
             {
                 c.Status = ContainerStatus.Error;
                 c.StatusReason = "Container failed to create correctly";
                 c.TaskState = null;
                 await store.UpdateAsync(c, cancellationToken);
             }
-            else if (c.Status == ContainerStatus.Deleting || c.TaskState == "container_deleting")
+            else if (c.Status == ContainerStatus.Deleting || c.TaskState == ContainerTaskState.Deleting)
             {
-                await manager.HandleAsync(new ComputeRequest("container_delete", c.Uuid, new() { ["force"] = "true" }, new CallerInfo("", "", "", true)), cancellationToken);
+                await manager.HandleAsync(new DeleteContainer(c.Uuid, Force: true, Stop: false), CallerInfo.Agent, cancellationToken);
             }
             else if (c.TaskState is not null)
             {

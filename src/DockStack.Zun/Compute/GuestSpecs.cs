@@ -36,7 +36,6 @@ public static class GuestSpecs
             [ComputeManager.UuidLabel] = c.Uuid,
             [ComputeManager.HostLabel] = host,
         };
-        var restart = c.RestartPolicy;
         return new GuestSpec
         {
             Name = ComputeManager.DockerName(c.Uuid),
@@ -51,15 +50,21 @@ public static class GuestSpecs
             Hostname = c.Hostname,
             Tty = c.Tty,
             OpenStdin = c.Interactive,
-            RestartPolicy = restart?.GetValueOrDefault("Name"),
-            RestartMaxRetries = restart is not null && int.TryParse(restart.GetValueOrDefault("MaximumRetryCount"), CultureInfo.InvariantCulture, out var n) ? n : 0,
+            RestartPolicy = RestartPolicyOf(c.RestartPolicy),
             Runtime = c.Runtime is null or "runc" ? null : c.Runtime,
             ExposedPorts = c.ExposedPorts?.Select(p => p.Key.Contains('/', StringComparison.Ordinal) ? p.Key : p.Key + "/tcp").ToList() ?? [],
         };
     }
 
+    /// <summary>The stored <c>{"Name": "on-failure", "MaximumRetryCount": "2"}</c> as the engine's policy; none is <c>no</c>.</summary>
+    public static RestartPolicy RestartPolicyOf(Dictionary<string, string>? stored) =>
+        stored is null ? RestartPolicy.No
+            : RestartPolicy.Parse(stored.GetValueOrDefault("Name"), int.TryParse(stored.GetValueOrDefault("MaximumRetryCount"), CultureInfo.InvariantCulture, out var n) ? n : 0) ?? RestartPolicy.No;
+
     public static long? CpuShares(double cpu) => cpu > 0 ? (long)(1024 * cpu) : null;
 
-    public static long? MemoryBytes(string? memory) =>
-        long.TryParse(memory, CultureInfo.InvariantCulture, out var mib) && mib > 0 ? mib * 1024 * 1024 : null;
+    /// <summary>A memory limit in MiB (as stored: a string) in bytes; none when absent or not positive.</summary>
+    public static long? MemoryBytes(string? memory) => MemoryBytes(long.TryParse(memory, CultureInfo.InvariantCulture, out var mib) ? mib : null);
+
+    public static long? MemoryBytes(long? mib) => mib > 0 ? mib * 1024 * 1024 : null;
 }

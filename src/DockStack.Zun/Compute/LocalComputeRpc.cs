@@ -17,11 +17,11 @@ public sealed partial class LocalComputeRpc(IComputeHandler handler, IHostApplic
         {
             try
             {
-                await handler.HandleAsync(request, lifetime.ApplicationStopping);
+                await request.DispatchAsync(handler, lifetime.ApplicationStopping);
             }
             catch (Exception e)
             {
-                LogCastFailed(request.Method, request.ContainerUuid, e.Message);
+                LogCastFailed(request.Message.Method, (request.Message as ContainerMessage)?.Uuid, e.Message);
             }
         }, CancellationToken.None);
         _running[task] = true;
@@ -32,7 +32,7 @@ public sealed partial class LocalComputeRpc(IComputeHandler handler, IHostApplic
     public Task<JsonNode?> CallAsync(string host, ComputeRequest request, CancellationToken cancellationToken)
     {
         CheckHost(host);
-        return handler.HandleAsync(request, cancellationToken);
+        return request.DispatchAsync(handler, cancellationToken);
     }
 
     /// <summary>Waits (bounded) for casts still running, so a stop does not cut a create in half.</summary>

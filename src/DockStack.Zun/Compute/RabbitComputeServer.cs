@@ -50,7 +50,7 @@ public sealed partial class RabbitComputeServer(ZunConfig config, IComputeHandle
                 ZunException? error = null;
                 try
                 {
-                    result = await handler.HandleAsync(RabbitTransport.Decode(body), stoppingToken);
+                    result = await RabbitTransport.Decode(body).DispatchAsync(handler, stoppingToken);
                 }
                 catch (ZunException e) { error = e; }
                 catch (Exception e) when (e is not OperationCanceledException) { error = new ZunInternalError(e.Message, e); }

@@ -42,13 +42,17 @@ public static class RabbitTransport
         var reply = JsonNode.Parse(body.Span) as JsonObject ?? throw new ZunInternalError("zun-compute sent an unreadable reply.");
         if (reply["error"] is JsonObject error)
         {
-            throw new RemoteZunException(error["status"]?.GetValue<int>() ?? 500, error["code"]?.GetValue<string>() ?? "ZunException", error["message"]?.GetValue<string>() ?? "");
+            throw new RemoteZunException(error["status"]?.GetValue<int>() ?? 500, error["code"]?.GetValue<string>() ?? ZunFaults.ZunException, error["message"]?.GetValue<string>() ?? "");
         }
         return reply["result"];
     }
 }
 
-/// <summary>The compute RPC message's JSON (web defaults: camelCase), generated at compile time.</summary>
+/// <summary>
+/// The compute RPC's JSON (web defaults: camelCase), generated at compile time: <c>{"message": {"method": "container_stop",
+/// "uuid": ..., "timeout": 10}, "caller": {...}}</c>, the method being the message's type discriminator.
+/// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ComputeRequest))]
+[JsonSerializable(typeof(ComputeMessage))]
 internal sealed partial class RpcJson : JsonSerializerContext;

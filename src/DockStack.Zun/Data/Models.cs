@@ -64,6 +64,14 @@ public static class ContainerStatus
         Unknown = "Unknown", Dead = "Dead";
 }
 
+/// <summary>Zun's <c>task_state</c>: what zun-compute is doing to a container right now (null when nothing).</summary>
+public static class ContainerTaskState
+{
+    public const string Creating = "container_creating", Deleting = "container_deleting", Starting = "container_starting",
+        Stopping = "container_stopping", Rebooting = "container_rebooting", Pausing = "container_pausing",
+        Unpausing = "container_unpausing", Killing = "container_killing";
+}
+
 public sealed class ContainerAction : IDocument
 {
     public long Id { get; set; }

@@ -16,7 +16,7 @@ public sealed class TestCloud : IAsyncDisposable
 
     private readonly string _home;
 
-    private TestCloud(string home, string name, IDockerEngine engine, CloudPlan plan, Node node, TimeSpan upTime)
+    private TestCloud(string home, string name, INodeEngine engine, CloudPlan plan, Node node, TimeSpan upTime)
     {
         _home = home;
         Name = name;
@@ -27,7 +27,7 @@ public sealed class TestCloud : IAsyncDisposable
     }
 
     public string Name { get; }
-    public IDockerEngine Engine { get; }
+    public INodeEngine Engine { get; }
     public CloudPlan Plan { get; }
     public Node Node { get; }
 

@@ -54,7 +54,7 @@ public class ProjectLayersTests
     [Fact]
     public void DockerAndOpenStack_ReferenceNoOtherDockStackAssembly()
     {
-        Assert.Empty(OurReferences(typeof(IDockerEngine).Assembly));
+        Assert.Empty(OurReferences(typeof(INodeEngine).Assembly));
         Assert.Empty(OurReferences(typeof(KeystoneClient).Assembly));
     }
 

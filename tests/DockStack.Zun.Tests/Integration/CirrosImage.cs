@@ -14,7 +14,7 @@ public static class CirrosImage
     private static readonly string[] Applets = ["sh", "ping", "sleep", "echo", "cat", "ls", "ps", "top", "true", "false", "kill", "mkdir", "env", "hostname"];
 
     /// <summary>Imports the image when absent; true when this call created it.</summary>
-    public static async Task<bool> EnsureAsync(IDockerEngine engine, CancellationToken cancellationToken)
+    public static async Task<bool> EnsureAsync(INodeEngine engine, CancellationToken cancellationToken)
     {
         if (await engine.InspectImageAsync(Reference, cancellationToken) is not null) { return false; }
         var busybox = await FindBusyboxAsync(cancellationToken);

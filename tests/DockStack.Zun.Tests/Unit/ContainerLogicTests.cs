@@ -47,6 +47,15 @@ public sealed class ContainerLogicTests
         Assert.Equal("2", c.RestartPolicy!["MaximumRetryCount"]);
     }
 
+    [Fact]
+    public void GuestSpec_StoredRestartPolicy_IsTheEnginesPolicy()
+    {
+        var c = Parse("""{"image": "cirros", "restart_policy": {"Name": "on-failure", "MaximumRetryCount": 2}}""").Container;
+        Assert.Equal(new RestartPolicy(RestartPolicyName.OnFailure, 2), GuestSpecs.For(c, "node1").RestartPolicy);
+        Assert.Equal(RestartPolicy.No, GuestSpecs.For(Parse("""{"image": "cirros"}""").Container, "node1").RestartPolicy);
+        Assert.Equal(new RestartPolicy(RestartPolicyName.No), GuestSpecs.RestartPolicyOf(new() { ["Name"] = "no", ["MaximumRetryCount"] = "3" }));
+    }
+
     [Theory]
     [InlineData("""{"image": "cirros", "bogus": 1}""", "Additional properties are not allowed ('bogus' was unexpected)")]
     [InlineData("""{"name": "x"}""", "'image' is a required property")]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using DockStack.Zun.Compute;
 using DockStack.Zun.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,38 +15,37 @@ public static class ContainerActionsApi
     public static void MapContainerActions(this RouteGroupBuilder group)
     {
         group.MapPost("/{ident}/start", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CastAsync(ident, http, store, compute, "start", "container_start", null, null, ct));
+            CastAsync(ident, http, store, compute, "start", null, uuid => new StartContainer(uuid), ct));
         group.MapPost("/{ident}/stop", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CastAsync(ident, http, store, compute, "stop", "container_stop", null, p => new() { ["timeout"] = Timeout(p) }, ct));
+            CastAsync(ident, http, store, compute, "stop", null, Timeout, (uuid, timeout) => new StopContainer(uuid, timeout), ct));
         group.MapPost("/{ident}/reboot", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CastAsync(ident, http, store, compute, "reboot", "container_reboot", ContainerStatus.Restarting, p => new() { ["timeout"] = Timeout(p) }, ct));
+            CastAsync(ident, http, store, compute, "reboot", ContainerStatus.Restarting, Timeout, (uuid, timeout) => new RebootContainer(uuid, timeout), ct));
         group.MapPost("/{ident}/pause", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CastAsync(ident, http, store, compute, "pause", "container_pause", null, null, ct));
+            CastAsync(ident, http, store, compute, "pause", null, uuid => new PauseContainer(uuid), ct));
         group.MapPost("/{ident}/unpause", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CastAsync(ident, http, store, compute, "unpause", "container_unpause", null, null, ct));
+            CastAsync(ident, http, store, compute, "unpause", null, uuid => new UnpauseContainer(uuid), ct));
         group.MapPost("/{ident}/kill", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CastAsync(ident, http, store, compute, "kill", "container_kill", null, p => new() { ["signal"] = Signal(p.String("signal", noneIsNull: true)) }, ct));
+            CastAsync(ident, http, store, compute, "kill", null, p => Signal(p.String("signal", noneIsNull: true)), (uuid, signal) => new KillContainer(uuid, signal), ct));
         group.MapGet("/{ident}/logs", LogsAsync);
         group.MapPost("/{ident}/execute", ExecuteAsync);
         group.MapGet("/{ident}/top", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CallAsync(ident, http, store, compute, "top", "container_top", p => new() { ["ps_args"] = p.String("ps_args", noneIsNull: true) }, ct));
+            CallAsync(ident, http, store, compute, "top", p => p.String("ps_args", noneIsNull: true), (uuid, psArgs) => new ListContainerProcesses(uuid, psArgs), ct));
         group.MapGet("/{ident}/stats", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CallAsync(ident, http, store, compute, "stats", "container_stats", null, ct));
+            CallAsync(ident, http, store, compute, "stats", _ => 0, (uuid, _) => new GetContainerStats(uuid), ct));
         group.MapPost("/{ident}/resize", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CallAsync(ident, http, store, compute, "resize", "container_resize", p => new() { ["h"] = Positive(p, "h"), ["w"] = Positive(p, "w") }, ct));
+            CallAsync(ident, http, store, compute, "resize", p => (Height: Positive(p, "h"), Width: Positive(p, "w")), (uuid, size) => new ResizeContainerTty(uuid, size.Height, size.Width), ct));
         group.MapGet("/{ident}/get_archive", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CallAsync(ident, http, store, compute, "get_archive", "container_get_archive",
-                p => new() { ["path"] = p.Required("path"), ["encode"] = http.Zun().AtLeast(25) ? "base64" : "latin1" }, ct));
+            CallAsync(ident, http, store, compute, "get_archive", p => p.Required("path"), (uuid, path) => new GetContainerArchive(uuid, path, ArchiveEncodingOf(http)), ct));
         group.MapPost("/{ident}/put_archive", async (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
         {
-            var result = await CallAsync(ident, http, store, compute, "put_archive", "container_put_archive",
-                p => new() { ["path"] = p.Required("path"), ["data"] = p.String("data") ?? "", ["encode"] = http.Zun().AtLeast(25) ? "base64" : "latin1" }, ct);
+            var result = await CallAsync(ident, http, store, compute, "put_archive",
+                p => (Path: p.Required("path"), Data: p.String("data") ?? ""), (uuid, a) => new PutContainerArchive(uuid, a.Path, a.Data, ArchiveEncodingOf(http)), ct);
             return ZunResults.Json(null, StatusCodes.Status200OK);
         });
         group.MapPost("/{ident}/commit", async (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
         {
-            var result = await CallAsync(ident, http, store, compute, "commit", "container_commit",
-                p => new() { ["repository"] = p.Required("repository"), ["tag"] = p.String("tag") }, ct);
+            var result = await CallAsync(ident, http, store, compute, "commit",
+                p => (Repository: p.Required("repository"), Tag: p.String("tag")), (uuid, a) => new CommitContainer(uuid, a.Repository, a.Tag), ct);
             return ZunResults.Json(JsonNode.Parse(result.ResponseContent ?? "null"), StatusCodes.Status202Accepted);
         });
         group.MapGet("/{ident}/attach", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => Unsupported(ident, http, store, "attach", ct));
@@ -54,10 +54,13 @@ public static class ContainerActionsApi
         group.MapContainerExtras();
     }
 
-    private static string Timeout(RequestParams p) => (p.NonNegativeInt("timeout") ?? 10).ToString(CultureInfo.InvariantCulture);
+    private static int Timeout(RequestParams p) => p.NonNegativeInt("timeout") ?? 10;
 
-    private static string Positive(RequestParams p, string name) =>
-        p.NonNegativeInt(name) is { } v && v > 0 ? v.ToString(CultureInfo.InvariantCulture) : throw new InvalidValue($"Invalid {name}: it must be a positive integer.");
+    private static int Positive(RequestParams p, string name) =>
+        p.NonNegativeInt(name) is { } v && v > 0 ? v : throw new InvalidValue($"Invalid {name}: it must be a positive integer.");
+
+    /// <summary>Archive data is base64 from microversion 1.25, Latin-1 text before.</summary>
+    private static ArchiveEncoding ArchiveEncodingOf(HttpContext http) => http.Zun().AtLeast(25) ? ArchiveEncoding.Base64 : ArchiveEncoding.Latin1;
 
     /// <summary>SIGKILL, KILL, kill, 9...; null means the engine default (SIGKILL).</summary>
     internal static string? Signal(string? signal)
@@ -69,15 +72,15 @@ public static class ContainerActionsApi
         return name.Length > 3 && name.All(char.IsAsciiLetterUpper) ? name : throw new InvalidValue($"Invalid signal: {signal}");
     }
 
-    private static async Task<ContentHttpResult> CastAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, string action, string method,
-        string? interimStatus, Func<RequestParams, Dictionary<string, string?>>? args, CancellationToken cancellationToken)
+    private static Task<ContentHttpResult> CastAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, string action,
+        string? interimStatus, Func<string, ContainerMessage> message, CancellationToken cancellationToken) =>
+        CastAsync(ident, http, store, compute, action, interimStatus, _ => 0, (uuid, _) => message(uuid), cancellationToken);
+
+    /// <summary>A 202 action: the container found as for a call, its host up; the action is recorded and the message cast to the host.</summary>
+    private static async Task<ContentHttpResult> CastAsync<TArgs>(string ident, HttpContext http, ZunStore store, ComputeGateway compute, string action,
+        string? interimStatus, Func<RequestParams, TArgs> parse, Func<string, TArgs, ContainerMessage> message, CancellationToken cancellationToken)
     {
-        var ctx = http.Zun();
-        var p = await RequestParams.ReadAsync(http.Request, mergeBody: true, cancellationToken);
-        var arguments = args?.Invoke(p);
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, $"container:{action}", c.ProjectId);
-        ContainerLookup.CheckState(c, action);
+        var (ctx, c, arguments) = await FindAsync(ident, http, store, action, parse, cancellationToken);
         if (c.Host is null || c.ContainerId is null) { throw new Invalid("Cannot operate an uncreated container."); }
         await compute.EnsureHostUpAsync(c, cancellationToken);
         if (interimStatus is not null)
@@ -86,25 +89,34 @@ public static class ContainerActionsApi
             await store.UpdateAsync(c, cancellationToken);
         }
         await compute.RecordActionAsync(c, action, ctx, cancellationToken);
-        await compute.CastAsync(c, method, ctx, arguments, cancellationToken);
+        await compute.CastAsync(c, message(c.Uuid, arguments), ctx, cancellationToken);
         return ZunResults.Null();
     }
 
-    internal static async Task<ContentHttpResult> CallAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, string action, string method,
-        Func<RequestParams, Dictionary<string, string?>>? args, CancellationToken cancellationToken)
+    /// <summary>A synchronous action: the compute host's reply is the body.</summary>
+    internal static async Task<ContentHttpResult> CallAsync<TArgs>(string ident, HttpContext http, ZunStore store, ComputeGateway compute, string action,
+        Func<RequestParams, TArgs> parse, Func<string, TArgs, ContainerMessage> message, CancellationToken cancellationToken)
     {
-        var ctx = http.Zun();
-        var p = await RequestParams.ReadAsync(http.Request, mergeBody: true, cancellationToken);
-        var arguments = args?.Invoke(p);
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, $"container:{action}", c.ProjectId);
-        ContainerLookup.CheckState(c, action);
-        var result = await compute.CallAsync(c, method, ctx, arguments, cancellationToken);
+        var (ctx, c, arguments) = await FindAsync(ident, http, store, action, parse, cancellationToken);
+        var result = await compute.CallAsync(c, message(c.Uuid, arguments), ctx, cancellationToken);
         return ZunResults.Json(result);
     }
 
+    /// <summary>The request's arguments (refused first), then the container, the caller's right to the action and the container's state for it.</summary>
+    private static async Task<(ZunContext Ctx, Container Container, TArgs Arguments)> FindAsync<TArgs>(string ident, HttpContext http, ZunStore store, string action,
+        Func<RequestParams, TArgs> parse, CancellationToken cancellationToken)
+    {
+        var ctx = http.Zun();
+        var p = await RequestParams.ReadAsync(http.Request, mergeBody: true, cancellationToken);
+        var arguments = parse(p);
+        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
+        Policy.Enforce(ctx, $"container:{action}", c.ProjectId);
+        ContainerLookup.CheckState(c, action);
+        return (ctx, c, arguments);
+    }
+
     private static Task<ContentHttpResult> LogsAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken cancellationToken) =>
-        CallAsync(ident, http, store, compute, "logs", "container_logs", p =>
+        CallAsync(ident, http, store, compute, "logs", p =>
         {
             var tail = p.String("tail") ?? "all";
             if (tail != "all" && !int.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out _))
@@ -118,31 +130,19 @@ public static class ContainerActionsApi
                     ? new DateTimeOffset(t, TimeSpan.Zero).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)
                     : throw new InvalidValue($"Invalid since value: {since}.");
             }
-            return new()
-            {
-                ["stdout"] = p.Bool("stdout", true) ? "true" : "false",
-                ["stderr"] = p.Bool("stderr", true) ? "true" : "false",
-                ["timestamps"] = p.Bool("timestamps", false) ? "true" : "false",
-                ["tail"] = tail,
-                ["since"] = since,
-            };
-        }, cancellationToken);
+            return (Stdout: p.Bool("stdout", true), Stderr: p.Bool("stderr", true), Timestamps: p.Bool("timestamps", false), Tail: tail, Since: since);
+        }, (uuid, a) => new GetContainerLogs(uuid, a.Stdout, a.Stderr, a.Timestamps, a.Tail, a.Since), cancellationToken);
 
     private static Task<ContentHttpResult> ExecuteAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken cancellationToken) =>
-        CallAsync(ident, http, store, compute, "execute", "container_exec", p =>
+        CallAsync(ident, http, store, compute, "execute", p =>
         {
             var command = p.String("command");
             if (string.IsNullOrEmpty(command))
             {
                 throw new SchemaValidationError($"Invalid input for query parameters 'command'. Value: '{command ?? "None"}'. {(command is null ? "'command' is a required property" : "'' is too short")}");
             }
-            return new()
-            {
-                ["command"] = command,
-                ["run"] = p.Bool("run", true) ? "true" : "false",
-                ["interactive"] = p.Bool("interactive", false) ? "true" : "false",
-            };
-        }, cancellationToken);
+            return (Command: command, Run: p.Bool("run", true), Interactive: p.Bool("interactive", false));
+        }, (uuid, a) => new ExecInContainer(uuid, a.Command, a.Run, a.Interactive), cancellationToken);
 
     private static async Task<ContentHttpResult> Unsupported(string ident, HttpContext http, ZunStore store, string action, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using DockStack.Docker;
 using DockStack.Zun.Compute;
 using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
@@ -49,7 +50,7 @@ public static class ContainerCreateParser
             Workdir = Schema.String("workdir", body["workdir"]),
             Environment = Schema.StringMap("environment", body["environment"]),
             Labels = Schema.StringMap("labels", body["labels"]),
-            RestartPolicy = RestartPolicy(body["restart_policy"]),
+            RestartPolicy = StoredRestartPolicy(body["restart_policy"]),
             Interactive = body.ContainsKey("interactive") && Schema.Bool("interactive", body["interactive"], allowStrings: true),
             ImageDriver = ImageDriver(body["image_driver"]),
             SecurityGroups = Schema.StringList("security_groups", body["security_groups"])?.Distinct().ToList(),
@@ -107,22 +108,23 @@ public static class ContainerCreateParser
         return driver == "glance" ? throw new Invalid("The glance image driver is not available on this service; use image_driver docker.") : driver;
     }
 
-    private static Dictionary<string, string>? RestartPolicy(JsonNode? node)
+    private static Dictionary<string, string>? StoredRestartPolicy(JsonNode? node)
     {
         var obj = Schema.Object("restart_policy", node);
         if (obj is null) { return null; }
         Schema.NoAdditional(obj, ["Name", "MaximumRetryCount"]);
         if (!obj.ContainsKey("Name")) { throw new SchemaValidationError("'Name' is a required property"); }
-        var name = Schema.Enum("restart_policy/Name", obj["Name"], "no", "always", "on-failure", "unless-stopped");
+        var name = Schema.Enum("restart_policy/Name", obj["Name"], [.. RestartPolicy.Names]);
         var count = obj.ContainsKey("MaximumRetryCount") ? Schema.IntOrDigits("restart_policy/MaximumRetryCount", obj["MaximumRetryCount"], 0, int.MaxValue) : 0;
-        if (name is "always" or "unless-stopped" && count != 0)
+        var policy = RestartPolicy.Parse(name, count)!;
+        if (!policy.IsValid)
         {
             throw new Invalid($"maximum retry count not valid with restart policy of {name}");
         }
         return new Dictionary<string, string>
         {
-            ["Name"] = name,
-            ["MaximumRetryCount"] = (name == "no" ? 0 : count).ToString(CultureInfo.InvariantCulture),
+            ["Name"] = policy.Spelling,
+            ["MaximumRetryCount"] = policy.MaximumRetryCount.ToString(CultureInfo.InvariantCulture),
         };
     }
 

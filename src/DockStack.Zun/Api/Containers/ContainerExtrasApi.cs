@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DockStack.Zun.Api.Resources;
+using DockStack.Zun.Compute;
 using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
 using Microsoft.AspNetCore.Builder;
@@ -95,11 +96,7 @@ public static class ContainerExtrasApi
         await QuotasApi.CheckAsync(store, config, c.ProjectId, 0, (cpu ?? c.Cpu) - c.Cpu, (memory ?? oldMemory) - oldMemory, 0, cancellationToken);
         if (c.ContainerId is not null)
         {
-            await compute.CallAsync(c, "container_update", ctx, new()
-            {
-                ["cpu"] = cpu?.ToString(CultureInfo.InvariantCulture),
-                ["memory"] = memory?.ToString(CultureInfo.InvariantCulture),
-            }, cancellationToken);
+            await compute.CallAsync(c, new UpdateContainer(c.Uuid, cpu, memory), ctx, cancellationToken);
             c = await store.GetContainerAsync(c.Uuid, cancellationToken) ?? throw new ContainerNotFound(ident);
         }
         if (cpu is { } newCpu) { c.Cpu = newCpu; }

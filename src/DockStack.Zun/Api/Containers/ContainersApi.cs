@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DockStack.Zun.Api.Resources;
+using DockStack.Zun.Compute;
 using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
 using Microsoft.AspNetCore.Builder;
@@ -47,7 +48,7 @@ public static class ContainersApi
         await QuotasApi.CheckAsync(store, config, ctx.ProjectId, 1, c.Cpu, long.Parse(c.Memory!, CultureInfo.InvariantCulture), c.Disk ?? 0, cancellationToken);
         if (config.EnableImageValidation && await compute.ScheduleAsync(null, cancellationToken) is { } validator)
         {
-            await compute.CallHostAsync(validator, "image_validate", null, ctx, new() { ["image"] = c.Image }, cancellationToken);
+            await compute.CallHostAsync(validator, new ValidateImage(c.Image), ctx, cancellationToken);
         }
         c.Host = await compute.ScheduleAsync(requestedHost, cancellationToken);
         if (c.Host is null)
@@ -59,7 +60,7 @@ public static class ContainersApi
         await compute.RecordActionAsync(c, "create", ctx, cancellationToken);
         if (c.Host is not null)
         {
-            await compute.CastAsync(c, "container_create", ctx, new() { ["run"] = run ? "true" : "false" }, cancellationToken);
+            await compute.CastAsync(c, new CreateContainer(c.Uuid, run), ctx, cancellationToken);
         }
         http.Response.Headers.Location = $"{ZunResults.HostUrl(http.Request)}/v1/containers/{c.Uuid}";
         return ZunResults.Json(ContainerView.Render(c, ctx, http.Request), StatusCodes.Status202Accepted);
@@ -106,7 +107,7 @@ public static class ContainersApi
         {
             try
             {
-                await compute.CallAsync(c, "container_show", ctx, null, cancellationToken);
+                await compute.CallAsync(c, new ShowContainer(c.Uuid), ctx, cancellationToken);
                 c = await store.GetContainerAsync(c.Uuid, cancellationToken) ?? c;
             }
             catch (ZunException e) when (e.Status >= 500)
@@ -136,11 +137,7 @@ public static class ContainersApi
             await QuotasApi.CheckAsync(store, config, c.ProjectId, 0, (cpu ?? c.Cpu) - c.Cpu, (memory ?? oldMemory) - oldMemory, 0, cancellationToken);
             if (c.ContainerId is not null)
             {
-                await compute.CallAsync(c, "container_update", ctx, new()
-                {
-                    ["cpu"] = cpu?.ToString(CultureInfo.InvariantCulture),
-                    ["memory"] = memory?.ToString(CultureInfo.InvariantCulture),
-                }, cancellationToken);
+                await compute.CallAsync(c, new UpdateContainer(c.Uuid, cpu, memory), ctx, cancellationToken);
                 c = await store.GetContainerAsync(c.Uuid, cancellationToken) ?? throw new ContainerNotFound(ident);
             }
             if (cpu is { } newCpu) { c.Cpu = newCpu; }
@@ -183,7 +180,7 @@ public static class ContainersApi
         c.Status = ContainerStatus.Deleting;
         await store.UpdateAsync(c, cancellationToken);
         await compute.RecordActionAsync(c, "delete", ctx, cancellationToken);
-        await compute.CastAsync(c, "container_delete", ctx, new() { ["force"] = force ? "true" : "false", ["stop"] = stop ? "true" : "false" }, cancellationToken);
+        await compute.CastAsync(c, new DeleteContainer(c.Uuid, force, stop), ctx, cancellationToken);
         return TypedResults.NoContent();
     }
 }

@@ -73,7 +73,7 @@ public static class ImagesApi
         if (Schema.String("tag", body["tag"]) is { } explicitTag) { tag = explicitTag; }
         var record = new ImageRecord { Uuid = Guid.NewGuid().ToString(), Repo = repo, Tag = tag, Host = node.Hostname, ProjectId = ctx.ProjectId };
         await store.InsertAsync(record, cancellationToken);
-        await rpc.CastAsync(node.Hostname, new ComputeRequest("image_pull", null, new() { ["image_uuid"] = record.Uuid }, ctx.Caller), cancellationToken);
+        await rpc.CastAsync(node.Hostname, new ComputeRequest(new PullImage(record.Uuid), ctx.Caller), cancellationToken);
         http.Response.Headers.Location = $"{ZunResults.HostUrl(http.Request)}/v1/images/{record.Uuid}";
         return ZunResults.Json(View(record, http.Request), StatusCodes.Status202Accepted);
     }
@@ -84,7 +84,7 @@ public static class ImagesApi
         Policy.Enforce(ctx, "image:delete");
         var image = await store.GetImageAsync(uuid, cancellationToken) ?? throw new ImageNotFound($"Image {uuid} could not be found.");
         if (image.Host is null) { await store.DeleteAsync(image, cancellationToken); }
-        else { await rpc.CastAsync(image.Host, new ComputeRequest("image_delete", null, new() { ["image_uuid"] = image.Uuid }, ctx.Caller), cancellationToken); }
+        else { await rpc.CastAsync(image.Host, new ComputeRequest(new DeleteImage(image.Uuid), ctx.Caller), cancellationToken); }
         return ZunResults.Json(null, StatusCodes.Status200OK);
     }
 }

@@ -108,7 +108,7 @@ public static class InfraApi
     private static async Task<ContentHttpResult> ServiceActionAsync(string action, HttpContext http, ZunStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var ctx = http.Zun();
-        if (action is not ("enable" or "disable" or "force_down")) { throw new ZunException(404, $"Unknown action {action}."); }
+        if (action is not ("enable" or "disable" or "force_down")) { throw new ZunException(404, ZunFaults.ZunException, $"Unknown action {action}."); }
         Policy.Enforce(ctx, $"zun-service:{action}");
         var p = await RequestParams.ReadAsync(http.Request, mergeBody: true, cancellationToken);
         var (host, binary) = (p.Required("host"), p.Required("binary"));

@@ -1,23 +1,7 @@
 namespace DockStack.Docker;
 
-/// <summary>Engine calls the container service (zun-compute) needs to drive guest containers.</summary>
-public partial interface IDockerEngine
-{
-    Task<string> CreateGuestAsync(GuestSpec spec, CancellationToken cancellationToken);
-    Task<GuestInfo?> InspectGuestAsync(string idOrName, CancellationToken cancellationToken);
-    Task RestartContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken);
-    Task UpdateResourcesAsync(string id, long? cpuShares, long? memoryBytes, CancellationToken cancellationToken);
-    Task ResizeTtyAsync(string id, int width, int height, CancellationToken cancellationToken);
-    Task<string> GetGuestLogsAsync(string id, GuestLogOptions options, CancellationToken cancellationToken);
-    Task<GuestTop> TopAsync(string id, string? psArgs, CancellationToken cancellationToken);
-    Task<GuestStats> StatsAsync(string id, CancellationToken cancellationToken);
-
-    /// <summary>Container events of objects with all the given labels, until cancelled.</summary>
-    IAsyncEnumerable<EngineEvent> WatchContainerEventsAsync(IList<string> labelFilters, CancellationToken cancellationToken);
-}
-
 /// <summary>A guest container as the container service creates it.</summary>
-public sealed record GuestSpec
+public sealed record GuestSpec : IProcessSpec
 {
     public required string Name { get; init; }
     public required string Image { get; init; }
@@ -31,8 +15,7 @@ public sealed record GuestSpec
     public string? Hostname { get; init; }
     public bool Tty { get; init; }
     public bool OpenStdin { get; init; }
-    public string? RestartPolicy { get; init; }
-    public int RestartMaxRetries { get; init; }
+    public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.No;
     public string? Runtime { get; init; }
     public IReadOnlyList<string> ExposedPorts { get; init; } = [];
 }

@@ -1,0 +1,92 @@
+using DockStack.Docker;
+using DockStack.Zun.Compute;
+using DockStack.Zun.Conf;
+using DockStack.Zun.Data;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DockStack.Zun.Tests.Unit;
+
+/// <summary>zun-compute's handling of one message, over an in-memory store and a fake guest engine.</summary>
+[Trait("Category", "Unit")]
+public sealed class ComputeManagerTests : IAsyncLifetime
+{
+    private const string Uuid = "6c1f3c2e-0d5b-4a3e-9f7a-2b8e1d4c5a60";
+    private static readonly CallerInfo Caller = new("req-1", "u", "p", IsAdmin: false);
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
+    private readonly ZunDatabase _db = new("sqlite://");
+    private readonly FakeGuestEngine _engine = new();
+    private readonly ZunStore _store;
+    private readonly ComputeManager _manager;
+
+    public ComputeManagerTests()
+    {
+        _store = new ZunStore(_db);
+        var config = ZunConfig.From(IniFile.Parse("[DEFAULT]\nauth_strategy = noauth\nhost = node1\n"));
+        _manager = new ComputeManager(config, _store, _engine, TimeProvider.System, NullLogger<ComputeManager>.Instance);
+    }
+
+    private CancellationToken Ct => _timeout.Token;
+
+    public async Task InitializeAsync()
+    {
+        await _store.MigrateAsync(Ct);
+        await _store.InsertAsync(new Container { Uuid = Uuid, Name = "web", Image = "cirros", Host = "node1", ContainerId = "cid", Status = ContainerStatus.Running, CreatedAt = DateTime.UtcNow }, Ct);
+        await _store.InsertAsync(new ContainerAction { ContainerUuid = Uuid, Action = "stop", RequestId = Caller.RequestId, StartTime = DateTime.UtcNow }, Ct);
+    }
+
+    public Task DisposeAsync()
+    {
+        _db.Dispose();
+        _timeout.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static GuestInfo Exited() =>
+        new("cid", "zun-" + Uuid, "exited", false, false, false, false, 0, null, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow, "h", null, null, [], new Dictionary<string, string>());
+
+    [Fact]
+    public async Task Stop_RunningContainer_StopsWithItsTimeoutUnderTheTaskState_ThenReadsItBack()
+    {
+        string? taskDuringCall = null;
+        _engine.OnCall = async () => taskDuringCall = (await _store.GetContainerAsync(Uuid, Ct))!.TaskState;
+        _engine.Guest = Exited();
+
+        var reply = await new ComputeRequest(new StopContainer(Uuid, 7), Caller).DispatchAsync(_manager, Ct);
+
+        Assert.Null(reply);
+        Assert.Equal(["stop cid 7s"], _engine.Calls);
+        Assert.Equal(ContainerTaskState.Stopping, taskDuringCall);
+        var c = await _store.GetContainerAsync(Uuid, Ct);
+        Assert.Null(c!.TaskState);
+        Assert.Equal(ContainerStatus.Stopped, c.Status);
+        var ev = Assert.Single((await _store.ActionAsync(Uuid, Caller.RequestId, Ct))!.Events);
+        Assert.Equal("compute__do_container_stop", ev.Event);
+        Assert.Equal("Success", ev.Result);
+    }
+
+    [Fact]
+    public async Task Kill_WithoutSignal_SendsSigkill()
+    {
+        _engine.Guest = Exited();
+        await new ComputeRequest(new KillContainer(Uuid, null), Caller).DispatchAsync(_manager, Ct);
+        Assert.Equal(["kill cid SIGKILL"], _engine.Calls);
+    }
+
+    [Fact]
+    public async Task Pause_EngineRefuses_TheReasonIsKept_TheEventFailed_TheStateIsTheEngines()
+    {
+        _engine.Failure = new DockerEngineException("container cid is not running");
+        _engine.Guest = Exited();
+
+        await new ComputeRequest(new PauseContainer(Uuid), Caller).DispatchAsync(_manager, Ct);
+
+        var c = await _store.GetContainerAsync(Uuid, Ct);
+        Assert.Equal(["pause cid"], _engine.Calls);
+        Assert.Equal(ContainerStatus.Stopped, c!.Status);
+        Assert.Equal("container cid is not running", c.StatusReason);
+        Assert.Null(c.TaskState);
+        var ev = Assert.Single((await _store.ActionAsync(Uuid, Caller.RequestId, Ct))!.Events);
+        Assert.Equal("compute__do_container_pause", ev.Event);
+        Assert.Equal("Error", ev.Result);
+    }
+}

@@ -1,0 +1,48 @@
+using DockStack.Docker;
+
+namespace DockStack.Zun.Tests.Unit;
+
+/// <summary>
+/// A hand-written <see cref="IGuestEngine"/>: records the calls a test cares about, answers inspect from
+/// <see cref="Guest"/>, and refuses everything else (a test that reaches it learns so at once).
+/// </summary>
+internal sealed class FakeGuestEngine : IGuestEngine
+{
+    public List<string> Calls { get; } = [];
+    public GuestInfo? Guest { get; set; }
+    public Func<Task>? OnCall { get; set; }
+    public Exception? Failure { get; set; }
+
+    private async Task Record(string call)
+    {
+        Calls.Add(call);
+        if (OnCall is not null) { await OnCall(); }
+        if (Failure is not null) { throw Failure; }
+    }
+
+    public Task StartContainerAsync(string id, CancellationToken cancellationToken) => Record($"start {id}");
+    public Task StopContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken) => Record($"stop {id} {timeout.TotalSeconds}s");
+    public Task RestartContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken) => Record($"restart {id} {timeout.TotalSeconds}s");
+    public Task KillContainerAsync(string id, string signal, CancellationToken cancellationToken) => Record($"kill {id} {signal}");
+    public Task PauseContainerAsync(string id, CancellationToken cancellationToken) => Record($"pause {id}");
+    public Task UnpauseContainerAsync(string id, CancellationToken cancellationToken) => Record($"unpause {id}");
+    public Task<GuestInfo?> InspectGuestAsync(string idOrName, CancellationToken cancellationToken) => Task.FromResult(Guest);
+
+    public Task<EngineInfo> GetInfoAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<ImageInfo?> InspectImageAsync(string reference, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task PullImageAsync(string reference, IProgress<string>? progress, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task RemoveImageAsync(string reference, bool force, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IList<string> labelFilters, bool all, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<ExecResult> ExecAsync(string id, ExecRequest request, Action<ExecOutput>? onOutput, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<Stream> GetArchiveAsync(string id, string path, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<string> CommitAsync(string id, string reference, IReadOnlyDictionary<string, string> labels, bool pause, CancellationToken cancellationToken, IReadOnlyList<string>? changes = null) => throw new NotSupportedException();
+    public Task<string> CreateGuestAsync(GuestSpec spec, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task UpdateResourcesAsync(string id, long? cpuShares, long? memoryBytes, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task ResizeTtyAsync(string id, int width, int height, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<string> GetGuestLogsAsync(string id, GuestLogOptions options, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<GuestTop> TopAsync(string id, string? psArgs, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<GuestStats> StatsAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public IAsyncEnumerable<EngineEvent> WatchContainerEventsAsync(IList<string> labelFilters, CancellationToken cancellationToken) => throw new NotSupportedException();
+}
