@@ -108,6 +108,21 @@ public sealed partial class DockerEngine : INodeEngine, IGuestEngine
         return image.Id;
     });
 
+    public Task<Stream> SaveImagesAsync(IReadOnlyList<string> references, CancellationToken cancellationToken) =>
+        Call($"saving {string.Join(", ", references)}", () => _client.Images.SaveImagesAsync([.. references], cancellationToken));
+
+    public Task LoadImagesAsync(Stream archive, IProgress<string>? progress, CancellationToken cancellationToken) => Call("loading images", async () =>
+    {
+        string? error = null;
+        var messages = new Progress<JSONMessage>(m =>
+        {
+            if (m.Error is not null) { error = m.Error.Message; }
+            else if (m.Stream is { Length: > 0 } line) { progress?.Report(line.TrimEnd()); }
+        });
+        await _client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = false }, archive, messages, cancellationToken);
+        return error is null ? true : throw Translate(new DockerEngineException(error), "loading images");
+    });
+
     public Task RemoveImageAsync(string reference, bool force, CancellationToken cancellationToken) => Call($"removing image {reference}", async () =>
     {
         try

@@ -11,6 +11,12 @@ public interface INodeEngine : IEngine, IDisposable
     Task<IReadOnlyList<ImageInfo>> ListImagesAsync(IList<string> labelFilters, CancellationToken cancellationToken);
     Task<string> ImportImageAsync(Stream rootfsTar, string reference, IReadOnlyList<string> changes, CancellationToken cancellationToken);
 
+    /// <summary>The images (with their parents and tags) as one archive in the engine's own format (<c>docker save</c>).</summary>
+    Task<Stream> SaveImagesAsync(IReadOnlyList<string> references, CancellationToken cancellationToken);
+
+    /// <summary>Loads an archive written by <see cref="SaveImagesAsync"/> (<c>docker load</c>); each loaded image is reported.</summary>
+    Task LoadImagesAsync(Stream archive, IProgress<string>? progress, CancellationToken cancellationToken);
+
     Task<string> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken);
     Task<ContainerInfo?> InspectContainerAsync(string idOrName, CancellationToken cancellationToken);
     Task<string> GetLogsAsync(string id, int tail, CancellationToken cancellationToken);
