@@ -1,6 +1,7 @@
 using DockStack.Cloud.ContainerService;
 using DockStack.Cloud.ContainerService.Testing;
 using DockStack.Cloud.Provisioning;
+using DockStack.Cloud.Services.ContainerService;
 
 namespace DockStack.Cloud.Tests;
 

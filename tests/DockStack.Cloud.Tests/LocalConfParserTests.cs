@@ -1,5 +1,6 @@
 using DockStack.Cloud.Provisioning;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services.Catalog;
 
 namespace DockStack.Cloud.Tests;
 

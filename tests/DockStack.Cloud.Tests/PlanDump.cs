@@ -1,13 +1,19 @@
 using System.Reflection;
 using System.Text;
-using DockStack.Cloud.ContainerService;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning;
 using DockStack.Cloud.Provisioning.Config;
 using DockStack.Cloud.Provisioning.Ini;
 using DockStack.Cloud.Provisioning.Layers;
-using DockStack.Cloud.Provisioning.Steps;
+using DockStack.Cloud.Services.Catalog;
+using DockStack.Cloud.Services.ContainerService;
+using DockStack.Cloud.Services.Glance;
+using DockStack.Cloud.Services.Horizon;
+using DockStack.Cloud.Services.MariaDb;
+using DockStack.Cloud.Services.Neutron;
+using DockStack.Cloud.Services.Nova;
+using DockStack.Cloud.Services.PrivsepForker;
 
 namespace DockStack.Cloud.Tests;
 
@@ -137,9 +143,9 @@ internal static class PlanDump
         {
             yield return NodeFile.Text("/usr/local/sbin/dockstack-netprep", NetworkPrep.Script, NodeFile.Executable);
             yield return NodeFile.Text($"/etc/systemd/system/{NetworkPrep.Unit}", NetworkPrep.UnitFile);
-            yield return NodeFile.Text(PrivsepForker.ServerPath, PrivsepForker.ServerScript, NodeFile.Executable);
-            yield return NodeFile.Text(PrivsepForker.ClientPath, PrivsepForker.ClientScript, NodeFile.Executable);
-            yield return NodeFile.Text($"/etc/systemd/system/{PrivsepForker.Unit}", PrivsepForker.UnitFile);
+            yield return NodeFile.Text(PrivsepForkerModule.ServerPath, PrivsepForkerModule.ServerScript, NodeFile.Executable);
+            yield return NodeFile.Text(PrivsepForkerModule.ClientPath, PrivsepForkerModule.ClientScript, NodeFile.Executable);
+            yield return NodeFile.Text($"/etc/systemd/system/{PrivsepForkerModule.Unit}", PrivsepForkerModule.UnitFile);
             if (NeutronAgents.SharedUnit(s) is { } shared)
             {
                 yield return NodeFile.Text(NeutronAgents.LauncherPath, NeutronAgents.LauncherScript, NodeFile.Executable);

@@ -1,9 +1,12 @@
-using DockStack.Cloud.ContainerService;
 using DockStack.Cloud.Provisioning;
 using DockStack.Cloud.Provisioning.Config;
 using DockStack.Cloud.Provisioning.Health;
 using DockStack.Cloud.Provisioning.Layers;
-using DockStack.Cloud.Provisioning.Steps;
+using DockStack.Cloud.Services.Catalog;
+using DockStack.Cloud.Services.ContainerService;
+using DockStack.Cloud.Services.Neutron;
+using DockStack.Cloud.Services.Nova;
+using DockStack.Cloud.Services.PrivsepForker;
 
 namespace DockStack.Cloud.Tests;
 
@@ -59,7 +62,7 @@ public sealed class ServiceLayoutTests : IDisposable
         Assert.Contains("neutron-dhcp-agent.service", units);
         Assert.DoesNotContain("neutron-l3-agent.service", units);
         Assert.DoesNotContain("neutron-metadata-agent.service", units);
-        Assert.Contains(PrivsepForker.Unit, units);
+        Assert.Contains(PrivsepForkerModule.Unit, units);
         var dropIn = NeutronAgents.DropIn(s);
         Assert.Contains("ExecStart=\n", dropIn, StringComparison.Ordinal);
         Assert.Contains("--agents=dhcp,l3,metadata", dropIn, StringComparison.Ordinal);
@@ -79,7 +82,7 @@ public sealed class ServiceLayoutTests : IDisposable
         Assert.Equal("neutron-l3-agent.service", NeutronAgents.SharedUnit(pair));
         Assert.Equal("neutron-l3-agent.service", Service(pair, "neutron-metadata-agent").Unit);
         Assert.Contains("--agents=l3,metadata ", NeutronAgents.DropIn(pair), StringComparison.Ordinal);
-        Assert.DoesNotContain(PrivsepForker.Unit, NeutronStep.Units(noAgents));
+        Assert.DoesNotContain(PrivsepForkerModule.Unit, NeutronStep.Units(noAgents));
         Assert.Throws<InvalidOperationException>(() => NeutronAgents.DropIn(alone));
     }
 
@@ -119,9 +122,9 @@ public sealed class ServiceLayoutTests : IDisposable
         var s = CloudPlan.Load(null, _state).Settings;
         var helpers = ServiceConfigs.NeutronConf(s).Where(e => e.Item2 == "helper_command").ToList();
 
-        Assert.Equal(PrivsepForker.NeutronSections.Order(StringComparer.Ordinal), helpers.Select(h => h.Item1).Order(StringComparer.Ordinal));
-        Assert.All(helpers, h => Assert.Equal(PrivsepForker.ClientPath, h.Item3));
-        Assert.Contains(PrivsepForker.Socket, PrivsepForker.ClientScript, StringComparison.Ordinal);
+        Assert.Equal(PrivsepForkerModule.NeutronSections.Order(StringComparer.Ordinal), helpers.Select(h => h.Item1).Order(StringComparer.Ordinal));
+        Assert.All(helpers, h => Assert.Equal(PrivsepForkerModule.ClientPath, h.Item3));
+        Assert.Contains(PrivsepForkerModule.Socket, PrivsepForkerModule.ClientScript, StringComparison.Ordinal);
     }
 
     [Fact]

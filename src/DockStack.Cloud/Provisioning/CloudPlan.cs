@@ -1,9 +1,11 @@
+using DockStack.Cloud.Services.ContainerService;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
 using DockStack.Cloud.Provisioning.Health;
 using DockStack.Cloud.Provisioning.Layers;
 using DockStack.Cloud.Provisioning.LocalConf;
+using DockStack.Cloud.Services.Catalog;
 using DockStack.Docker;
 
 namespace DockStack.Cloud.Provisioning;
@@ -20,8 +22,8 @@ public sealed class CloudPlan
     {
         Settings = settings;
         Source = source;
-        Services = [.. CloudServices.For(settings), .. ContainerService.ContainerServices.For(settings)];
-        Layers = [new PackagesLayer(settings), new CloudLayer(settings), .. ContainerService.ContainerServiceLayer.For(settings)];
+        Services = [.. CloudServices.For(settings), .. ContainerServices.For(settings)];
+        Layers = [new PackagesLayer(settings), new CloudLayer(settings), .. ContainerServiceLayer.For(settings)];
     }
 
     /// <summary>The typed model everything else is derived from.</summary>

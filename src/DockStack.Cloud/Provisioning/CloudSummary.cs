@@ -1,4 +1,5 @@
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services.Catalog;
 
 namespace DockStack.Cloud.Provisioning;
 

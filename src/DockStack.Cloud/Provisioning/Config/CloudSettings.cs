@@ -1,3 +1,5 @@
+using DockStack.Cloud.Services.Catalog;
+
 namespace DockStack.Cloud.Provisioning.Config;
 
 /// <summary>Passwords of the cloud. DevStack asks for each; we default the others to the admin password.</summary>

@@ -1,4 +1,7 @@
-using DockStack.Cloud.Provisioning.Steps;
+using DockStack.Cloud.Services.MariaDb;
+using DockStack.Cloud.Services.Neutron;
+using DockStack.Cloud.Services.PrivsepForker;
+
 
 namespace DockStack.Cloud.Provisioning.Config;
 
@@ -129,7 +132,7 @@ public static class ServiceConfigs
         // agent whose first report was dropped waits a whole interval (default 30 s) for the next: agents that come up
         // before neutron-rpc-server showed as dead for ~20 s more at every boot (NOTES.md). Nova's interval is 10 s too.
         ("agent", "report_interval", "10"),
-        .. Steps.PrivsepForker.NeutronConf(),
+        .. PrivsepForkerModule.NeutronConf(),
     ];
 
     public static IEnumerable<(string, string, string)> Ml2Conf(CloudSettings s) =>

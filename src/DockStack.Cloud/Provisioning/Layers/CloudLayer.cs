@@ -3,7 +3,14 @@ using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
 using DockStack.Cloud.Provisioning.Health;
-using DockStack.Cloud.Provisioning.Steps;
+using DockStack.Cloud.Services;
+using DockStack.Cloud.Services.Catalog;
+using DockStack.Cloud.Services.Glance;
+using DockStack.Cloud.Services.Horizon;
+using DockStack.Cloud.Services.Keystone;
+using DockStack.Cloud.Services.MariaDb;
+using DockStack.Cloud.Services.Neutron;
+using DockStack.Cloud.Services.Nova;
 
 namespace DockStack.Cloud.Provisioning.Layers;
 

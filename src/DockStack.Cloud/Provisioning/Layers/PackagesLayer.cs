@@ -2,6 +2,7 @@ using DockStack.Cloud.Events;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services.Catalog;
 
 namespace DockStack.Cloud.Provisioning.Layers;
 

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services;
+using DockStack.Cloud.Services.Catalog;
 
-namespace DockStack.Cloud.Provisioning.Steps;
+namespace DockStack.Cloud.Services.Neutron;
 
 /// <summary>DevStack's default networks: a flat external "public" network, and for the demo project a VXLAN
 /// "private" network whose router has its gateway on "public".</summary>

@@ -1,4 +1,4 @@
-namespace DockStack.Cloud.Provisioning.Config;
+namespace DockStack.Cloud.Services.Catalog;
 
 /// <summary>The service config files we render, and DevStack's variable names for them (used in [[post-config|$NOVA_CONF]]).</summary>
 public static class ConfigFiles
@@ -71,7 +71,7 @@ public static class ConfigFiles
     /// <summary>The file a [[post-config|...]] header names, after expansion; null when we do not render it.</summary>
     public static string? Resolve(string header, IReadOnlyDictionary<string, string> variables)
     {
-        var expanded = LocalConf.LocalConfParser.ExpandKnown(header.Trim().Trim('"'), variables);
+        var expanded = Provisioning.LocalConf.LocalConfParser.ExpandKnown(header.Trim().Trim('"'), variables);
         while (expanded.StartsWith("//", StringComparison.Ordinal))
         {
             expanded = expanded[1..];

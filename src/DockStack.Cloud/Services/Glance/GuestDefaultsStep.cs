@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services;
+using DockStack.Cloud.Services.Catalog;
 
-namespace DockStack.Cloud.Provisioning.Steps;
+namespace DockStack.Cloud.Services.Glance;
 
 /// <summary>
 /// What DevStack leaves in a new cloud for booting servers: its flavors, and a tiny bootable image in Glance.

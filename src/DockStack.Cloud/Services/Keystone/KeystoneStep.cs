@@ -1,7 +1,9 @@
 using DockStack.Cloud.Provisioning.Api;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services;
+using DockStack.Cloud.Services.Catalog;
 
-namespace DockStack.Cloud.Provisioning.Steps;
+namespace DockStack.Cloud.Services.Keystone;
 
 /// <summary>Keystone like DevStack sets it up: bootstrap admin, RegionOne, service and demo projects, demo user.</summary>
 public sealed class KeystoneStep : IProvisioningStep

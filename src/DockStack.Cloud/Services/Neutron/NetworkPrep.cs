@@ -1,4 +1,4 @@
-namespace DockStack.Cloud.Provisioning.Steps;
+namespace DockStack.Cloud.Services.Neutron;
 
 /// <summary>
 /// The node's stand-ins for a host's NICs, made at every boot by a oneshot unit before the Neutron agents:

@@ -1,7 +1,11 @@
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services;
+using DockStack.Cloud.Services.Catalog;
+using DockStack.Cloud.Services.Keystone;
+using DockStack.Cloud.Services.PrivsepForker;
 
-namespace DockStack.Cloud.Provisioning.Steps;
+namespace DockStack.Cloud.Services.Neutron;
 
 /// <summary>Neutron: ML2 with the Open vSwitch agent (userspace datapath) and VXLAN self-service networks, DHCP, L3 and metadata agents.</summary>
 public sealed class NeutronStep : IProvisioningStep
@@ -14,7 +18,7 @@ public sealed class NeutronStep : IProvisioningStep
     {
         var units = new List<string>();
         if (s.Has(DevStackServices.NeutronServer)) units.AddRange(["neutron-api.service", "neutron-rpc-server.service"]);
-        if (HasAgents(s)) units.Add(PrivsepForker.Unit);
+        if (HasAgents(s)) units.Add(PrivsepForkerModule.Unit);
         if (s.Has(DevStackServices.NeutronAgent)) units.AddRange(["openvswitch-switch.service", "neutron-openvswitch-agent.service"]);
         if (NeutronAgents.SharedUnit(s) is { } shared)
         {
@@ -46,15 +50,15 @@ public sealed class NeutronStep : IProvisioningStep
         [
             NodeFile.Text("/usr/local/sbin/dockstack-netprep", NetworkPrep.Script, NodeFile.Executable),
             NodeFile.Text($"/etc/systemd/system/{NetworkPrep.Unit}", NetworkPrep.UnitFile),
-            NodeFile.Text(PrivsepForker.ServerPath, PrivsepForker.ServerScript, NodeFile.Executable),
-            NodeFile.Text(PrivsepForker.ClientPath, PrivsepForker.ClientScript, NodeFile.Executable),
-            NodeFile.Text($"/etc/systemd/system/{PrivsepForker.Unit}", PrivsepForker.UnitFile),
+            NodeFile.Text(PrivsepForkerModule.ServerPath, PrivsepForkerModule.ServerScript, NodeFile.Executable),
+            NodeFile.Text(PrivsepForkerModule.ClientPath, PrivsepForkerModule.ClientScript, NodeFile.Executable),
+            NodeFile.Text($"/etc/systemd/system/{PrivsepForkerModule.Unit}", PrivsepForkerModule.UnitFile),
         ], ct);
         await context.Node.RunAsync("systemd reload", ["systemctl", "daemon-reload"], ct);
         await context.StartAsync(NetworkPrep.Unit);
         if (HasAgents(s))
         {
-            await context.StartAsync(PrivsepForker.Unit);
+            await context.StartAsync(PrivsepForkerModule.Unit);
         }
 
         await context.ConfigureAsync(ConfigFiles.Neutron, ServiceConfigs.NeutronConf(s));

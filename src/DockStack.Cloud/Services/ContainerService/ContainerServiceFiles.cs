@@ -1,7 +1,7 @@
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
 
-namespace DockStack.Cloud.ContainerService;
+namespace DockStack.Cloud.Services.ContainerService;
 
 /// <summary>
 /// What the containers layer writes into the node: zun.conf (Zun's option names), the systemd units of

@@ -1,6 +1,7 @@
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services.Catalog;
 
-namespace DockStack.Cloud.Provisioning.Steps;
+namespace DockStack.Cloud.Services.Neutron;
 
 /// <summary>
 /// Neutron's DHCP, L3 and metadata agents in one Python process when two or more of them are enabled: each is what its

@@ -2,7 +2,7 @@ using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Api;
 using DockStack.Cloud.Provisioning.Config;
 
-namespace DockStack.Cloud.ContainerService;
+namespace DockStack.Cloud.Services.ContainerService;
 
 /// <summary>The steps of <see cref="ContainerServiceLayer"/>, run in its build node.</summary>
 internal sealed class ContainerServiceBuild(Node node, CloudSettings settings, ZunBundle bundle, CancellationToken ct)

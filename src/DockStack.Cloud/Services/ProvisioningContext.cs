@@ -7,7 +7,7 @@ using DockStack.Cloud.Provisioning.Health;
 using DockStack.Cloud.Provisioning.Ini;
 using DockStack.Docker;
 
-namespace DockStack.Cloud.Provisioning.Steps;
+namespace DockStack.Cloud.Services;
 
 /// <summary>What every provisioning step works with: the node, the typed settings, and small helpers.</summary>
 public sealed class ProvisioningContext(Node node, CloudSettings settings, CancellationToken cancellationToken)

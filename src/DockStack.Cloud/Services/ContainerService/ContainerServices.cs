@@ -1,7 +1,8 @@
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services.Catalog;
 using DockStack.Docker;
 
-namespace DockStack.Cloud.ContainerService;
+namespace DockStack.Cloud.Services.ContainerService;
 
 /// <summary>
 /// The units of the container service and their health checks, in the provisioning's own terms, so the

@@ -1,6 +1,8 @@
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services;
+using DockStack.Cloud.Services.Catalog;
 
-namespace DockStack.Cloud.Provisioning.Steps;
+namespace DockStack.Cloud.Services.MariaDb;
 
 /// <summary>MariaDB with a database and user per service, RabbitMQ with the openstack user, memcached.</summary>
 public sealed class InfrastructureStep : IProvisioningStep

@@ -3,7 +3,7 @@ using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
 
-namespace DockStack.Cloud.ContainerService;
+namespace DockStack.Cloud.Services.ContainerService;
 
 /// <summary>
 /// The thin layer on top of the cloud that adds the container service: Debian's docker.io as the nested

@@ -3,7 +3,7 @@ using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace DockStack.Cloud.ContainerService;
+namespace DockStack.Cloud.Services.ContainerService;
 
 /// <summary>
 /// The container service published for linux-x64, ready to copy into a node: compiled ahead of time (Native AOT)

@@ -1,7 +1,10 @@
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services;
+using DockStack.Cloud.Services.Catalog;
+using DockStack.Cloud.Services.Keystone;
 
-namespace DockStack.Cloud.Provisioning.Steps;
+namespace DockStack.Cloud.Services.Nova;
 
 /// <summary>Nova: api, metadata api, conductor, scheduler, compute (libvirt, QEMU in software emulation), noVNC proxy; cells v2.</summary>
 public sealed class NovaStep : IProvisioningStep

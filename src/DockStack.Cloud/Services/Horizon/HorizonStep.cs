@@ -1,7 +1,9 @@
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services;
+using DockStack.Cloud.Services.Catalog;
 
-namespace DockStack.Cloud.Provisioning.Steps;
+namespace DockStack.Cloud.Services.Horizon;
 
 /// <summary>Horizon on Apache: a settings snippet that points it at Keystone on 127.0.0.1:5000 and accepts any host name.</summary>
 public sealed class HorizonStep : IProvisioningStep

@@ -1,6 +1,9 @@
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services;
+using DockStack.Cloud.Services.Catalog;
+using DockStack.Cloud.Services.Keystone;
 
-namespace DockStack.Cloud.Provisioning.Steps;
+namespace DockStack.Cloud.Services.Glance;
 
 /// <summary>Glance with the file store.</summary>
 public sealed class GlanceStep : IProvisioningStep

@@ -1,7 +1,9 @@
 using System.Net;
+using DockStack.Cloud.Provisioning.Config;
 using DockStack.Cloud.Provisioning.LocalConf;
+using DockStack.Cloud.Services.Catalog;
 
-namespace DockStack.Cloud.Provisioning.Config;
+namespace DockStack.Cloud.Provisioning;
 
 /// <summary>Gives a parsed local.conf its meaning: the typed <see cref="CloudSettings"/> plus a warning for everything we do not act on.</summary>
 public static class CloudSettingsReader

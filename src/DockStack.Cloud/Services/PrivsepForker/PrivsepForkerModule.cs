@@ -1,4 +1,4 @@
-namespace DockStack.Cloud.Provisioning.Steps;
+namespace DockStack.Cloud.Services.PrivsepForker;
 
 /// <summary>
 /// Neutron's privsep daemons forked from one pre-loaded root process instead of each started through
@@ -18,7 +18,7 @@ namespace DockStack.Cloud.Provisioning.Steps;
 /// unit shows them here, not under the agent), and they share the imported modules' pages copy-on-write.
 /// </para>
 /// </summary>
-public static class PrivsepForker
+public static class PrivsepForkerModule
 {
     public const string Unit = "dockstack-privsep.service";
     public const string Socket = "/run/dockstack-privsep/neutron.sock";

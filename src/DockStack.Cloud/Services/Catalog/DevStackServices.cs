@@ -1,4 +1,4 @@
-namespace DockStack.Cloud.Provisioning.Config;
+namespace DockStack.Cloud.Services.Catalog;
 
 /// <summary>DevStack's service names: the ones we run, their groups and aliases, and the ones we know but do not run.</summary>
 public static class DevStackServices
