@@ -1,19 +1,12 @@
-using System.Reflection;
 using System.Text;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning;
-using DockStack.Cloud.Provisioning.Config;
-using DockStack.Cloud.Provisioning.Ini;
 using DockStack.Cloud.Provisioning.Layers;
+using DockStack.Cloud.Services;
 using DockStack.Cloud.Services.Catalog;
-using DockStack.Cloud.Services.ContainerService;
-using DockStack.Cloud.Services.Glance;
-using DockStack.Cloud.Services.Horizon;
-using DockStack.Cloud.Services.MariaDb;
 using DockStack.Cloud.Services.Neutron;
 using DockStack.Cloud.Services.Nova;
-using DockStack.Cloud.Services.PrivsepForker;
 
 namespace DockStack.Cloud.Tests;
 
@@ -61,32 +54,33 @@ internal static class PlanDump
     {
         var plan = localConf is null ? CloudPlan.Load(null, state) : CloudPlan.Parse(localConf, "pinned.conf", state);
         var s = plan.Settings;
+        var enabled = ServiceCatalog.All.Where(m => m.IsEnabled(s)).ToList();
+        var packages = (PackagesLayer)plan.Layers[0];
         var o = new StringBuilder();
         Section(o, "warnings", plan.Warnings);
-        Section(o, "packages", ((PackagesLayer)plan.Layers[0]).Packages);
-        Section(o, "debconf", PackageSelection.Preseeds);
-        Section(o, "dpkg path filters", PackageSelection.PathFilters(s));
-        Section(o, "units masked after the install", PackageSelection.UnusedUnits.Order(StringComparer.Ordinal));
-        Section(o, "units disabled after the install", CloudServices.All.Select(c => c.Unit)
-            .Where(u => u is not ("mariadb.service" or "rabbitmq-server.service" or "memcached.service"))
-            .Concat(PackageSelection.UnusedUnits).Distinct().Order(StringComparer.Ordinal));
-        Section(o, "container service packages", s.ContainerServiceEnabled ? ContainerServiceLayer.Packages : []);
+        Section(o, "packages", packages.Packages);
+        Section(o, "debconf", packages.Preseeds.Order(StringComparer.Ordinal));
+        Section(o, "dpkg path filters", packages.PathFilters);
+        Section(o, "units masked after the install", packages.MaskedUnits.Order(StringComparer.Ordinal));
+        Section(o, "units disabled after the install", packages.DisabledUnits.Concat(packages.MaskedUnits).Distinct().Order(StringComparer.Ordinal));
+        Section(o, "container service packages", enabled.Where(m => m.OwnLayer is not null).SelectMany(m => m.Packages(s)));
         Section(o, "services", plan.Services.Select(c =>
             $"{c.Service} | {c.DevStackName} | {c.Unit} | {c.Port} | {c.HealthPath} | {(c.Published ? "published" : "")} | {c.Heartbeat}"));
         Section(o, "ports", plan.Ports.Select(p => $"{p.HostIp}:{p.HostPort} -> {p.ContainerPort}"));
-        Section(o, "databases", InfrastructureStep.Databases(s).Select(d => $"{d.Database} owned by {d.User}"));
-        Section(o, "nova units started", s.Nova ? NovaStep.Units(s) : []);
-        Section(o, "neutron units started", s.Neutron ? NeutronStep.Units(s) : []);
-        foreach (var (path, settings) in ConfigFilesOf(s))
+        Section(o, "databases", enabled.Where(m => m.OwnLayer is null).SelectMany(m => m.Databases(s)).Select(d => $"{d.Name} owned by {d.User}"));
+        Section(o, "all databases", enabled.SelectMany(m => m.Databases(s)).Select(d => $"{d.Name} owned by {d.User}"));
+        Section(o, "keystone entries", enabled.SelectMany(m => m.KeystoneEntries(s)).Select(e => $"{e.User} {e.Catalog}"));
+        Section(o, "cloud layer steps", ModuleProvisioning.StepsFor(s, ServiceCatalog.CloudLayer).Select(x => $"{x.Phase} {x.Title}"));
+        Section(o, "steps of the layers on top", enabled.Where(m => m.OwnLayer is not null)
+            .SelectMany(m => ModuleProvisioning.StepsFor(s, [m])).Select(x => $"{x.Phase} {x.Title}"));
+        Section(o, "nova units started", enabled.Any(m => m is NovaModule) ? NovaStep.Units(s) : []);
+        Section(o, "neutron units started", enabled.Any(m => m is NeutronModule) ? NeutronStep.Units(s) : []);
+        foreach (var file in enabled.SelectMany(m => m.ConfigFiles))
         {
-            var document = IniDocument.Empty().SetAll(settings);
-            if (s.PostConfig.TryGetValue(path, out var overrides))
-            {
-                document.SetAll(overrides.Select(x => (x.Section, x.Key, x.Value)));
-            }
-            o.Append("== config ").Append(path).Append('\n').Append(document.Render()).Append('\n');
+            o.Append("== config ").Append(file.Path).Append('\n').Append(file.Render(s)).Append('\n');
         }
-        foreach (var file in FilesOf(s).OrderBy(f => f.Path, StringComparer.Ordinal))
+        var files = enabled.SelectMany(m => m.Files(s)).Append(NodeFile.Text(NodeSpec.Init, NodeResources.InitScript, NodeFile.Executable));
+        foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             o.Append("== file ").Append(file.Path).Append(' ').Append(Convert.ToString((int)file.Mode, 8)).Append('\n')
                 .Append(Encoding.UTF8.GetString(file.Content)).Append("\n== end\n\n");
@@ -103,72 +97,4 @@ internal static class PlanDump
         }
         o.Append('\n');
     }
-
-    private static IEnumerable<(string Path, IEnumerable<(string, string, string)> Settings)> ConfigFilesOf(CloudSettings s)
-    {
-        if (s.Has(DevStackServices.Keystone)) yield return (ConfigFiles.Keystone, ServiceConfigs.KeystoneConf(s));
-        if (s.Has(DevStackServices.GlanceApi)) yield return (ConfigFiles.GlanceApi, ServiceConfigs.GlanceConf(s));
-        if (s.Has(DevStackServices.PlacementApi)) yield return (ConfigFiles.Placement, ServiceConfigs.PlacementConf(s));
-        if (s.Nova) yield return (ConfigFiles.Nova, ServiceConfigs.NovaConf(s));
-        if (s.Neutron)
-        {
-            yield return (ConfigFiles.Neutron, ServiceConfigs.NeutronConf(s));
-            yield return (ConfigFiles.Ml2, ServiceConfigs.Ml2Conf(s));
-            yield return (ConfigFiles.OpenvswitchAgent, ServiceConfigs.OpenvswitchAgentConf(s));
-            yield return (ConfigFiles.DhcpAgent, ServiceConfigs.DhcpConf());
-            yield return (ConfigFiles.L3Agent, ServiceConfigs.L3Conf());
-            yield return (ConfigFiles.MetadataAgent, ServiceConfigs.MetadataConf(s));
-        }
-    }
-
-    private static IEnumerable<NodeFile> FilesOf(CloudSettings s)
-    {
-        yield return NodeFile.Text(NodeSpec.Init, NodeResources.InitScript, NodeFile.Executable);
-        if (s.Nova)
-        {
-            if (CloudServices.SharesNovaApi(s))
-            {
-                yield return NodeFile.Text("/usr/local/lib/dockstack/nova-api-wsgi.py", Private<NovaStep>("SharedApiWsgiScript"));
-            }
-            if (CloudServices.SharesConductor(s))
-            {
-                yield return NodeFile.Text("/usr/local/lib/dockstack/nova-conductor-scheduler", NovaStep.ConductorSchedulerScript, NodeFile.Executable);
-            }
-            if (s.Has(DevStackServices.NovaCompute))
-            {
-                yield return NodeFile.Text("/usr/local/lib/dockstack/nova-compute", NovaStep.ComputeScript, NodeFile.Executable);
-            }
-        }
-        if (s.Neutron)
-        {
-            yield return NodeFile.Text("/usr/local/sbin/dockstack-netprep", NetworkPrep.Script, NodeFile.Executable);
-            yield return NodeFile.Text($"/etc/systemd/system/{NetworkPrep.Unit}", NetworkPrep.UnitFile);
-            yield return NodeFile.Text(PrivsepForkerModule.ServerPath, PrivsepForkerModule.ServerScript, NodeFile.Executable);
-            yield return NodeFile.Text(PrivsepForkerModule.ClientPath, PrivsepForkerModule.ClientScript, NodeFile.Executable);
-            yield return NodeFile.Text($"/etc/systemd/system/{PrivsepForkerModule.Unit}", PrivsepForkerModule.UnitFile);
-            if (NeutronAgents.SharedUnit(s) is { } shared)
-            {
-                yield return NodeFile.Text(NeutronAgents.LauncherPath, NeutronAgents.LauncherScript, NodeFile.Executable);
-                yield return NodeFile.Text($"/etc/systemd/system/{shared}.d/dockstack.conf", NeutronAgents.DropIn(s));
-            }
-        }
-        if (s.Has(DevStackServices.Horizon))
-        {
-            yield return NodeFile.Text(HorizonStep.SettingsPath, HorizonStep.SettingsSnippet(s));
-        }
-        if (s.Has(DevStackServices.GlanceApi))
-        {
-            yield return NodeFile.Text("/usr/local/sbin/dockstack-guest-build", GuestDefaultsStep.BuildScript, NodeFile.Executable);
-        }
-        if (s.ContainerServiceEnabled)
-        {
-            foreach (var file in ContainerServiceFiles.All(s))
-            {
-                yield return file;
-            }
-        }
-    }
-
-    private static string Private<T>(string name) =>
-        (string)typeof(T).GetField(name, BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
 }

@@ -108,8 +108,8 @@ public sealed class ServiceLayoutTests : IDisposable
         var files = ContainerServiceFiles.All(s).Select(f => f.Path).ToList();
 
         Assert.True(s.ContainerServiceEnabled);
-        Assert.Equal(ContainerServices.ApiUnit, ContainerServices.For(s).Single(c => c.Service == "zun-compute").Unit);
-        Assert.Equal(ContainerServices.ApiUnit, ContainerServices.For(s).Single(c => c.Service == "zun-api").Unit);
+        Assert.Equal(ContainerServices.ApiUnit, new ContainerServiceModule().UnitsFor(s).Single(c => c.Service == "zun-compute").Unit);
+        Assert.Equal(ContainerServices.ApiUnit, new ContainerServiceModule().UnitsFor(s).Single(c => c.Service == "zun-api").Unit);
         Assert.Contains("/etc/systemd/system/zun-api.service", files);
         Assert.DoesNotContain("/etc/systemd/system/zun-compute.service", files);
         Assert.Contains($"ExecStart={ZunBundle.InstallDirectory}/zun all --config-file", ContainerServiceFiles.ApiUnit, StringComparison.Ordinal);
@@ -120,10 +120,10 @@ public sealed class ServiceLayoutTests : IDisposable
     public void NeutronConf_PointsEveryPrivsepContextAtTheForkersClient()
     {
         var s = CloudPlan.Load(null, _state).Settings;
-        var helpers = ServiceConfigs.NeutronConf(s).Where(e => e.Item2 == "helper_command").ToList();
+        var helpers = NeutronConfig.Neutron.Settings(s).Where(e => e.Key == "helper_command").ToList();
 
-        Assert.Equal(PrivsepForkerModule.NeutronSections.Order(StringComparer.Ordinal), helpers.Select(h => h.Item1).Order(StringComparer.Ordinal));
-        Assert.All(helpers, h => Assert.Equal(PrivsepForkerModule.ClientPath, h.Item3));
+        Assert.Equal(PrivsepForkerModule.NeutronSections.Order(StringComparer.Ordinal), helpers.Select(h => h.Section).Order(StringComparer.Ordinal));
+        Assert.All(helpers, h => Assert.Equal(PrivsepForkerModule.ClientPath, h.Value));
         Assert.Contains(PrivsepForkerModule.Socket, PrivsepForkerModule.ClientScript, StringComparison.Ordinal);
     }
 
@@ -150,9 +150,9 @@ public sealed class ServiceLayoutTests : IDisposable
         var full = CloudPlan.Load(null, _state).Settings;
         var keystone = Settings("[[local|localrc]]\nADMIN_PASSWORD=secret\ndisable_all_services\nenable_service key mysql\n");
 
-        Assert.Contains("path-exclude /usr/bin/qemu-system-*", PackageSelection.PathFilters(full));
-        Assert.Contains("path-include /usr/bin/qemu-system-x86_64", PackageSelection.PathFilters(full));
-        Assert.Empty(PackageSelection.PathFilters(keystone));
+        Assert.Contains("path-exclude /usr/bin/qemu-system-*", new PackagesLayer(full).PathFilters);
+        Assert.Contains("path-include /usr/bin/qemu-system-x86_64", new PackagesLayer(full).PathFilters);
+        Assert.Empty(new PackagesLayer(keystone).PathFilters);
         Assert.Contains("path-exclude /usr/bin/qemu-system-*", new PackagesLayer(full).Inputs);
     }
 }

@@ -1,4 +1,3 @@
-using DockStack.Cloud.Services.ContainerService;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
@@ -16,14 +15,17 @@ namespace DockStack.Cloud.Provisioning;
 /// </summary>
 public sealed class CloudPlan
 {
-    private const string DefaultsResource = "DockStack.Cloud.Resources.provisioning.local.conf";
-
     private CloudPlan(CloudSettings settings, string source)
     {
         Settings = settings;
         Source = source;
-        Services = [.. CloudServices.For(settings), .. ContainerServices.For(settings)];
-        Layers = [new PackagesLayer(settings), new CloudLayer(settings), .. ContainerServiceLayer.For(settings)];
+        Services = CloudServices.For(settings);
+        var cloud = ServiceCatalog.CloudLayer;
+        Layers =
+        [
+            new PackagesLayer(settings, cloud), new CloudLayer(settings, cloud),
+            .. ServiceCatalog.All.Where(m => m.OwnLayer is not null && m.IsEnabled(settings)).Select(m => m.OwnLayer!(settings)),
+        ];
     }
 
     /// <summary>The typed model everything else is derived from.</summary>
@@ -53,10 +55,7 @@ public sealed class CloudPlan
         string text, source;
         if (localConfPath is null)
         {
-            using var stream = typeof(CloudPlan).Assembly.GetManifestResourceStream(DefaultsResource)
-                ?? throw new InvalidOperationException($"The embedded resource {DefaultsResource} is missing.");
-            using var reader = new StreamReader(stream);
-            text = reader.ReadToEnd();
+            text = EmbeddedFiles.Read("Provisioning/Files/local.conf");
             source = "embedded defaults";
         }
         else

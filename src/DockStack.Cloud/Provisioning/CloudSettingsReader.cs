@@ -2,6 +2,14 @@ using System.Net;
 using DockStack.Cloud.Provisioning.Config;
 using DockStack.Cloud.Provisioning.LocalConf;
 using DockStack.Cloud.Services.Catalog;
+using DockStack.Cloud.Services.ContainerService;
+using DockStack.Cloud.Services.Glance;
+using DockStack.Cloud.Services.Horizon;
+using DockStack.Cloud.Services.Keystone;
+using DockStack.Cloud.Services.MariaDb;
+using DockStack.Cloud.Services.Nova;
+using DockStack.Cloud.Services.Placement;
+using DockStack.Cloud.Services.RabbitMq;
 
 namespace DockStack.Cloud.Provisioning;
 
@@ -44,7 +52,7 @@ public static class CloudSettingsReader
                 case Command { Name: "disable_service" } c:
                     foreach (var name in Names(c))
                     {
-                        if (name is "zun" or "zun-api" or "zun-compute")
+                        if (ContainerServiceModule.DisableNames.Contains(name))
                         {
                             // The container service's units go together: either name turns it off.
                             containerServiceDisabled = true;
@@ -64,7 +72,7 @@ public static class CloudSettingsReader
                 case Command { Name: "enable_plugin" } c when c.Arguments.Count >= 1:
                     var plugin = c.Arguments[0];
                     plugins.Add(plugin);
-                    if (!DevStackServices.ContainerPlugins.Contains(plugin))
+                    if (!ContainerServiceModule.Plugins.Contains(plugin))
                     {
                         warnings.Add($"{source}, line {c.Line}: enable_plugin {plugin}: not supported (only zun, zun-ui, kuryr-libnetwork and devstack-plugin-container, which mean DockStack's container service); ignored");
                     }
@@ -116,14 +124,14 @@ public static class CloudSettingsReader
                 warnings.Add($"{source}, line {section.Line}: [[post-config|{section.File}]] names a file DockStack does not render; its settings are ignored");
                 continue;
             }
-            if (!services.Contains(ConfigFiles.Owner[file]) && !(file == ConfigFiles.Nova && services.Overlaps(DevStackServices.Aliases["nova"])))
+            if (!services.Overlaps(file.EnabledBy))
             {
                 warnings.Add($"{source}, line {section.Line}: [[post-config|{section.File}]] is for a service that is not enabled; its settings are ignored");
                 continue;
             }
-            if (!postConfig.TryGetValue(file, out var list))
+            if (!postConfig.TryGetValue(file.Path, out var list))
             {
-                postConfig[file] = list = [];
+                postConfig[file.Path] = list = [];
             }
             list.AddRange(section.Settings);
         }
@@ -133,7 +141,7 @@ public static class CloudSettingsReader
             Passwords = passwords,
             Region = region,
             Services = services,
-            ContainerServiceEnabled = plugins.Any(DevStackServices.ContainerPlugins.Contains) && !containerServiceDisabled,
+            ContainerServiceEnabled = plugins.Any(ContainerServiceModule.Plugins.Contains) && !containerServiceDisabled,
             Plugins = plugins,
             HorizonPort = horizonPort,
             Network = network,
@@ -171,12 +179,12 @@ public static class CloudSettingsReader
                 warnings.Add($"{dependent} needs {dependency}; enabling {dependency}");
             }
         }
-        Need(DevStackServices.Keystone, services.FirstOrDefault(s => s is not (DevStackServices.Database or DevStackServices.Rabbit or DevStackServices.Keystone)));
-        Need(DevStackServices.Database, services.FirstOrDefault(s => s is not (DevStackServices.Database or DevStackServices.Rabbit or DevStackServices.Horizon)));
-        Need(DevStackServices.Rabbit, services.FirstOrDefault(s => s.StartsWith("n-", StringComparison.Ordinal) || s.StartsWith("q-", StringComparison.Ordinal)));
-        var nova = services.FirstOrDefault(s => s is DevStackServices.NovaApi or DevStackServices.NovaCompute or DevStackServices.NovaScheduler);
-        Need(DevStackServices.PlacementApi, nova);
-        Need(DevStackServices.GlanceApi, nova);
+        Need(KeystoneModule.Service, services.FirstOrDefault(s => s is not (MariaDbModule.Service or RabbitMqModule.Service or KeystoneModule.Service)));
+        Need(MariaDbModule.Service, services.FirstOrDefault(s => s is not (MariaDbModule.Service or RabbitMqModule.Service or HorizonModule.Service)));
+        Need(RabbitMqModule.Service, services.FirstOrDefault(s => s.StartsWith("n-", StringComparison.Ordinal) || s.StartsWith("q-", StringComparison.Ordinal)));
+        var nova = services.FirstOrDefault(s => s is NovaModule.Api or NovaModule.Compute or NovaModule.Scheduler);
+        Need(PlacementModule.Api, nova);
+        Need(GlanceModule.Api, nova);
     }
 
     private static NetworkSettings ReadNetwork(Dictionary<string, (string Value, int Line)> variables, string source)

@@ -10,46 +10,50 @@ using DockStack.Docker;
 namespace DockStack.Cloud.Services;
 
 /// <summary>What every provisioning step works with: the node, the typed settings, and small helpers.</summary>
-public sealed class ProvisioningContext(Node node, CloudSettings settings, CancellationToken cancellationToken)
+/// <param name="databases">The databases of the modules this layer provisions (the MariaDB step creates them).</param>
+public sealed class ProvisioningContext(Node node, CloudSettings settings, IReadOnlyList<ServiceDatabase> databases, CancellationToken cancellationToken)
 {
     public Node Node { get; } = node;
     public CloudSettings Settings { get; } = settings;
+    public IReadOnlyList<ServiceDatabase> Databases { get; } = databases;
     public CancellationToken CancellationToken { get; } = cancellationToken;
     public ICloudEvents Events => Node.Events;
     public NodeHttp Http { get; } = new(node);
 
-    /// <summary>Set by the Keystone step; the later steps register their users and endpoints through it.</summary>
+    /// <summary>Set by the Keystone step once it has bootstrapped the admin; later steps register through it.</summary>
     public KeystoneAdmin? Keystone { get; set; }
 
-    public KeystoneAdmin RequireKeystone() => Keystone ?? throw new InvalidOperationException("Keystone is not provisioned yet.");
+    /// <summary>Keystone as the bootstrap admin: the Keystone step's session, or a new one (in a later layer's build).</summary>
+    public async Task<KeystoneAdmin> KeystoneAsync() =>
+        Keystone ??= await KeystoneAdmin.LoginAsync(Node, Settings.Passwords.Admin, CancellationToken);
 
     public Task<ExecResult> ShellAsync(string what, string script) => Node.ShellAsync(what, script, CancellationToken);
+
+    /// <summary>Runs one of the embedded scripts (<c>Services/&lt;Module&gt;/Scripts/...</c>) with <c>sh -ec</c>.</summary>
+    public Task<ExecResult> ScriptAsync(string what, string path, IReadOnlyList<string>? arguments = null, IReadOnlyList<string>? environment = null) =>
+        Node.RunAsync(what, ["sh", "-ec", EmbeddedFiles.Read(path), Path.GetFileName(path), .. arguments ?? []], CancellationToken, environment);
 
     /// <summary>Runs a command as a service's own user (db syncs must not leave root-owned files behind).</summary>
     public Task<ExecResult> RunAsAsync(string user, string what, params string[] command) =>
         Node.RunAsync(what, ["runuser", "-u", user, "--", .. command], CancellationToken);
 
     /// <summary>
-    /// Edits a Debian config file as INI: our settings, then local.conf's post-config settings for that file,
+    /// Edits a Debian config file as INI: the module's settings, then local.conf's post-config settings for that file,
     /// keeping its owner and mode (Debian ships them root:&lt;service&gt; 0640).
     /// </summary>
-    public async Task ConfigureAsync(string path, IEnumerable<(string Section, string Key, string Value)> settings)
+    public async Task ConfigureAsync(ConfigFile file)
     {
+        var path = file.Path;
         var current = await Node.ExecAsync(["cat", path], CancellationToken);
         var document = current.Succeeded ? IniDocument.Parse(current.Stdout) : IniDocument.Empty();
-        document.SetAll(settings);
-        if (Settings.PostConfig.TryGetValue(path, out var overrides))
-        {
-            document.SetAll(overrides.Select(o => (o.Section, o.Key, o.Value)));
-        }
+        document.SetAll(file.SettingsWithPostConfig(Settings));
         var owner = current.Succeeded ? (await Node.RunAsync($"Reading the owner of {path}", ["stat", "-c", "%U:%G %a", path], CancellationToken)).Stdout.Trim() : "root:root 644";
         await Node.WriteFilesAsync([NodeFile.Text(path, document.Render())], CancellationToken);
         var parts = owner.Split(' ');
         await Node.RunAsync($"Restoring the owner of {path}", ["sh", "-c", $"chown {parts[0]} '{path}' && chmod {parts[1]} '{path}'"], CancellationToken);
     }
 
-    /// <summary>Enables and (re)starts units, so they also start on every boot of the committed image.</summary>
-    /// <summary>Enables and starts units; when that fails, the error carries each unit that did not start's journal and log tail.</summary>
+    /// <summary>Enables and starts units, so they also start on every boot of the committed image; when that fails, the error carries each unit that did not start's journal and log tail.</summary>
     public async Task StartAsync(params string[] units)
     {
         try
@@ -109,21 +113,6 @@ public sealed class ProvisioningContext(Node node, CloudSettings settings, Cance
     /// ("Remote end closed connection without response"); the likely cause is a client reusing a connection uwsgi's
     /// http-socket had closed (NOTES.md).</summary>
     public Task SetUwsgiWorkersAsync(string iniPath, int processes, int? threads = null) =>
-        ShellAsync($"uwsgi workers in {iniPath}", $"""
-            f='{iniPath}'
-            test -f "$f"
-            sed -i -E 's/^processes *=.*/processes = {processes}/' "$f"
-            {(threads is { } t ? $"if grep -qE '^threads *=' \"$f\"; then sed -i -E 's/^threads *=.*/threads = {t}/' \"$f\"; else sed -i -E 's/^(processes *=.*)/\\1\\nthreads = {t}/' \"$f\"; fi" : "")}
-            grep -q '^add-header = Connection: close' "$f" || printf '%s\n' 'add-header = Connection: close' >> "$f"
-            """);
-}
-
-/// <summary>One provisioning step: configure a service, sync its database, start it, check it answers.</summary>
-public interface IProvisioningStep
-{
-    string Title { get; }
-
-    bool AppliesTo(CloudSettings settings);
-
-    Task RunAsync(ProvisioningContext context);
+        ScriptAsync($"uwsgi workers in {iniPath}", "Services/Scripts/uwsgi-workers.sh",
+            [iniPath, processes.ToString(CultureInfo.InvariantCulture), .. threads is { } t ? [t.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()]);
 }

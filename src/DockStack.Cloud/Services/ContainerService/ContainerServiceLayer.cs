@@ -12,43 +12,47 @@ namespace DockStack.Cloud.Services.ContainerService;
 /// </summary>
 public sealed class ContainerServiceLayer : IImageLayer
 {
-    public const string Version = "containers-v1";
-    public static readonly IReadOnlyList<string> Packages = ["docker.io", "docker-cli", "busybox-static"];
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(15);
 
     private readonly CloudSettings _settings;
-    private readonly Lazy<ZunBundle> _bundle;
+    private readonly ContainerServiceModule _module;
 
     public ContainerServiceLayer(CloudSettings settings, Func<ZunBundle>? bundle = null)
+        : this(settings, new ContainerServiceModule(bundle))
     {
-        _settings = settings;
-        _bundle = new Lazy<ZunBundle>(bundle ?? ZunBundle.Resolve);
     }
 
-    /// <summary>The layer when local.conf enables the container service, else nothing.</summary>
-    public static IReadOnlyList<IImageLayer> For(CloudSettings settings) =>
-        settings.ContainerServiceEnabled ? [new ContainerServiceLayer(settings)] : [];
+    internal ContainerServiceLayer(CloudSettings settings, ContainerServiceModule module)
+    {
+        _settings = settings;
+        _module = module;
+    }
 
     public string Name => "containers";
 
+    /// <summary>Its packages, the service's key (its sources and publish settings, or its published files: known without
+    /// publishing, so a cached layer is found before anything is compiled), the region it registers in, the provisioning
+    /// code every module shares, and what the module renders and runs (<see cref="ModuleProvisioning.Inputs"/>).</summary>
     public IEnumerable<string> Inputs =>
     [
-        Version, .. Packages, $"zun={_bundle.Value.ContentHash}", $"region={_settings.Region}",
-        .. ContainerServiceFiles.All(_settings).Select(f => f.Path + "\n" + System.Text.Encoding.UTF8.GetString(f.Content)),
-        ContainerServiceBuild.InstallScript, ContainerServiceBuild.StopAndWipeScript,
+        .. _module.Packages(_settings), $"zun={_module.Bundle.ContentHash}", $"region={_settings.Region}",
+        $"shared={ModuleProvisioning.SharedDigest}", .. ModuleProvisioning.Inputs(_module, _settings),
     ];
+
+    /// <summary>Publishes the service from the repository's sources when it has not been yet (once per change to them).</summary>
+    public async Task PrepareAsync(ICloudEvents events, CancellationToken cancellationToken)
+    {
+        var bundle = _module.Bundle;
+        if (bundle.PendingPublish is { } publish)
+        {
+            await events.StepAsync(publish.Announcement, () => Task.Run(bundle.EnsurePublished, cancellationToken));
+        }
+    }
 
     public async Task BuildAsync(Node node, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(BuildTimeout);
-        var build = new ContainerServiceBuild(node, _settings, _bundle.Value, cts.Token);
-        var events = node.Events;
-        await events.StepAsync("Installing the nested Docker engine (docker.io)", build.InstallPackagesAsync);
-        await events.StepAsync("Installing the container service (zun-api, zun-compute)", build.InstallServiceAsync);
-        await events.StepAsync("Building the CirrOS guest image from busybox-static", build.BuildGuestRootfsAsync);
-        await events.StepAsync("Creating the zun database and Keystone entries", build.RegisterAsync);
-        await events.StepAsync("Starting and checking the container service", build.StartAndCheckAsync);
-        await events.StepAsync("Emptying the nested engine's storage for the node volume", build.StopAndWipeAsync);
+        await ModuleProvisioning.RunAsync(node, _settings, [_module], cts.Token);
     }
 }

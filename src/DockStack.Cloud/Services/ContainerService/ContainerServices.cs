@@ -1,13 +1,6 @@
-using DockStack.Cloud.Provisioning.Config;
-using DockStack.Cloud.Services.Catalog;
-using DockStack.Docker;
-
 namespace DockStack.Cloud.Services.ContainerService;
 
-/// <summary>
-/// The units of the container service and their health checks, in the provisioning's own terms, so the
-/// cloud's <see cref="CloudServices"/> can list them next to the others (and publish port 9517).
-/// </summary>
+/// <summary>The container service's names, port and catalog entry.</summary>
 public static class ContainerServices
 {
     public const int ApiPort = 9517;
@@ -21,16 +14,4 @@ public static class ContainerServices
 
     /// <summary>The unit that runs both roles.</summary>
     public const string ApiUnit = "zun-api.service";
-
-    public static readonly IReadOnlyList<CloudService> All =
-    [
-        new("docker", ComputeServiceName, "docker.service"),
-        new("zun-api", ApiServiceName, ApiUnit, ApiPort, "/v1", Published: true),
-        new("zun-compute", ComputeServiceName, ApiUnit), // one process with zun-api (ContainerServiceFiles.ApiUnit)
-    ];
-
-    public static IReadOnlyList<CloudService> For(CloudSettings settings) => settings.ContainerServiceEnabled ? All : [];
-
-    public static IReadOnlyList<PortBinding> Ports(CloudSettings settings) =>
-        settings.ContainerServiceEnabled ? [new PortBinding(ApiPort, ApiPort)] : [];
 }

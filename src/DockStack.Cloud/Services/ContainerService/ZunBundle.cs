@@ -20,18 +20,33 @@ public sealed class ZunBundle
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(20);
     private static readonly string[] SourceProjects = ["DockStack.Zun", "DockStack.Zun.Host", "DockStack.OpenStack", "DockStack.Docker"];
 
-    private ZunBundle(string directory, string contentHash)
+    private readonly string? _repositoryRoot;
+
+    private ZunBundle(string directory, string contentHash, string? repositoryRoot = null, PublishMode? mode = null)
     {
         Directory = directory;
         ContentHash = contentHash;
+        _repositoryRoot = repositoryRoot;
+        Mode = mode;
     }
 
-    /// <summary>The published folder (holds the executable <c>zun</c>).</summary>
+    /// <summary>The published folder (holds the executable <c>zun</c> once published).</summary>
     public string Directory { get; }
 
+    /// <summary>What keys the containers image layer; known before anything is published.</summary>
     public string ContentHash { get; }
 
-    /// <summary>Finds or publishes the service (synchronous: layer inputs are computed before any build).</summary>
+    /// <summary>How a bundle from the repository is published; null for a given folder.</summary>
+    public PublishMode? Mode { get; }
+
+    /// <summary>The publish still to run before the files can be used (<see cref="EnsurePublished"/>), or null.</summary>
+    public PublishMode? PendingPublish => Mode is not null && !File.Exists(Path.Combine(Directory, ".complete")) ? Mode : null;
+
+    /// <summary>
+    /// The service's files: DOCKSTACK_ZUN_DIR's folder, else the repository's publish in artifacts/zun, keyed by the
+    /// sources' hash and the publish settings. Computing the key reads the sources but publishes nothing: a cached
+    /// containers layer is found without compiling; <see cref="EnsurePublished"/> publishes when the layer is built.
+    /// </summary>
     public static ZunBundle Resolve()
     {
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given)
@@ -41,32 +56,37 @@ public sealed class ZunBundle
         var root = FindRepositoryRoot()
             ?? throw new InvalidOperationException($"The container service's binaries were not found: set {EnvironmentVariable} to a folder with a linux-x64 publish of DockStack.Zun.Host, or run dockstack from its repository.");
         var mode = CanLinkNative() ? PublishMode.NativeAot : PublishMode.ReadyToRun;
-        var key = $"{SourceHash(root)}-{mode.Key}";
-        var target = Path.Combine(root, "artifacts", "zun", key);
-        if (!File.Exists(Path.Combine(target, ".complete")))
-        {
-            Publish(root, target, mode);
-        }
         // A publish (AOT or ReadyToRun) is not byte-for-byte reproducible (two publishes of the same sources differ), so a bundle
         // published from the repository is keyed by its sources and publish settings: a fresh clone (CI) then reuses the
         // cached container-service layer instead of building a new one, and leaving the old one behind, on every run.
-        return new ZunBundle(FromDirectory(target).Directory, key);
+        var key = $"{SourceHash(root)}-{mode.Key}";
+        return new ZunBundle(Path.Combine(root, "artifacts", "zun", key), key, root, mode);
+    }
+
+    /// <summary>Publishes the repository's bundle unless it is there (synchronous: minutes, on the caller's thread).</summary>
+    public void EnsurePublished()
+    {
+        if (PendingPublish is { } mode)
+        {
+            Publish(_repositoryRoot!, Directory, mode);
+        }
+        _ = FromDirectory(Directory);
     }
 
     /// <summary>How the service is published: <see cref="Key"/> (part of a repository bundle's key) changes whenever
-    /// <see cref="Arguments"/> do.</summary>
-    private sealed record PublishMode(string Key, string[] Arguments, string Announcement)
+    /// <see cref="Arguments"/> do; <see cref="Announcement"/> titles the publish while it runs.</summary>
+    public sealed record PublishMode(string Key, string[] Arguments, string Announcement)
     {
         // Native AOT: one executable, no JIT, no runtime's file pages: zun-api and zun-compute idle at ~43 MB each
         // instead of ~75, and start in ~0.1 CPU-s instead of ~0.5 (bench/ZUN-BENCHMARKS.md). gcc links it.
         public static readonly PublishMode NativeAot = new("linux-x64-aot-1",
             ["-p:PublishAot=true", "-p:CppCompilerAndLinker=gcc", "-p:StripSymbols=true"],
-            "dockstack: compiling the container service for linux-x64 ahead of time (once per change to its sources, 2-3 min on 2 cores)...");
+            "Compiling the container service for linux-x64 ahead of time (once per change to its sources, 2-3 min on 2 cores)");
 
         // ReadyToRun: the service's own assemblies and its packages precompiled, so they are not JIT-compiled at every boot.
         public static readonly PublishMode ReadyToRun = new("linux-x64-sc-r2r-1",
             ["--self-contained", "-p:PublishReadyToRun=true"],
-            $"dockstack: publishing the container service for linux-x64 (once per change to its sources); gcc or libc6-dev is missing, so without Native AOT: it will use about twice the memory (apt-get install {NativeToolchainPackages}).");
+            $"Publishing the container service for linux-x64 (once per change to its sources); gcc or libc6-dev is missing, so without Native AOT: it will use about twice the memory (apt-get install {NativeToolchainPackages})");
     }
 
     /// <summary>The packages Native AOT needs on a Debian host to link the executable (gcc drives the link).</summary>
@@ -89,9 +109,10 @@ public sealed class ZunBundle
         return new ZunBundle(directory, HashFiles(directory, Files(directory)));
     }
 
-    /// <summary>A tar of the published files under <see cref="InstallDirectory"/>.</summary>
+    /// <summary>A tar of the published files under <see cref="InstallDirectory"/> (published first when they are not yet).</summary>
     public MemoryStream ToTar()
     {
+        EnsurePublished();
         var stream = new MemoryStream();
         using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
         {
@@ -166,8 +187,6 @@ public sealed class ZunBundle
         {
             System.IO.Directory.Delete(target, recursive: true);
         }
-        // Runs before the layer's build steps report anything; say why the command pauses (once per source change).
-        Console.Error.WriteLine(mode.Announcement);
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

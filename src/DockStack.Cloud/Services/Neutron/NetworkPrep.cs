@@ -1,3 +1,5 @@
+using DockStack.Cloud.Nodes;
+
 namespace DockStack.Cloud.Services.Neutron;
 
 /// <summary>
@@ -12,35 +14,8 @@ public static class NetworkPrep
     public const string TunnelAddress = "10.255.0.1";
     public const string ExternalBridge = "br-ex";
 
-    public static string UnitFile => $"""
-        [Unit]
-        Description=DockStack: provider and tunnel interfaces for Neutron
-        DefaultDependencies=no
-        After=network-pre.target
-        Before=openvswitch-switch.service neutron-openvswitch-agent.service neutron-dhcp-agent.service neutron-l3-agent.service network.target
+    public static NodeFile UnitFile => NodeFile.Text($"/etc/systemd/system/{Unit}", ServiceModule.Read("Neutron", "Files/dockstack-netprep.service"));
 
-        [Service]
-        Type=oneshot
-        RemainAfterExit=yes
-        ExecStart=/usr/local/sbin/dockstack-netprep
-
-        [Install]
-        WantedBy=multi-user.target
-
-        """;
-
-    public static string Script => $"""
-        #!/bin/sh
-        # dockstack-netprep: interfaces Neutron's Open vSwitch agent maps (see {Unit}).
-        mount -o remount,rw /proc/sys 2>/dev/null || true
-        ip link show {ProviderInterface} >/dev/null 2>&1 || ip link add {ProviderInterface} type veth peer name {ProviderInterface}-p
-        ip link set {ProviderInterface} up
-        ip link set {ProviderInterface}-p up
-        ip link show tun0 >/dev/null 2>&1 || ip link add tun0 type veth peer name tun0-p
-        ip addr replace {TunnelAddress}/24 dev tun0
-        ip link set tun0 up
-        ip link set tun0-p up
-        exit 0
-
-        """;
+    /// <summary>The interfaces' names and the tunnel address are written out in it: keep them equal to the constants above.</summary>
+    public static NodeFile Script => NodeFile.Text("/usr/local/sbin/dockstack-netprep", ServiceModule.Read("Neutron", "Scripts/dockstack-netprep"), NodeFile.Executable);
 }

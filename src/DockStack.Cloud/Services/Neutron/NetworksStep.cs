@@ -1,25 +1,25 @@
 using System.Text.Json.Nodes;
 using DockStack.Cloud.Provisioning.Config;
-using DockStack.Cloud.Services;
-using DockStack.Cloud.Services.Catalog;
 
 namespace DockStack.Cloud.Services.Neutron;
 
 /// <summary>DevStack's default networks: a flat external "public" network, and for the demo project a VXLAN
 /// "private" network whose router has its gateway on "public".</summary>
-public sealed class NetworksStep : IProvisioningStep
+internal sealed class NetworksStep : IProvisioningStep
 {
-    private const string Neutron = "http://127.0.0.1:9696/v2.0";
+    private const string Neutron = NeutronModule.Url + "/v2.0";
 
     public string Title => "Networks: public, private and router1";
 
-    public bool AppliesTo(CloudSettings settings) => settings.Has(DevStackServices.NeutronServer);
+    public ProvisioningPhase Phase => ProvisioningPhase.Populate;
+
+    public bool AppliesTo(CloudSettings settings) => settings.Has(NeutronModule.Server);
 
     public async Task RunAsync(ProvisioningContext context)
     {
         var s = context.Settings;
         var ct = context.CancellationToken;
-        var keystone = context.RequireKeystone();
+        var keystone = await context.KeystoneAsync();
         var demo = await keystone.EnsureProjectAsync("demo", "Demo project", ct);
         var admin = await keystone.EnsureProjectAsync("admin", "Bootstrap project for initializing the cloud.", ct);
 
@@ -64,7 +64,7 @@ public sealed class NetworksStep : IProvisioningStep
 
     private static async Task<string> CreateAsync(ProvisioningContext context, string collection, string member, JsonObject body)
     {
-        var response = await context.Http.RequireAsync("POST", $"{Neutron}/{collection}", new JsonObject { [member] = body }, context.RequireKeystone().Token, context.CancellationToken);
+        var response = await context.Http.RequireAsync("POST", $"{Neutron}/{collection}", new JsonObject { [member] = body }, (await context.KeystoneAsync()).Token, context.CancellationToken);
         return response.Body?[member]?["id"]?.GetValue<string>() ?? throw new InvalidOperationException($"Neutron created a {member} without an id: {response.Text}");
     }
 }

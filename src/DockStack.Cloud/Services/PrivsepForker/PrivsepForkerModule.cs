@@ -1,3 +1,6 @@
+using DockStack.Cloud.Nodes;
+using DockStack.Cloud.Provisioning.Config;
+
 namespace DockStack.Cloud.Services.PrivsepForker;
 
 /// <summary>
@@ -18,172 +21,68 @@ namespace DockStack.Cloud.Services.PrivsepForker;
 /// unit shows them here, not under the agent), and they share the imported modules' pages copy-on-write.
 /// </para>
 /// </summary>
-public static class PrivsepForkerModule
+public sealed class PrivsepForkerModule : ServiceModule
 {
     public const string Unit = "dockstack-privsep.service";
     public const string Socket = "/run/dockstack-privsep/neutron.sock";
     public const string ServerPath = "/usr/local/lib/dockstack/privsep-forker";
     public const string ClientPath = "/usr/local/lib/dockstack/privsep-fork";
 
+    /// <summary>The DevStack services whose processes start privsep daemons: Neutron's Open vSwitch, DHCP and L3 agents
+    /// (the metadata agent starts none).</summary>
+    private static readonly string[] Users = ["q-agt", "q-dhcp", "q-l3"];
+
     /// <summary>Neutron's privsep contexts, by their config section (neutron/privileged/__init__.py).</summary>
     public static readonly IReadOnlyList<string> NeutronSections =
         ["privsep", "privsep_dhcp_release", "privsep_ovs_vsctl", "privsep_namespace", "privsep_conntrack", "privsep_link"];
+
+    public override string Name => "PrivsepForker";
+
+    public override bool IsEnabled(CloudSettings settings) => Runs(settings);
+
+    public static bool Runs(CloudSettings settings) => settings.HasAny(Users);
 
     /// <summary>neutron.conf settings pointing every context's helper at the client.</summary>
     public static IEnumerable<(string Section, string Key, string Value)> NeutronConf() =>
         NeutronSections.Select(section => (section, "helper_command", ClientPath));
 
-    public static string UnitFile => $"""
-        [Unit]
-        Description=DockStack: Neutron's privsep daemons forked from one pre-loaded process
-        After=local-fs.target
-        Before=neutron-openvswitch-agent.service neutron-dhcp-agent.service neutron-l3-agent.service
-
-        [Service]
-        Type=simple
-        ExecStart=/usr/bin/python3 {ServerPath} {Socket} neutron
-        # The daemons it forks serve their agents until those go away: stopping the forker leaves them be.
-        KillMode=process
-        Restart=on-failure
-
-        [Install]
-        WantedBy=multi-user.target
-
-        """;
+    /// <summary>The unit; its command line names <see cref="ServerPath"/> and <see cref="Socket"/>.</summary>
+    public static string UnitFile => Read("PrivsepForker", "Files/dockstack-privsep.service");
 
     /// <summary>The forker: binds its socket first (clients queue until it accepts), imports, then forks per request.</summary>
-    public const string ServerScript = """
-        #!/usr/bin/python3
-        # dockstack privsep forker: imports a project's privileged modules once and forks a privsep daemon per request.
-        # Usage: privsep-forker SOCKET GROUP. Requests come from privsep-fork (run by the agent as its helper_command):
-        # one line of JSON, the argument list the stock privsep-helper would get. Answer: "ok" or "error: ...".
-        import gc
-        import grp
-        import importlib
-        import json
-        import os
-        import pkgutil
-        import signal
-        import socket
-        import sys
-        import traceback
-
-        sock_path, group = sys.argv[1], sys.argv[2]
-        os.makedirs(os.path.dirname(sock_path), mode=0o755, exist_ok=True)
-        try:
-            os.unlink(sock_path)
-        except FileNotFoundError:
-            pass
-        listener = socket.socket(socket.AF_UNIX)
-        listener.bind(sock_path)
-        os.chown(sock_path, 0, grp.getgrnam(group).gr_gid)
-        os.chmod(sock_path, 0o660)
-        listener.listen(64)
-
-        # What privsep-helper imports for any of the project's contexts, and what its daemons import on their first calls.
-        from oslo_privsep import daemon as privsep_daemon
-        package = importlib.import_module(group + ".privileged")
-        for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-            try:
-                importlib.import_module(module.name)
-            except Exception as error:  # a module for a feature this node lacks: the daemon would fail the same way
-                print("privsep-forker: not preloaded: %s: %s" % (module.name, error), file=sys.stderr)
-        gc.collect()
-        gc.freeze()  # the collector no longer touches (and so copies) the preloaded objects in the children
-        signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children exit once their daemon is running: reap them
-        print("privsep-forker: %d modules loaded, serving %s" % (len(sys.modules), sock_path), file=sys.stderr, flush=True)
-
-
-        def serve(conn):
-            in_daemon = False
-
-            def entered_daemon():
-                nonlocal in_daemon
-                in_daemon = True
-                conn.close()
-
-            try:
-                request = b""
-                while not request.endswith(b"\n"):
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        os._exit(1)
-                    request += chunk
-                sys.argv = ["privsep-helper"] + json.loads(request)
-                os.register_at_fork(after_in_child=entered_daemon)
-                privsep_daemon.helper_main()  # returns in this process once the daemon is forked and connected
-            except SystemExit as exit:
-                if in_daemon:
-                    os._exit(exit.code if isinstance(exit.code, int) else 1)
-                conn.sendall(("error: privsep-helper exited: %s\n" % exit.code).encode())
-                os._exit(1)
-            except BaseException as error:
-                if in_daemon:
-                    traceback.print_exc()
-                    os._exit(1)
-                conn.sendall(("error: %s: %s\n" % (type(error).__name__, error)).encode())
-                os._exit(1)
-            if in_daemon:
-                os._exit(0)
-            conn.sendall(b"ok\n")
-            os._exit(0)
-
-
-        while True:
-            conn, _ = listener.accept()
-            if os.fork() == 0:
-                listener.close()
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the daemon waits for the commands it runs
-                serve(conn)
-            conn.close()
-
-        """;
+    public static string ServerScript => Read("PrivsepForker", "Scripts/privsep-forker");
 
     /// <summary>
     /// The client, run by the agent as the context's helper_command with <c>--privsep_context C --privsep_sock_path P</c>
     /// appended. It adds the agent's own config files (read from its parent's command line), as the stock helper command
-    /// has them, and exits 0 once the daemon is connected; without a forker it runs the stock helper.
+    /// has them, and exits 0 once the daemon is connected; without a forker it runs the stock helper. It names
+    /// <see cref="Socket"/>.
     /// </summary>
-    public static string ClientScript => $"""
-        #!/usr/bin/python3 -IS
-        # dockstack: a privsep daemon from the forker (see dockstack-privsep.service), or the stock way if it is not there.
-        import json
-        import os
-        import socket
-        import sys
-        import time
+    public static string ClientScript => Read("PrivsepForker", "Scripts/privsep-fork");
 
-        parent = open("/proc/%d/cmdline" % os.getppid(), "rb").read().decode().split("\0")
-        config = []
-        for i, arg in enumerate(parent):
-            if arg in ("--config-file", "--config-dir") and i + 1 < len(parent):
-                config += [arg, parent[i + 1]]
-            elif arg.startswith(("--config-file=", "--config-dir=")):
-                config += arg.split("=", 1)
-        argv = config + sys.argv[1:]
+    private static IReadOnlyList<NodeFile> ForkerFiles =>
+    [
+        NodeFile.Text(ServerPath, ServerScript, NodeFile.Executable),
+        NodeFile.Text(ClientPath, ClientScript, NodeFile.Executable),
+        NodeFile.Text($"/etc/systemd/system/{Unit}", UnitFile),
+    ];
 
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                s = socket.socket(socket.AF_UNIX)
-                s.connect("{Socket}")
-                break
-            except OSError as error:
-                s.close()
-                if time.monotonic() > deadline:
-                    print("privsep-fork: no forker (%s): the stock helper" % error, file=sys.stderr)
-                    os.execvp("sudo", ["sudo", "neutron-rootwrap", "/etc/neutron/rootwrap.conf", "privsep-helper"] + argv)
-                time.sleep(0.1)
-        s.sendall((json.dumps(argv) + "\n").encode())
-        answer = b""
-        while not answer.endswith(b"\n"):
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            answer += chunk
-        if answer.strip() != b"ok":
-            print("privsep-fork: %s" % (answer.decode().strip() or "the forker closed the connection"), file=sys.stderr)
-            sys.exit(1)
+    public override IReadOnlyList<NodeFile> Files(CloudSettings settings) => ForkerFiles;
 
-        """;
+    public override IReadOnlyList<IProvisioningStep> Steps { get; } = [new ForkerStep()];
+
+    /// <summary>The forker started before the agents that use it are (they are configured to, in the steps that follow).</summary>
+    private sealed class ForkerStep : IProvisioningStep
+    {
+        public string Title => "the privsep forker";
+
+        public bool AppliesTo(CloudSettings settings) => true;
+
+        public async Task RunAsync(ProvisioningContext context)
+        {
+            await context.Node.WriteFilesAsync(ForkerFiles, context.CancellationToken);
+            await context.Node.RunAsync("systemd reload", ["systemctl", "daemon-reload"], context.CancellationToken);
+            await context.StartAsync(Unit);
+        }
+    }
 }
