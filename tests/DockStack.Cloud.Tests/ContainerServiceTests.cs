@@ -34,6 +34,19 @@ public sealed class ContainerServiceTests : IDisposable
     }
 
     [Fact]
+    public void The_layer_key_of_the_repositorys_service_is_known_without_publishing_it()
+    {
+        var bundle = ZunBundle.Resolve();
+        var published = Directory.Exists(bundle.Directory);
+
+        var inputs = new ContainerServiceLayer(Plan("enable_plugin zun x\n").Settings, () => bundle).Inputs.ToList();
+
+        Assert.Contains($"zun={bundle.ContentHash}", inputs);
+        Assert.Equal(published, Directory.Exists(bundle.Directory));
+        Assert.Equal(bundle.Mode is not null && !File.Exists(Path.Combine(bundle.Directory, ".complete")), bundle.PendingPublish is not null);
+    }
+
+    [Fact]
     public void A_folder_without_the_executable_is_refused()
     {
         var e = Assert.Throws<InvalidOperationException>(() => ZunBundle.FromDirectory(_dir));

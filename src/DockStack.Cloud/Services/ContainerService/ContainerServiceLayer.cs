@@ -45,7 +45,7 @@ public sealed class ContainerServiceLayer : IImageLayer
         var bundle = _module.Bundle;
         if (bundle.PendingPublish is { } publish)
         {
-            await events.StepAsync(publish.Announcement, () => Task.Run(bundle.EnsurePublished, cancellationToken));
+            await events.StepAsync(publish.Announcement, () => bundle.EnsurePublishedAsync(cancellationToken));
         }
     }
 

@@ -41,6 +41,7 @@ internal sealed class ContainerServiceStep(ZunBundle bundle) : IProvisioningStep
     {
         var ct = context.CancellationToken;
         await context.ScriptAsync("The zun user", "Services/ContainerService/Scripts/zun-user.sh");
+        await bundle.EnsurePublishedAsync(ct);
         await using (var tar = bundle.ToTar())
         {
             await context.Node.Engine.PutArchiveAsync(context.Node.Id, "/", tar, ct);

@@ -39,13 +39,13 @@ public sealed class ZunBundle
     /// <summary>How a bundle from the repository is published; null for a given folder.</summary>
     public PublishMode? Mode { get; }
 
-    /// <summary>The publish still to run before the files can be used (<see cref="EnsurePublished"/>), or null.</summary>
+    /// <summary>The publish still to run before the files can be used (<see cref="EnsurePublishedAsync"/>), or null.</summary>
     public PublishMode? PendingPublish => Mode is not null && !File.Exists(Path.Combine(Directory, ".complete")) ? Mode : null;
 
     /// <summary>
     /// The service's files: DOCKSTACK_ZUN_DIR's folder, else the repository's publish in artifacts/zun, keyed by the
     /// sources' hash and the publish settings. Computing the key reads the sources but publishes nothing: a cached
-    /// containers layer is found without compiling; <see cref="EnsurePublished"/> publishes when the layer is built.
+    /// containers layer is found without compiling; <see cref="EnsurePublishedAsync"/> publishes when the layer is built.
     /// </summary>
     public static ZunBundle Resolve()
     {
@@ -63,12 +63,12 @@ public sealed class ZunBundle
         return new ZunBundle(Path.Combine(root, "artifacts", "zun", key), key, root, mode);
     }
 
-    /// <summary>Publishes the repository's bundle unless it is there (synchronous: minutes, on the caller's thread).</summary>
-    public void EnsurePublished()
+    /// <summary>Publishes the repository's bundle unless it is there (minutes; cancelling stops the publish).</summary>
+    public async Task EnsurePublishedAsync(CancellationToken cancellationToken)
     {
         if (PendingPublish is { } mode)
         {
-            Publish(_repositoryRoot!, Directory, mode);
+            await PublishAsync(_repositoryRoot!, Directory, mode, cancellationToken);
         }
         _ = FromDirectory(Directory);
     }
@@ -109,10 +109,9 @@ public sealed class ZunBundle
         return new ZunBundle(directory, HashFiles(directory, Files(directory)));
     }
 
-    /// <summary>A tar of the published files under <see cref="InstallDirectory"/> (published first when they are not yet).</summary>
+    /// <summary>A tar of the published files under <see cref="InstallDirectory"/>.</summary>
     public MemoryStream ToTar()
     {
-        EnsurePublished();
         var stream = new MemoryStream();
         using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
         {
@@ -181,7 +180,7 @@ public sealed class ZunBundle
         return null;
     }
 
-    private static void Publish(string root, string target, PublishMode mode)
+    private static async Task PublishAsync(string root, string target, PublishMode mode, CancellationToken cancellationToken)
     {
         if (System.IO.Directory.Exists(target))
         {
@@ -204,16 +203,23 @@ public sealed class ZunBundle
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start 'dotnet publish' for the container service.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(PublishTimeout))
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(PublishTimeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            cancellationToken.ThrowIfCancellationRequested();
             throw new TimeoutException($"Publishing the container service took more than {PublishTimeout.TotalMinutes:0} min.");
         }
         if (process.ExitCode != 0)
         {
-            var errors = string.Join('\n', (stdout.Result + stderr.Result).Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(10));
+            var errors = string.Join('\n', (await stdout + await stderr).Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(10));
             throw new InvalidOperationException($"Publishing the container service (dotnet publish DockStack.Zun.Host) failed with exit code {process.ExitCode}:\n{errors}");
         }
-        File.WriteAllText(Path.Combine(target, ".complete"), DateTimeOffset.UtcNow.ToString("O"));
+        await File.WriteAllTextAsync(Path.Combine(target, ".complete"), DateTimeOffset.UtcNow.ToString("O"), CancellationToken.None);
     }
 }
