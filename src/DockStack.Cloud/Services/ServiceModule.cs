@@ -49,6 +49,10 @@ public abstract class ServiceModule : IServiceModule
 
     public string SourceDigest => EmbeddedFiles.Digest([$"Services/{Name}/"]);
 
+    /// <summary>A one-entry table, for <see cref="DevStackGroups"/> and <see cref="PackagesByName"/>.</summary>
+    protected static IReadOnlyDictionary<string, string[]> One(string key, params string[] values) =>
+        new Dictionary<string, string[]>(StringComparer.Ordinal) { [key] = values };
+
     /// <summary>A script or file from the module's folder, e.g. <c>Read("Nova", "Scripts/nova-compute")</c>.</summary>
     public static string Read(string module, string path) => EmbeddedFiles.Read($"Services/{module}/{path}");
 }

@@ -17,11 +17,9 @@ public sealed class GlanceModule : ServiceModule
 
     public override IReadOnlyList<string> DevStackNames => [Api];
 
-    public override IReadOnlyDictionary<string, string[]> DevStackGroups { get; } =
-        new Dictionary<string, string[]>(StringComparer.Ordinal) { ["glance"] = [Api] };
+    public override IReadOnlyDictionary<string, string[]> DevStackGroups { get; } = One("glance", Api);
 
-    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } =
-        new Dictionary<string, string[]>(StringComparer.Ordinal) { [Api] = ["glance-api"] };
+    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } = One(Api, "glance-api");
 
     public override IReadOnlyList<CloudService> Units { get; } = [new("glance-api", Api, "glance-api.service", 9292, "/", true)];
 

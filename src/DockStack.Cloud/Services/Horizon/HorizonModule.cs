@@ -19,8 +19,7 @@ public sealed class HorizonModule : ServiceModule
 
     public override IReadOnlyList<string> DevStackNames => [Service];
 
-    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } =
-        new Dictionary<string, string[]>(StringComparer.Ordinal) { [Service] = ["openstack-dashboard-apache"] };
+    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } = One(Service, "openstack-dashboard-apache");
 
     public override IReadOnlyList<string> Preseeds { get; } =
     [

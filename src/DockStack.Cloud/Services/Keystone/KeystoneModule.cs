@@ -16,11 +16,9 @@ public sealed class KeystoneModule : ServiceModule
 
     public override IReadOnlyList<string> DevStackNames => [Service];
 
-    public override IReadOnlyDictionary<string, string[]> DevStackGroups { get; } =
-        new Dictionary<string, string[]>(StringComparer.Ordinal) { ["keystone"] = [Service] };
+    public override IReadOnlyDictionary<string, string[]> DevStackGroups { get; } = One("keystone", Service);
 
-    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } =
-        new Dictionary<string, string[]>(StringComparer.Ordinal) { [Service] = ["keystone", "python3-memcache"] };
+    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } = One(Service, "keystone", "python3-memcache");
 
     public override IReadOnlyList<CloudService> Units { get; } = [new("keystone", Service, "keystone.service", 5000, "/v3", true)];
 

@@ -18,8 +18,7 @@ public sealed class MariaDbModule : ServiceModule
 
     public override IReadOnlyList<string> DevStackNames => [Service];
 
-    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } =
-        new Dictionary<string, string[]>(StringComparer.Ordinal) { [Service] = ["mariadb-server"] };
+    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } = One(Service, "mariadb-server");
 
     public override bool StartsUnconfigured => true;
 

@@ -16,8 +16,7 @@ public sealed class MemcachedModule : ServiceModule
 
     public override bool IsEnabled(CloudSettings settings) => settings.Has(EnabledBy);
 
-    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } =
-        new Dictionary<string, string[]>(StringComparer.Ordinal) { [EnabledBy] = ["memcached"] };
+    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } = One(EnabledBy, "memcached");
 
     public override bool StartsUnconfigured => true;
 

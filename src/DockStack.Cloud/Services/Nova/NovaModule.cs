@@ -21,8 +21,7 @@ public sealed class NovaModule : ServiceModule
 
     public override IReadOnlyList<string> DevStackNames { get; } = [Api, Metadata, Conductor, Scheduler, Compute, NoVnc];
 
-    public override IReadOnlyDictionary<string, string[]> DevStackGroups { get; } =
-        new Dictionary<string, string[]>(StringComparer.Ordinal) { ["nova"] = [Api, Metadata, Conductor, Scheduler, Compute, NoVnc] };
+    public override IReadOnlyDictionary<string, string[]> DevStackGroups { get; } = One("nova", Api, Metadata, Conductor, Scheduler, Compute, NoVnc);
 
     protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {

@@ -19,11 +19,9 @@ public sealed class PlacementModule : ServiceModule
 
     public override bool IsEnabled(CloudSettings settings) => settings.Has(Api);
 
-    public override IReadOnlyDictionary<string, string[]> DevStackGroups { get; } =
-        new Dictionary<string, string[]>(StringComparer.Ordinal) { ["placement"] = [Api, Client] };
+    public override IReadOnlyDictionary<string, string[]> DevStackGroups { get; } = One("placement", Api, Client);
 
-    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } =
-        new Dictionary<string, string[]>(StringComparer.Ordinal) { [Api] = ["placement-api"] };
+    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } = One(Api, "placement-api");
 
     public override IReadOnlyList<CloudService> Units { get; } = [new("placement-api", Api, "placement-api.service", 8778, "/", true)];
 

@@ -19,8 +19,7 @@ public sealed class RabbitMqModule : ServiceModule
 
     public override IReadOnlyList<string> DevStackNames => [Service];
 
-    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } =
-        new Dictionary<string, string[]>(StringComparer.Ordinal) { [Service] = ["rabbitmq-server"] };
+    protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } = One(Service, "rabbitmq-server");
 
     public override bool StartsUnconfigured => true;
 
