@@ -1,5 +1,6 @@
 using DockStack.Cloud.Provisioning;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Provisioning.LocalConf;
 using DockStack.Cloud.Services.Horizon;
 using DockStack.Cloud.Services.Neutron;
 using DockStack.Cloud.Services.Nova;

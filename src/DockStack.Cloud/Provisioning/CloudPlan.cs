@@ -100,5 +100,3 @@ public sealed class CloudPlan
 
     public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles) => CloudSummary.Lines(this, clientFiles);
 }
-
-public sealed record ServiceHealth(string Service, string Unit, string UnitState, string? Url, bool Healthy, TimeSpan? Latency, string? Detail);
