@@ -16,7 +16,10 @@ namespace DockStack.Cloud.Services;
 /// What keys the image layer that provisions a module (<see cref="ModuleInputs"/>): its rendered config files, the files
 /// it writes, its databases and Keystone entries, and <see cref="SourceDigest"/>, a digest of everything embedded from its
 /// folder: its C# sources as well as its <c>Scripts/</c> and <c>Files/</c>. So a change to what a step does, in code or in
-/// a script, rebuilds the layer that runs it (a change to a comment does too), and nothing else does.
+/// a script, rebuilds the layer that runs it (a change to a comment does too), and nothing else does. The code every
+/// module's steps run through is hashed the same way (<see cref="ModuleProvisioning.SharedDigest"/>: this folder's own
+/// files and the INI editing); the transport underneath (the engine port, exec, the Keystone and HTTP clients) is not:
+/// it decides how a step's commands reach the node, not what they do there.
 /// </remarks>
 public interface IServiceModule
 {
