@@ -1,6 +1,7 @@
 using DockStack.Cloud.ContainerService;
 using DockStack.Cloud.ContainerService.Testing;
 using DockStack.Cloud.Provisioning;
+using DockStack.Cloud.Services.ContainerService;
 
 namespace DockStack.Cloud.Tests;
 
@@ -30,6 +31,19 @@ public sealed class ContainerServiceTests : IDisposable
         Assert.NotEqual(Images.LayerBuilder.Hash(before), Images.LayerBuilder.Hash(after));
         Assert.Equal(before.Count, after.Count);
         Assert.Single(before.Zip(after), p => p.First != p.Second);
+    }
+
+    [Fact]
+    public void The_layer_key_of_the_repositorys_service_is_known_without_publishing_it()
+    {
+        var bundle = ZunBundle.Resolve();
+        var published = Directory.Exists(bundle.Directory);
+
+        var inputs = new ContainerServiceLayer(Plan("enable_plugin zun x\n").Settings, () => bundle).Inputs.ToList();
+
+        Assert.Contains($"zun={bundle.ContentHash}", inputs);
+        Assert.Equal(published, Directory.Exists(bundle.Directory));
+        Assert.Equal(bundle.Mode is not null && !File.Exists(Path.Combine(bundle.Directory, ".complete")), bundle.PendingPublish is not null);
     }
 
     [Fact]

@@ -1,5 +1,9 @@
 using DockStack.Cloud.Provisioning;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Provisioning.LocalConf;
+using DockStack.Cloud.Services.Horizon;
+using DockStack.Cloud.Services.Neutron;
+using DockStack.Cloud.Services.Nova;
 
 namespace DockStack.Cloud.Tests;
 
@@ -22,8 +26,8 @@ public sealed class LocalConfParserTests : IDisposable
         Assert.Equal("secret", plan.Settings.Passwords.Admin);
         Assert.Equal("secret", plan.Settings.Passwords.Database);
         Assert.Equal("secret", plan.Settings.Passwords.Service);
-        Assert.Contains(DevStackServices.NovaCompute, plan.Settings.Services);
-        Assert.Contains(DevStackServices.Horizon, plan.Settings.Services);
+        Assert.Contains(NovaModule.Compute, plan.Settings.Services);
+        Assert.Contains(HorizonModule.Service, plan.Settings.Services);
     }
 
     [Fact]
@@ -69,9 +73,9 @@ public sealed class LocalConfParserTests : IDisposable
             my_ip = $HOST_IP
             """);
 
-        var nova = plan.Settings.PostConfig[ConfigFiles.Nova];
+        var nova = plan.Settings.PostConfig[NovaConfig.File.Path];
         Assert.Equal([("DEFAULT", "debug", "True"), ("libvirt", "cpu_mode", "none"), ("DEFAULT", "my_ip", "127.0.0.1")], nova.Select(s => (s.Section, s.Key, s.Value)));
-        Assert.Equal("$MTU_UNKNOWN", Assert.Single(plan.Settings.PostConfig[ConfigFiles.Ml2]).Value);
+        Assert.Equal("$MTU_UNKNOWN", Assert.Single(plan.Settings.PostConfig[NeutronConfig.Ml2.Path]).Value);
         Assert.Empty(plan.Warnings);
     }
 

@@ -1,9 +1,12 @@
-using DockStack.Cloud.ContainerService;
 using DockStack.Cloud.Provisioning;
 using DockStack.Cloud.Provisioning.Config;
 using DockStack.Cloud.Provisioning.Health;
 using DockStack.Cloud.Provisioning.Layers;
-using DockStack.Cloud.Provisioning.Steps;
+using DockStack.Cloud.Services.Catalog;
+using DockStack.Cloud.Services.ContainerService;
+using DockStack.Cloud.Services.Neutron;
+using DockStack.Cloud.Services.Nova;
+using DockStack.Cloud.Services.PrivsepForker;
 
 namespace DockStack.Cloud.Tests;
 
@@ -59,7 +62,7 @@ public sealed class ServiceLayoutTests : IDisposable
         Assert.Contains("neutron-dhcp-agent.service", units);
         Assert.DoesNotContain("neutron-l3-agent.service", units);
         Assert.DoesNotContain("neutron-metadata-agent.service", units);
-        Assert.Contains(PrivsepForker.Unit, units);
+        Assert.Contains(PrivsepForkerModule.Unit, units);
         var dropIn = NeutronAgents.DropIn(s);
         Assert.Contains("ExecStart=\n", dropIn, StringComparison.Ordinal);
         Assert.Contains("--agents=dhcp,l3,metadata", dropIn, StringComparison.Ordinal);
@@ -79,7 +82,7 @@ public sealed class ServiceLayoutTests : IDisposable
         Assert.Equal("neutron-l3-agent.service", NeutronAgents.SharedUnit(pair));
         Assert.Equal("neutron-l3-agent.service", Service(pair, "neutron-metadata-agent").Unit);
         Assert.Contains("--agents=l3,metadata ", NeutronAgents.DropIn(pair), StringComparison.Ordinal);
-        Assert.DoesNotContain(PrivsepForker.Unit, NeutronStep.Units(noAgents));
+        Assert.DoesNotContain(PrivsepForkerModule.Unit, NeutronStep.Units(noAgents));
         Assert.Throws<InvalidOperationException>(() => NeutronAgents.DropIn(alone));
     }
 
@@ -105,8 +108,8 @@ public sealed class ServiceLayoutTests : IDisposable
         var files = ContainerServiceFiles.All(s).Select(f => f.Path).ToList();
 
         Assert.True(s.ContainerServiceEnabled);
-        Assert.Equal(ContainerServices.ApiUnit, ContainerServices.For(s).Single(c => c.Service == "zun-compute").Unit);
-        Assert.Equal(ContainerServices.ApiUnit, ContainerServices.For(s).Single(c => c.Service == "zun-api").Unit);
+        Assert.Equal(ContainerServices.ApiUnit, new ContainerServiceModule().UnitsFor(s).Single(c => c.Service == "zun-compute").Unit);
+        Assert.Equal(ContainerServices.ApiUnit, new ContainerServiceModule().UnitsFor(s).Single(c => c.Service == "zun-api").Unit);
         Assert.Contains("/etc/systemd/system/zun-api.service", files);
         Assert.DoesNotContain("/etc/systemd/system/zun-compute.service", files);
         Assert.Contains($"ExecStart={ZunBundle.InstallDirectory}/zun all --config-file", ContainerServiceFiles.ApiUnit, StringComparison.Ordinal);
@@ -117,11 +120,11 @@ public sealed class ServiceLayoutTests : IDisposable
     public void NeutronConf_PointsEveryPrivsepContextAtTheForkersClient()
     {
         var s = CloudPlan.Load(null, _state).Settings;
-        var helpers = ServiceConfigs.NeutronConf(s).Where(e => e.Item2 == "helper_command").ToList();
+        var helpers = NeutronConfig.Neutron.Settings(s).Where(e => e.Key == "helper_command").ToList();
 
-        Assert.Equal(PrivsepForker.NeutronSections.Order(StringComparer.Ordinal), helpers.Select(h => h.Item1).Order(StringComparer.Ordinal));
-        Assert.All(helpers, h => Assert.Equal(PrivsepForker.ClientPath, h.Item3));
-        Assert.Contains(PrivsepForker.Socket, PrivsepForker.ClientScript, StringComparison.Ordinal);
+        Assert.Equal(PrivsepForkerModule.NeutronSections.Order(StringComparer.Ordinal), helpers.Select(h => h.Section).Order(StringComparer.Ordinal));
+        Assert.All(helpers, h => Assert.Equal(PrivsepForkerModule.ClientPath, h.Value));
+        Assert.Contains(PrivsepForkerModule.Socket, PrivsepForkerModule.ClientScript, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -147,9 +150,9 @@ public sealed class ServiceLayoutTests : IDisposable
         var full = CloudPlan.Load(null, _state).Settings;
         var keystone = Settings("[[local|localrc]]\nADMIN_PASSWORD=secret\ndisable_all_services\nenable_service key mysql\n");
 
-        Assert.Contains("path-exclude /usr/bin/qemu-system-*", PackageSelection.PathFilters(full));
-        Assert.Contains("path-include /usr/bin/qemu-system-x86_64", PackageSelection.PathFilters(full));
-        Assert.Empty(PackageSelection.PathFilters(keystone));
+        Assert.Contains("path-exclude /usr/bin/qemu-system-*", new PackagesLayer(full).PathFilters);
+        Assert.Contains("path-include /usr/bin/qemu-system-x86_64", new PackagesLayer(full).PathFilters);
+        Assert.Empty(new PackagesLayer(keystone).PathFilters);
         Assert.Contains("path-exclude /usr/bin/qemu-system-*", new PackagesLayer(full).Inputs);
     }
 }

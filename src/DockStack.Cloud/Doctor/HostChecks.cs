@@ -1,7 +1,7 @@
 using System.Globalization;
-using DockStack.Cloud.ContainerService;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
+using DockStack.Cloud.Services.ContainerService;
 using DockStack.Docker;
 
 namespace DockStack.Cloud.Doctor;

@@ -11,9 +11,11 @@ namespace DockStack.Cloud.Images;
 /// </summary>
 public sealed class BaseImage(INodeEngine engine, ICloudEvents events)
 {
-    /// <summary>Bump when the way the base is made changes in a way the inputs do not show.</summary>
-    private const string Recipe = "base-v1";
+    /// <summary>The code that makes a base image (its sources, embedded): a change to how the base is made rebuilds it.</summary>
+    private static string Recipe => EmbeddedFiles.Digest(["Images/BaseImage.cs", "Images/Mmdebstrap.cs"]);
 
+    /// <summary>Keyed by the suite, the mirror, the packages, the files every node gets and the code that makes it (the
+    /// proxy only changes how it is downloaded).</summary>
     public static string ReferenceFor(BaseImageOptions options) =>
         $"dockstack/base:{options.Suite}-" + LayerBuilder.Hash([Recipe, options.Suite, options.Mirror, .. BaseImageOptions.Packages,
             NodeResources.InitScript, NodeResources.NoDocs, NodeResources.JournalVolatile]);

@@ -35,7 +35,11 @@ public sealed class LayerBuilder(INodeEngine engine, ICloudEvents events)
             events.Info($"Using cached {layer.Name} image {reference}");
             return reference;
         }
-        await events.StepAsync($"Building the {layer.Name} image", () => BuildAsync(parent.Id, reference, layer, cancellationToken));
+        await events.StepAsync($"Building the {layer.Name} image", async () =>
+        {
+            await layer.PrepareAsync(events, cancellationToken);
+            await BuildAsync(parent.Id, reference, layer, cancellationToken);
+        });
         return reference;
     }
 

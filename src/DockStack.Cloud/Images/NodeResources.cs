@@ -1,35 +1,18 @@
-using System.Reflection;
+using DockStack.Cloud.Nodes;
 
 namespace DockStack.Cloud.Images;
 
-/// <summary>Files embedded in this assembly that go into every node.</summary>
+/// <summary>Files (Images/Files/) that go into every node, or into every build that installs packages.</summary>
 public static class NodeResources
 {
-    public static string Read(string name)
-    {
-        var assembly = Assembly.GetExecutingAssembly();
-        var resource = assembly.GetManifestResourceNames().Single(n => n.EndsWith("." + name, StringComparison.Ordinal));
-        using var stream = assembly.GetManifestResourceStream(resource)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
-
-    public static string InitScript => Read("dockstack-init");
+    public static string InitScript => EmbeddedFiles.Read("Images/Files/dockstack-init");
 
     /// <summary>dpkg configuration that keeps documentation out of node images.</summary>
-    public const string NoDocs = """
-        path-exclude=/usr/share/doc/*
-        path-include=/usr/share/doc/*/copyright
-        path-exclude=/usr/share/man/*
-        path-exclude=/usr/share/info/*
-        path-exclude=/usr/share/locale/*
-        path-include=/usr/share/locale/locale.alias
-        """;
+    public static string NoDocs => EmbeddedFiles.Read("Images/Files/dockstack-nodoc");
 
     /// <summary>journald keeps logs in memory: nothing of them lands in committed images.</summary>
-    public const string JournalVolatile = """
-        [Journal]
-        Storage=volatile
-        RuntimeMaxUse=64M
-        """;
+    public static string JournalVolatile => EmbeddedFiles.Read("Images/Files/journald.conf");
+
+    /// <summary>Keeps services from starting while packages install (invoke-rc.d asks it; 101: not allowed).</summary>
+    public static NodeFile PolicyRcD => NodeFile.Text("/usr/sbin/policy-rc.d", EmbeddedFiles.Read("Images/Files/policy-rc.d"), NodeFile.Executable);
 }

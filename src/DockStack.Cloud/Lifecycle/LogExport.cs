@@ -16,7 +16,7 @@ public sealed record LogExportReport(string Directory, int Files, long Bytes);
 /// </summary>
 public static class LogExport
 {
-    private const string ScriptResource = "DockStack.Cloud.Resources.node.export-logs.sh";
+    private const string Script = "Lifecycle/Scripts/export-logs.sh";
     private const string NodeDir = "/tmp/dockstack-export-logs";
     public const string Mask = "****";
 
@@ -85,11 +85,5 @@ public static class LogExport
         return (files, bytes);
     }
 
-    private static string ReadScript()
-    {
-        using var stream = typeof(LogExport).Assembly.GetManifestResourceStream(ScriptResource)
-            ?? throw new InvalidOperationException($"The embedded resource {ScriptResource} is missing.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static string ReadScript() => EmbeddedFiles.Read(Script);
 }

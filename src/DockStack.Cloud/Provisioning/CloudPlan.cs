@@ -4,6 +4,7 @@ using DockStack.Cloud.Provisioning.Config;
 using DockStack.Cloud.Provisioning.Health;
 using DockStack.Cloud.Provisioning.Layers;
 using DockStack.Cloud.Provisioning.LocalConf;
+using DockStack.Cloud.Services.Catalog;
 using DockStack.Docker;
 
 namespace DockStack.Cloud.Provisioning;
@@ -14,14 +15,17 @@ namespace DockStack.Cloud.Provisioning;
 /// </summary>
 public sealed class CloudPlan
 {
-    private const string DefaultsResource = "DockStack.Cloud.Resources.provisioning.local.conf";
-
     private CloudPlan(CloudSettings settings, string source)
     {
         Settings = settings;
         Source = source;
-        Services = [.. CloudServices.For(settings), .. ContainerService.ContainerServices.For(settings)];
-        Layers = [new PackagesLayer(settings), new CloudLayer(settings), .. ContainerService.ContainerServiceLayer.For(settings)];
+        Services = CloudServices.For(settings);
+        var cloud = ServiceCatalog.CloudLayer;
+        Layers =
+        [
+            new PackagesLayer(settings, cloud), new CloudLayer(settings, cloud),
+            .. ServiceCatalog.All.Where(m => m.OwnLayer is not null && m.IsEnabled(settings)).Select(m => m.OwnLayer!(settings)),
+        ];
     }
 
     /// <summary>The typed model everything else is derived from.</summary>
@@ -51,10 +55,7 @@ public sealed class CloudPlan
         string text, source;
         if (localConfPath is null)
         {
-            using var stream = typeof(CloudPlan).Assembly.GetManifestResourceStream(DefaultsResource)
-                ?? throw new InvalidOperationException($"The embedded resource {DefaultsResource} is missing.");
-            using var reader = new StreamReader(stream);
-            text = reader.ReadToEnd();
+            text = EmbeddedFiles.Read("Provisioning/Files/local.conf");
             source = "embedded defaults";
         }
         else
@@ -99,5 +100,3 @@ public sealed class CloudPlan
 
     public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles) => CloudSummary.Lines(this, clientFiles);
 }
-
-public sealed record ServiceHealth(string Service, string Unit, string UnitState, string? Url, bool Healthy, TimeSpan? Latency, string? Detail);

@@ -1,5 +1,6 @@
 using DockStack.Cloud.Provisioning.Api;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services.Horizon;
 
 namespace DockStack.Cloud.Provisioning;
 
@@ -13,7 +14,7 @@ public static class CloudSummary
     {
         var s = plan.Settings;
         var lines = new List<string>();
-        if (s.Has(DevStackServices.Horizon))
+        if (s.Has(HorizonModule.Service))
         {
             lines.Add($"Horizon is now available at http://127.0.0.1{(s.HorizonPort == 80 ? "" : ":" + s.HorizonPort)}/");
         }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using DockStack.Cloud.ContainerService;
+using DockStack.Cloud.Services.ContainerService;
+using DockStack.Cloud.Services.Neutron;
 
 namespace DockStack.Cloud.Tests.E2E;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using DockStack.Cloud.Nodes;
+using DockStack.Cloud.Services.ContainerService;
 using DockStack.Docker;
 using DockStack.OpenStack.Keystone;
 

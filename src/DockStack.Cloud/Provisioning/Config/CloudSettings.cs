@@ -1,3 +1,4 @@
+
 namespace DockStack.Cloud.Provisioning.Config;
 
 /// <summary>Passwords of the cloud. DevStack asks for each; we default the others to the admin password.</summary>
@@ -35,10 +36,6 @@ public sealed record CloudSettings
     public bool Has(string service) => Services.Contains(service);
 
     public bool HasAny(params string[] services) => services.Any(Services.Contains);
-
-    public bool Nova => HasAny(DevStackServices.NovaApi, DevStackServices.NovaConductor, DevStackServices.NovaScheduler, DevStackServices.NovaCompute, DevStackServices.NovaNoVnc, DevStackServices.NovaMetadata);
-
-    public bool Neutron => HasAny(DevStackServices.NeutronServer, DevStackServices.NeutronAgent, DevStackServices.NeutronDhcp, DevStackServices.NeutronL3, DevStackServices.NeutronMetadata);
 
     /// <summary>A stable text form of everything that shapes the provisioned cloud (an image-layer input).</summary>
     public IEnumerable<string> Fingerprint()

@@ -21,7 +21,8 @@ public sealed class HealthChecker(IReadOnlyList<CloudService> services)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(CheckTimeout);
-        var result = await node.Engine.ExecAsync(node.Id, new ExecRequest(["sh", "-c", Script()]), null, cts.Token);
+        var probe = new ExecRequest(["sh", "-c", EmbeddedFiles.Read("Provisioning/Health/Scripts/health-probe.sh"), "health-probe"]) { Environment = ProbeEnvironment() };
+        var result = await node.Engine.ExecAsync(node.Id, probe, null, cts.Token);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var states = new Dictionary<string, string>(StringComparer.Ordinal);
         var answers = new Dictionary<string, (int Code, double Seconds)>(StringComparer.Ordinal);
@@ -105,31 +106,11 @@ public sealed class HealthChecker(IReadOnlyList<CloudService> services)
         return new ServiceHealth(service.Service, service.Unit, unitState, url, healthy, TimeSpan.FromSeconds(a.Seconds), $"HTTP {a.Code}");
     }
 
-    private string Script()
-    {
-        var script = new StringBuilder();
-        foreach (var unit in services.Select(s => s.Unit).Distinct())
-        {
-            script.Append(CultureInfo.InvariantCulture, $"printf 'unit\\t%s\\t%s\\n' '{unit}' \"$(systemctl is-active '{unit}')\"\n");
-        }
-        foreach (var url in services.Select(s => s.LocalUrl).OfType<string>())
-        {
-            script.Append(CultureInfo.InvariantCulture, $"printf 'http\\t%s\\t%s\\n' '{url}' \"$(curl -s -o /dev/null -m 5 -w '%{{http_code}}\\t%{{time_total}}' '{url}')\"\n");
-        }
-        var beats = services.Select(s => s.Heartbeat).OfType<string>().ToList();
-        if (beats.Count > 0)
-        {
-            // Both tables hold UTC times; the node runs in UTC, so PID 1's start time is the boot in the same clock.
-            script.Append("boot=$(date -u -d \"$(ps -o lstart= -p 1)\" '+%F %T')\n");
-            if (beats.Any(b => b.StartsWith("nova:", StringComparison.Ordinal)))
-            {
-                script.Append("mariadb -N -B -r -e \"SELECT CONCAT('beat\\tnova:', \\`binary\\`) FROM nova.services WHERE deleted = 0 AND updated_at >= '$boot'\" 2>/dev/null\n");
-            }
-            if (beats.Any(b => b.StartsWith("neutron:", StringComparison.Ordinal)))
-            {
-                script.Append("mariadb -N -B -r -e \"SELECT CONCAT('beat\\tneutron:', agent_type) FROM neutron.agents WHERE heartbeat_timestamp >= '$boot'\" 2>/dev/null\n");
-            }
-        }
-        return script.ToString();
-    }
+    /// <summary>Scripts/health-probe.sh's environment: the units, the URLs and whose heartbeats to read.</summary>
+    private IReadOnlyList<string> ProbeEnvironment() =>
+    [
+        $"UNITS={string.Join(' ', services.Select(s => s.Unit).Distinct())}",
+        $"URLS={string.Join(' ', services.Select(s => s.LocalUrl).OfType<string>())}",
+        $"BEATS={string.Join(' ', services.Select(s => s.Heartbeat?.Split(':')[0]).OfType<string>().Distinct())}",
+    ];
 }

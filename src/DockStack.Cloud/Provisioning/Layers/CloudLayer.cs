@@ -3,7 +3,8 @@ using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
 using DockStack.Cloud.Provisioning.Health;
-using DockStack.Cloud.Provisioning.Steps;
+using DockStack.Cloud.Services;
+using DockStack.Cloud.Services.Catalog;
 
 namespace DockStack.Cloud.Provisioning.Layers;
 
@@ -12,48 +13,35 @@ namespace DockStack.Cloud.Provisioning.Layers;
 /// Keystone, creates the default networks and leaves every unit enabled: the committed image boots into
 /// a working cloud without running any of this again.
 /// </summary>
-public sealed class CloudLayer(CloudSettings settings) : IImageLayer
+/// <param name="modules">The modules of the cloud layer (<see cref="ServiceCatalog.CloudLayer"/>), in provisioning order.</param>
+public sealed class CloudLayer(CloudSettings settings, IReadOnlyList<IServiceModule> modules) : IImageLayer
 {
-    private const string Version = "cloud-v10";
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(30);
 
-    public static readonly IReadOnlyList<IProvisioningStep> AllSteps =
-    [
-        new InfrastructureStep(),
-        new KeystoneStep(),
-        new GlanceStep(),
-        new PlacementStep(),
-        new NovaStep(),
-        new NeutronStep(),
-        new HorizonStep(),
-    ];
+    public CloudLayer(CloudSettings settings)
+        : this(settings, ServiceCatalog.CloudLayer)
+    {
+    }
 
     public string Name => "cloud";
 
-    public IEnumerable<string> Inputs => [Version, .. settings.Fingerprint()];
+    /// <summary>The settings, the provisioning code the modules share (and this layer's own), and what each enabled module
+    /// renders and runs (<see cref="ModuleProvisioning.Inputs"/>). The packages are the parent layer's.</summary>
+    public IEnumerable<string> Inputs =>
+    [
+        .. settings.Fingerprint(),
+        $"shared={ModuleProvisioning.SharedDigest}",
+        $"layer={EmbeddedFiles.Digest(["Provisioning/Layers/CloudLayer.cs"])}",
+        .. modules.Where(m => m.IsEnabled(settings)).SelectMany(m => ModuleProvisioning.Inputs(m, settings)),
+    ];
 
     public async Task BuildAsync(Node node, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(BuildTimeout);
-        var context = new ProvisioningContext(node, settings, cts.Token);
-        foreach (var step in AllSteps.Where(s => s.AppliesTo(settings)))
-        {
-            await node.Events.StepAsync($"Provisioning {step.Title}", () => step.RunAsync(context));
-        }
-        if (settings.Has(DevStackServices.NovaCompute))
-        {
-            await node.Events.StepAsync("Mapping the compute host", () => NovaStep.DiscoverHostsAsync(context));
-        }
-        if (new NetworksStep() is var networks && networks.AppliesTo(settings))
-        {
-            await node.Events.StepAsync($"Provisioning {networks.Title}", () => networks.RunAsync(context));
-        }
-        if (new GuestDefaultsStep() is var guest && guest.AppliesTo(settings))
-        {
-            await node.Events.StepAsync($"Provisioning {guest.Title}", () => guest.RunAsync(context));
-        }
+        await ModuleProvisioning.RunAsync(node, settings, modules, cts.Token);
+        var units = modules.Where(m => m.IsEnabled(settings)).SelectMany(m => m.UnitsFor(settings)).ToList();
         await node.Events.StepAsync("Checking every service", () =>
-            new HealthChecker(CloudServices.For(settings)).WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cts.Token));
+            new HealthChecker(units).WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cts.Token));
     }
 }

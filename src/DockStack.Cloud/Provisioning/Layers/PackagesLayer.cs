@@ -2,26 +2,56 @@ using DockStack.Cloud.Events;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services;
+using DockStack.Cloud.Services.Catalog;
 
 namespace DockStack.Cloud.Provisioning.Layers;
 
 /// <summary>
-/// Installs the Debian packages of the enabled services. Services are kept from starting during the
-/// install (policy-rc.d exits 101) and the OpenStack units are left disabled, so the next layer's build
-/// node does not boot ~20 unconfigured services that crash-loop; the cloud layer enables them once configured.
+/// Installs the Debian packages of the enabled modules. Services are kept from starting during the install
+/// (policy-rc.d exits 101) and the OpenStack units are left disabled, so the next layer's build node does not boot ~20
+/// unconfigured services that crash-loop; the cloud layer enables them once configured.
 /// </summary>
-public sealed class PackagesLayer(CloudSettings settings) : IImageLayer
+/// <param name="modules">The modules of the cloud layer (<see cref="ServiceCatalog.CloudLayer"/>).</param>
+public sealed class PackagesLayer(CloudSettings settings, IReadOnlyList<IServiceModule> modules) : IImageLayer
 {
-    private const string Version = "packages-v2";
+    /// <summary>The suite the package names and configs are written for; the base image decides the node's.</summary>
+    public const string Suite = "trixie";
+
+    /// <summary>Tools the provisioning steps and health checks use.</summary>
+    public static readonly IReadOnlyList<string> Tools = ["curl", "procps", "iproute2", "python3-pymysql"];
+
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(40);
+
+    public PackagesLayer(CloudSettings settings)
+        : this(settings, ServiceCatalog.CloudLayer)
+    {
+    }
 
     public string Name => "packages";
 
-    public IReadOnlyList<string> Packages { get; } = PackageSelection.For(settings);
+    public IReadOnlyList<string> Packages { get; } = Tools
+        .Concat(modules.Where(m => m.IsEnabled(settings)).SelectMany(m => m.Packages(settings)))
+        .Distinct().Order(StringComparer.Ordinal).ToList();
 
-    private readonly IReadOnlyList<string> pathFilters = PackageSelection.PathFilters(settings);
+    /// <summary>Debconf answers: Debian's OpenStack templates default to "do not configure", which is what we want; these pick the rest.</summary>
+    public IReadOnlyList<string> Preseeds { get; } = modules.SelectMany(m => m.Preseeds).ToList();
 
-    public IEnumerable<string> Inputs => [Version, .. Packages, .. PackageSelection.Preseeds, .. pathFilters];
+    /// <summary>dpkg path filters: files of the packages a node never uses.</summary>
+    public IReadOnlyList<string> PathFilters { get; } = modules.Where(m => m.IsEnabled(settings)).SelectMany(m => m.PathFilters(settings)).ToList();
+
+    /// <summary>Units left disabled until the cloud layer starts them (all but those that may run unconfigured).</summary>
+    public IReadOnlyList<string> DisabledUnits { get; } = modules.Where(m => !m.StartsUnconfigured).SelectMany(m => m.Units).Select(u => u.Unit).Distinct().ToList();
+
+    /// <summary>Units the packages start or enable that a DockStack cloud does not use.</summary>
+    public IReadOnlyList<string> MaskedUnits { get; } = modules.SelectMany(m => m.UnusedUnits).ToList();
+
+    /// <summary>The packages and what the install does with them: its settings, its own code and scripts.</summary>
+    public IEnumerable<string> Inputs =>
+    [
+        .. Packages, .. Preseeds, .. PathFilters, $"disabled {string.Join(' ', DisabledUnits)}", $"masked {string.Join(' ', MaskedUnits)}",
+        $"code {EmbeddedFiles.Digest(["Provisioning/Layers/PackagesLayer.cs", "Provisioning/Layers/Scripts/", "Images/Files/policy-rc.d"])}",
+    ];
 
     public async Task BuildAsync(Node node, CancellationToken cancellationToken)
     {
@@ -32,55 +62,28 @@ public sealed class PackagesLayer(CloudSettings settings) : IImageLayer
         // The base image decides the suite (`up --release`); the parent image id is part of this layer's key.
         // Package names and configs are written for trixie; other suites are untested.
         var release = await node.RunAsync("Reading the Debian release", ["sh", "-c", ". /etc/os-release && echo \"$VERSION_CODENAME\""], ct);
-        var suite = release.Stdout.Trim() is { Length: > 0 } codename ? codename : PackageSelection.Suite;
-        if (suite != PackageSelection.Suite)
+        var suite = release.Stdout.Trim() is { Length: > 0 } codename ? codename : Suite;
+        if (suite != Suite)
         {
-            events.Warn($"The node runs Debian {suite}; DockStack's OpenStack provisioning is written and tested for {PackageSelection.Suite}.");
+            events.Warn($"The node runs Debian {suite}; DockStack's OpenStack provisioning is written and tested for {Suite}.");
         }
         await node.WriteFilesAsync(
         [
-            NodeFile.Text("/usr/sbin/policy-rc.d", "#!/bin/sh\n# dockstack: no service starts while packages install\nexit 101\n", NodeFile.Executable),
-            NodeFile.Text("/etc/dpkg/dpkg.cfg.d/dockstack-nodoc", """
-                path-exclude /usr/share/doc/*
-                path-include /usr/share/doc/*/copyright
-                path-exclude /usr/share/man/*
-                path-exclude /usr/share/info/*
-                path-exclude /usr/share/locale/*
-                path-include /usr/share/locale/locale.alias
-
-                """),
-            NodeFile.Text("/etc/dpkg/dpkg.cfg.d/dockstack-trim", string.Join('\n', ["# dockstack: files a node never uses", .. pathFilters]) + "\n"),
+            NodeResources.PolicyRcD,
+            NodeFile.Text("/etc/dpkg/dpkg.cfg.d/dockstack-trim", string.Join('\n', ["# dockstack: files a node never uses", .. PathFilters]) + "\n"),
             NodeFile.Text("/etc/apt/apt.conf.d/90dockstack", "APT::Install-Recommends \"false\";\nAPT::Install-Suggests \"false\";\nAcquire::Retries \"3\";\n"),
-            NodeFile.Text("/root/dockstack-preseed.txt", string.Join('\n', PackageSelection.Preseeds) + "\n"),
+            NodeFile.Text("/root/dockstack-preseed.txt", string.Join('\n', Preseeds) + "\n"),
         ], ct);
-        // Keep the mirror the base image was built from (`up --mirror`); add the suite's updates, and security
-        // when the mirror is Debian's own.
-        await node.ShellAsync("Package sources", $$"""
-            mirror=$(grep -h -o -E '^deb +(\[[^]]*\] +)?[a-z]+://[^ ]+' /etc/apt/sources.list 2>/dev/null | head -n1 | awk '{print $NF}')
-            [ -n "$mirror" ] || mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null)
-            [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
-            {
-                echo "deb $mirror {{suite}} main"
-                echo "deb $mirror {{suite}}-updates main"
-                case "$mirror" in http://deb.debian.org/*|https://deb.debian.org/*) echo "deb http://deb.debian.org/debian-security {{suite}}-security main";; esac
-            } > /etc/apt/sources.list
-            rm -f /etc/apt/sources.list.d/debian.sources
-            """, ct);
+        await Script(node, "Package sources", "package-sources.sh", [$"SUITE={suite}"], ct);
         string[] env = ["DEBIAN_FRONTEND=noninteractive"];
         await events.StepAsync("apt-get update", () => node.RunAsync("Package lists", ["apt-get", "update", "-q"], ct, env));
         await node.RunAsync("Debconf answers", ["debconf-set-selections", "/root/dockstack-preseed.txt"], ct, env);
         await events.StepAsync($"Installing {Packages.Count} packages and their dependencies", () =>
             node.RunAsync("Package install", ["apt-get", "install", "-y", "-q", "--no-install-recommends", .. Packages], ct, env));
-        await events.StepAsync("Disabling the services until they are configured", () => node.ShellAsync("Disable units", $"""
-            for unit in {string.Join(' ', CloudServices.All.Select(s => s.Unit).Where(u => u is not ("mariadb.service" or "rabbitmq-server.service" or "memcached.service")).Concat(PackageSelection.UnusedUnits))}; do
-                if systemctl cat "$unit" >/dev/null 2>&1; then systemctl disable "$unit" 2>/dev/null || true; fi
-            done
-            for unit in {string.Join(' ', PackageSelection.UnusedUnits)}; do
-                if systemctl cat "$unit" >/dev/null 2>&1; then systemctl mask "$unit" >/dev/null 2>&1 || true; fi
-            done
-            rm -f /usr/sbin/policy-rc.d /root/dockstack-preseed.txt
-            apt-get clean
-            rm -rf /var/lib/apt/lists/*
-            """, ct));
+        await events.StepAsync("Disabling the services until they are configured", () =>
+            Script(node, "Disable units", "disable-units.sh", [$"DISABLE={string.Join(' ', DisabledUnits)}", $"MASK={string.Join(' ', MaskedUnits)}"], ct));
     }
+
+    private static Task Script(Node node, string what, string name, IReadOnlyList<string> environment, CancellationToken ct) =>
+        node.ShellAsync(what, EmbeddedFiles.Read("Provisioning/Layers/Scripts/" + name), ct, environment);
 }

@@ -1,4 +1,4 @@
-namespace DockStack.Cloud.Provisioning;
+namespace DockStack.Cloud.Provisioning.LocalConf;
 
 /// <summary>A local.conf that cannot be read: the message names the file and the line.</summary>
 public sealed class LocalConfException(string source, int line, string problem)

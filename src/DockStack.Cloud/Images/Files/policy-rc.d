@@ -1,0 +1,3 @@
+#!/bin/sh
+# dockstack: no service starts while packages install
+exit 101

@@ -1,0 +1,95 @@
+using DockStack.Cloud.Nodes;
+using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services.Keystone;
+using DockStack.Cloud.Services.MariaDb;
+using DockStack.Cloud.Services.RabbitMq;
+
+namespace DockStack.Cloud.Services.ContainerService;
+
+/// <summary>
+/// What the containers layer writes into the node: zun.conf (Zun's option names), the systemd units of
+/// the service and of the CirrOS import, the nested engine's daemon.json and the guest image's scripts.
+/// All text, so each is an input of the layer's hash.
+/// </summary>
+public static class ContainerServiceFiles
+{
+    public const string ConfigPath = "/etc/zun/zun.conf";
+    public const string RootfsTar = "/usr/share/dockstack/cirros-rootfs.tar";
+    public const string ImportScript = "/usr/local/sbin/dockstack-cirros";
+    public const string RootfsScript = "/usr/local/sbin/dockstack-cirros-rootfs";
+    public const string CirrosUnit = "dockstack-cirros.service";
+
+    public static string ZunConf(CloudSettings s) => $"""
+        # Rendered by dockstack (containers layer). Zun's option names; see src/DockStack.Zun/README.md.
+        [DEFAULT]
+        host = {NodeSpec.Hostname}
+        transport_url = {RabbitMqModule.TransportUrl(s)}
+        auth_strategy = keystone
+        state_path = /var/lib/zun
+
+        [api]
+        host_ip = 0.0.0.0
+        port = {ContainerServices.ApiPort}
+
+        [database]
+        connection = {MariaDbModule.ConnectionFor(s, "zun", "zun")}
+
+        [docker]
+        api_url = unix:///var/run/docker.sock
+
+        [keystone_authtoken]
+        www_authenticate_uri = {KeystoneModule.Url}/v3
+        auth_url = {KeystoneModule.Url}/v3
+        username = zun
+        password = {s.Passwords.Service}
+        project_name = service
+        user_domain_name = Default
+        project_domain_name = Default
+
+        """;
+
+    /// <summary>
+    /// The nested engine: storage under /var/lib/docker (a node volume at run time, so overlay2), and no
+    /// iptables rules of its own: Neutron's agents own the node's filter tables, and guests need no NAT
+    /// (there is no registry to reach; they talk to the node and to each other on the bridge).
+    /// </summary>
+    public static string DaemonJson => Read("Files/daemon.json");
+
+    /// <summary>
+    /// Debian's docker.service without socket activation: with docker.socket, a stopped engine starts again
+    /// on the next client call (zun-compute's), so `systemctl stop docker` would not stop it.
+    /// </summary>
+    public static string DockerUnit => Read("Files/docker.service");
+
+    /// <summary>
+    /// zun-api and zun-compute as one process (<c>zun all</c>) in the zun-api unit: both roles still talk over RabbitMQ,
+    /// so a zun-compute on another host joins by configuration, and each keeps its name in the service list. One
+    /// Native AOT process idles at ~45 MB and peaks at ~61 MB under load; two took 86 / 102 (bench/ZUN-BENCHMARKS.md).
+    /// It runs <see cref="ZunBundle.InstallDirectory"/>/zun with <see cref="ConfigPath"/>.
+    /// </summary>
+    public static string ApiUnit => Read("Files/zun-api.service");
+
+    /// <summary>The oneshot unit that runs <see cref="ImportScript"/>.</summary>
+    public static string CirrosUnitText => Read("Files/dockstack-cirros.service");
+
+    /// <summary>Imports the CirrOS stand-in from <see cref="RootfsTar"/> when the engine does not have `cirros` (a clean
+    /// cloud, a new volume).</summary>
+    public static string ImportScriptText => Read("Scripts/dockstack-cirros");
+
+    /// <summary>Builds the guest rootfs tar (<see cref="RootfsTar"/>) from Debian's busybox-static: every applet linked
+    /// into /bin, like CirrOS's userland.</summary>
+    public static string RootfsScriptText => Read("Scripts/dockstack-cirros-rootfs");
+
+    private static string Read(string path) => ServiceModule.Read("ContainerService", path);
+
+    public static IReadOnlyList<NodeFile> All(CloudSettings settings) =>
+    [
+        NodeFile.Text(ConfigPath, ZunConf(settings), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead),
+        NodeFile.Text("/etc/docker/daemon.json", DaemonJson),
+        NodeFile.Text("/etc/systemd/system/docker.service", DockerUnit),
+        NodeFile.Text("/etc/systemd/system/zun-api.service", ApiUnit),
+        NodeFile.Text($"/etc/systemd/system/{CirrosUnit}", CirrosUnitText),
+        NodeFile.Text(ImportScript, ImportScriptText, NodeFile.Executable),
+        NodeFile.Text(RootfsScript, RootfsScriptText, NodeFile.Executable),
+    ];
+}

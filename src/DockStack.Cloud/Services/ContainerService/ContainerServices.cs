@@ -1,0 +1,17 @@
+namespace DockStack.Cloud.Services.ContainerService;
+
+/// <summary>The container service's names, port and catalog entry.</summary>
+public static class ContainerServices
+{
+    public const int ApiPort = 9517;
+    public const string ServiceType = "container";
+    public const string ServiceName = "zun";
+    public const string Endpoint = "http://127.0.0.1:9517/v1";
+
+    /// <summary>DevStack's names of the plugin's services (what `disable_service` names).</summary>
+    public const string ApiServiceName = "zun-api";
+    public const string ComputeServiceName = "zun-compute";
+
+    /// <summary>The unit that runs both roles.</summary>
+    public const string ApiUnit = "zun-api.service";
+}
