@@ -1,3 +1,4 @@
+using DockStack.Cloud.Services.Keystone;
 using System.Diagnostics;
 using DockStack.Cloud.Provisioning;
 using YamlDotNet.RepresentationModel;
@@ -39,8 +40,8 @@ public sealed class DevStackClientFilesTests : IDisposable
         Assert.False(((YamlMappingNode)((YamlMappingNode)clouds.Children[new YamlScalarNode("devstack-system-admin")]).Children[new YamlScalarNode("auth")])
             .Children.ContainsKey(new YamlScalarNode("project_name")));
         Assert.Equal("it's-secret", Scalar(clouds, "devstack-admin-demo", "auth", "password"));
-        Assert.Equal(DevStackAccounts.CirrosImage, Scalar(root, "functional", "image_name"));
-        Assert.StartsWith("cirros", DevStackAccounts.CirrosImage, StringComparison.Ordinal);
+        Assert.Equal(DockStack.Cloud.Services.Glance.GuestImageStep.CirrosImageName, Scalar(root, "functional", "image_name"));
+        Assert.StartsWith("cirros", DockStack.Cloud.Services.Glance.GuestImageStep.CirrosImageName, StringComparison.Ordinal);
     }
 
     [Fact]

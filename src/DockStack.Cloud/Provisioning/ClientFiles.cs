@@ -1,3 +1,4 @@
+using DockStack.Cloud.Services.Keystone;
 using System.Text;
 using DockStack.Cloud.Provisioning.Api;
 using DockStack.Cloud.Provisioning.Config;
@@ -16,7 +17,7 @@ public static class ClientFiles
     public const string AuthUrl = KeystoneEndpoint.V3;
 
     /// <summary>The image DevStack's tools look for first (a name that starts with <c>cirros</c>).</summary>
-    public const string FunctionalImage = DevStackAccounts.CirrosImage;
+    public const string FunctionalImage = Services.Glance.GuestImageStep.CirrosImageName;
 
     public static async Task<IReadOnlyList<string>> WriteAsync(CloudSettings settings, string directory, CancellationToken cancellationToken)
     {

@@ -13,6 +13,8 @@ namespace DockStack.Cloud.Services.Glance;
 public sealed class GuestImageStep : IProvisioningStep
 {
     public const string ImageName = "tiny-linux-x86_64";
+    /// <summary>The same guest under a name that starts with <c>cirros</c> (clouds.yaml's <c>functional: image_name</c>).</summary>
+    public const string CirrosImageName = "cirros-tiny-linux-x86_64-disk";
     public const string BootedMarker = "dockstack-guest: booted";
     private const string Images = GlanceModule.Url + "/v2/images";
     private const string GuestDirectory = "/var/lib/dockstack/guest";
@@ -33,12 +35,19 @@ public sealed class GuestImageStep : IProvisioningStep
         await context.ShellAsync("Building the tiny guest (Debian's cloud kernel, a busybox initramfs)", $"{BuildPath} {GuestDirectory}");
         var kernel = await UploadAsync(context, $"{ImageName}-kernel", "aki", $"{GuestDirectory}/vmlinuz", new JsonObject());
         var ramdisk = await UploadAsync(context, $"{ImageName}-ramdisk", "ari", $"{GuestDirectory}/initrd", new JsonObject());
-        await UploadAsync(context, ImageName, "ami", $"{GuestDirectory}/disk", new JsonObject
+        JsonObject Machine() => new()
         {
             ["kernel_id"] = kernel,
             ["ramdisk_id"] = ramdisk,
             ["os_command_line"] = "console=ttyS0 quiet",
-        });
+            ["os_distro"] = "dockstack-tiny-linux",
+        };
+        await UploadAsync(context, ImageName, "ami", $"{GuestDirectory}/disk", Machine());
+        // Tools written for DevStack pick the first image whose name starts with "cirros": the same guest under such a
+        // name, saying in its properties what it really is.
+        var alias = Machine();
+        alias["description"] = $"Not CirrOS: {ImageName} (a Debian cloud kernel and a busybox initramfs) under a name DevStack's tools find";
+        await UploadAsync(context, CirrosImageName, "ami", $"{GuestDirectory}/disk", alias);
         await context.ShellAsync("Removing the guest's build files", $"rm -rf {GuestDirectory} {BuildPath}");
     }
 

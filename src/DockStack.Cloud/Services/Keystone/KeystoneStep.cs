@@ -2,7 +2,7 @@ using DockStack.Cloud.Provisioning.Config;
 
 namespace DockStack.Cloud.Services.Keystone;
 
-/// <summary>Keystone like DevStack sets it up: bootstrap admin, RegionOne, service and demo projects, demo user.</summary>
+/// <summary>Keystone like DevStack sets it up: bootstrap admin, RegionOne, the service project, and DevStack's accounts.</summary>
 internal sealed class KeystoneStep : IProvisioningStep
 {
     public string Title => "Keystone";
@@ -31,15 +31,9 @@ internal sealed class KeystoneStep : IProvisioningStep
 
         var keystone = await context.KeystoneAsync();
         var ct = context.CancellationToken;
-        var admin = await keystone.EnsureRoleAsync("admin", ct);
-        var member = await keystone.EnsureRoleAsync("member", ct);
-        await keystone.EnsureRoleAsync("reader", ct);
         await keystone.EnsureRoleAsync("service", ct);
         await keystone.EnsureProjectAsync("service", "Service projects", ct);
-        var demo = await keystone.EnsureProjectAsync("demo", "Demo project", ct);
-        var demoUser = await keystone.EnsureUserAsync("demo", s.Passwords.Admin, demo, ct);
-        await keystone.GrantAsync(demo, demoUser, member, ct);
-        var adminUser = await keystone.EnsureUserAsync("admin", s.Passwords.Admin, null, ct);
-        await keystone.GrantAsync(demo, adminUser, admin, ct);
+        // DevStack's projects, users, roles and system-scope grants (the accounts its clouds.yaml entries name).
+        await DevStackAccounts.CreateAsync(keystone, s.Passwords.Admin, ct);
     }
 }

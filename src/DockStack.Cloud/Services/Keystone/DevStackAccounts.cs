@@ -1,6 +1,6 @@
 using DockStack.Cloud.Provisioning.Api;
 
-namespace DockStack.Cloud.Provisioning;
+namespace DockStack.Cloud.Services.Keystone;
 
 /// <summary>Where a role is held: on a project, or on the whole system (Keystone's system scope <c>all</c>).</summary>
 public sealed record RoleGrant(string User, string? Project, string Role)
@@ -26,11 +26,6 @@ public static class DevStackAccounts
     public const string AnotherRole = "anotherrole";
     public const string ServiceRole = "service";
 
-    /// <summary>
-    /// The tiny bootable image under a name that starts with <c>cirros</c>, as DevStack's tools look for (its
-    /// properties say what it really is: a Debian cloud kernel with a busybox initramfs, not CirrOS).
-    /// </summary>
-    public const string CirrosImage = "cirros-tiny-linux-x86_64-disk";
 
     /// <summary>Projects besides <c>admin</c> and <c>service</c> (which the Keystone bootstrap and the service users need).</summary>
     public static readonly IReadOnlyList<string> Projects = ["demo", "alt_demo", "invisible_to_admin"];
