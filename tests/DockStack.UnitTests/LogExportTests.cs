@@ -38,4 +38,14 @@ public sealed class LogExportTests : IDisposable
         Assert.Equal(data, File.ReadAllBytes(binary));
         Assert.Equal("abc ****", File.ReadAllText(Path.Combine(_dir, "short.txt")));
     }
+
+    [Fact]
+    public void MaskSecrets_ACommonWordAsPassword_IsMaskedOnlyAsAToken()
+    {
+        File.WriteAllText(Path.Combine(_dir, "nova.conf"), "memcache_secret_key = x\ntransport_url = rabbit://openstack:secret@127.0.0.1\nsecret\n");
+
+        LogExport.MaskSecrets(_dir, ["secret"]);
+
+        Assert.Equal("memcache_secret_key = x\ntransport_url = rabbit://openstack:****@127.0.0.1\n****\n", File.ReadAllText(Path.Combine(_dir, "nova.conf")));
+    }
 }

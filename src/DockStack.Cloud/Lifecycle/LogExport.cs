@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Text;
+using System.Text.RegularExpressions;
 using DockStack.Cloud.Nodes;
 
 namespace DockStack.Cloud.Lifecycle;
@@ -11,8 +12,8 @@ public sealed record LogExportReport(string Directory, int Files, long Bytes);
 /// Copies what a failed CI job uploads out of a running node (as kind's <c>export logs</c> does): the journal of every
 /// unit, the services' <c>/var/log</c>, the rendered configuration files, the nested engine's container list (gathered
 /// in the node by <c>export-logs.sh</c>, which masks password keys and URL credentials), plus the cloud's status as
-/// JSON. Every known secret of the cloud is masked again in every text file on the host side, so none leaks through a
-/// log line the script's patterns did not foresee.
+/// JSON. Every known secret of the cloud is masked again in every text file on the host side (wherever it stands as a
+/// token of its own), so none leaks through a log line the script's patterns did not foresee.
 /// </summary>
 public static class LogExport
 {
@@ -60,7 +61,10 @@ public static class LogExport
     /// <summary>Replaces every occurrence of each secret in every text file below <paramref name="directory"/>; returns the file count and size.</summary>
     public static (int Files, long Bytes) MaskSecrets(string directory, IReadOnlyCollection<string> secrets)
     {
-        var masked = secrets.Where(s => s.Length >= 4).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length).ToList();
+        // A secret is masked where it stands as a token of its own: a password such as "secret" goes, "memcache_secret_key" stays.
+        var masked = secrets.Where(s => s.Length >= 4).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)
+            .Select(s => new Regex($"(?<![A-Za-z0-9_]){Regex.Escape(s)}(?![A-Za-z0-9_])", RegexOptions.CultureInvariant))
+            .ToList();
         int files = 0;
         long bytes = 0;
         foreach (var path in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
@@ -73,7 +77,7 @@ public static class LogExport
                 if (Array.IndexOf(data, (byte)0) < 0)
                 {
                     var text = Encoding.UTF8.GetString(data);
-                    var replaced = masked.Aggregate(text, (current, secret) => current.Replace(secret, Mask, StringComparison.Ordinal));
+                    var replaced = masked.Aggregate(text, (current, secret) => secret.Replace(current, Mask));
                     if (!ReferenceEquals(replaced, text) && replaced != text)
                     {
                         File.WriteAllText(path, replaced);

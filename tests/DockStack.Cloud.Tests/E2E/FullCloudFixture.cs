@@ -11,10 +11,13 @@ public sealed class FullCloudFixture : IAsyncLifetime
 
     public OpenStackCli Demo => new(Cloud.CloudsYaml, "devstack");
 
+    /// <summary>The seed's local.conf the cloud is made of.</summary>
+    public string ConfigPath { get; } = Path.Combine(AppContext.BaseDirectory, "TestData", "seed-local.conf");
+
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(60));
-        _cloud = await TestCloud.UpAsync("e2e-full", Path.Combine(AppContext.BaseDirectory, "TestData", "seed-local.conf"), cts.Token);
+        _cloud = await TestCloud.UpAsync("e2e-full", ConfigPath, cts.Token);
     }
 
     public async Task DisposeAsync()

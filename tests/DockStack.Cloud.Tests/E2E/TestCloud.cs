@@ -34,6 +34,9 @@ public sealed class TestCloud : IAsyncDisposable
     /// <summary>Wall time of the whole <c>up</c> command (builds included when the images were not cached).</summary>
     public TimeSpan UpTime { get; }
 
+    /// <summary>The DOCKSTACK_HOME the cloud was brought up with (for further <c>./dockstack</c> commands).</summary>
+    public string Home => _home;
+
     public string StateDir => Path.Combine(_home, "clouds", Name);
     public string CloudsYaml => Path.Combine(StateDir, "clouds.yaml");
 
