@@ -53,6 +53,13 @@ public static class CliApp
             config.AddCommand<ResetCommand>("reset");
             config.AddCommand<CleanCommand>("clean").WithExample("clean", "--images", "--yes");
             config.AddCommand<DoctorCommand>("doctor").WithExample("doctor", "--fix");
+            config.AddBranch("image", image =>
+            {
+                image.SetDescription("A config's node images: list them, carry them in one file (save, load)");
+                image.AddCommand<ImageListCommand>("list").WithExample("image", "list", "--config", "local.conf");
+                image.AddCommand<ImageSaveCommand>("save").WithExample("image", "save", "--config", "local.conf", "cloud-images.tar.gz");
+                image.AddCommand<ImageLoadCommand>("load").WithExample("image", "load", "cloud-images.tar.gz");
+            });
             config.AddBranch("export", export =>
             {
                 export.SetDescription("Export a cloud's logs (as kind export logs)");

@@ -13,25 +13,8 @@ namespace DockStack.Cli.Commands;
 [Description("Create and start a cloud (or say it is running already)")]
 public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Settings>(services)
 {
-    public sealed class Settings : OutputSettings
+    public sealed class Settings : ConfigSettings
     {
-        [CommandOption("-c|--config <FILE>")]
-        [Description("A DevStack local.conf; without it, built-in defaults")]
-        public string? Config { get; init; }
-
-        [CommandOption("-r|--release <SUITE>")]
-        [Description("Debian suite of the node (trixie: OpenStack 2025.1; bookworm: Zed)")]
-        [DefaultValue(BaseImageOptions.DefaultSuite)]
-        public string Release { get; init; } = BaseImageOptions.DefaultSuite;
-
-        [CommandOption("--mirror <URL>")]
-        [Description("Debian mirror for building images (also DOCKSTACK_MIRROR)")]
-        public string? Mirror { get; init; }
-
-        [CommandOption("--http-proxy <URL>")]
-        [Description("HTTP proxy for package downloads (also DOCKSTACK_HTTP_PROXY or http_proxy)")]
-        public string? HttpProxy { get; init; }
-
         [CommandOption("--bare")]
         [Description("A node with systemd only, no OpenStack: for working on the node itself")]
         public bool Bare { get; init; }
@@ -50,14 +33,6 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
             {
                 return ValidationResult.Error("--bare and --config exclude each other: a bare node runs no cloud.");
             }
-            if (Config is not null && !File.Exists(Config))
-            {
-                return ValidationResult.Error($"The config file '{Config}' does not exist.");
-            }
-            if (!System.Text.RegularExpressions.Regex.IsMatch(Release, "^[a-z]+$"))
-            {
-                return ValidationResult.Error($"'{Release}' is not a Debian suite name (e.g. trixie, bookworm).");
-            }
             foreach (var p in Publish)
             {
                 if (!PublishSpec.TryParse(p, out _))
@@ -71,9 +46,9 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
 
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var options = new UpOptions(settings.Cloud, BaseImageOptions.From(settings.Release, settings.Mirror, settings.HttpProxy))
+        var options = new UpOptions(settings.Cloud, settings.BaseOptions)
         {
-            ConfigPath = settings.Config is null ? null : Path.GetFullPath(settings.Config),
+            ConfigPath = settings.ConfigPath,
             Bare = settings.Bare,
             UserCloudsYaml = settings.WriteCloudsYaml is { IsSet: true } write ? write.Value ?? "" : null,
         };
