@@ -43,6 +43,13 @@ public sealed class RawEngine : IDisposable
         return doc.RootElement.Clone();
     }
 
+    /// <summary>Removes a tag (or an image) as <c>docker rmi REF</c> does, without force.</summary>
+    public async Task UntagAsync(string reference)
+    {
+        using var response = await _http.DeleteAsync($"/images/{reference}");
+        response.EnsureSuccessStatusCode();
+    }
+
     private async Task<JsonElement[]> GetAsync(string path)
     {
         using var doc = JsonDocument.Parse(await _http.GetStringAsync(path));
