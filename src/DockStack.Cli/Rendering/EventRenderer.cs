@@ -15,6 +15,10 @@ public sealed class EventRenderer : ICloudEvents
     private readonly IAnsiConsole _console;
     private readonly OutputMode _mode;
     private readonly Dictionary<string, string> _open = [];
+    private readonly Dictionary<string, DateTimeOffset> _lastProgress = [];
+
+    /// <summary>In plain output, a step's progress is printed at most this often (and when it completes).</summary>
+    public static readonly TimeSpan PlainProgressInterval = TimeSpan.FromSeconds(5);
 
     public EventRenderer(IAnsiConsole console, OutputMode mode)
     {
@@ -79,6 +83,9 @@ public sealed class EventRenderer : ICloudEvents
                 _open.Remove(f.Id);
                 _console.MarkupLine($"[red]✘[/] {Markup.Escape(f.Title)} [grey]({Seconds(f.Elapsed)})[/]");
                 break;
+            case StepProgress p:
+                context.Status($"{Markup.Escape(p.Title)} {Markup.Escape(Describe(p))}");
+                break;
             case Notice { Level: NoticeLevel.Warning } n:
                 _console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(n.Text)}");
                 break;
@@ -100,6 +107,7 @@ public sealed class EventRenderer : ICloudEvents
             StepFailed f => $"FAILED {f.Title} ({Seconds(f.Elapsed)})",
             Notice { Level: NoticeLevel.Warning } n => $"warning: {n.Text}",
             Notice n => n.Text,
+            StepProgress p when DuePlain(p) => $"...    {p.Title}: {Describe(p)}",
             _ => null,
         };
         // With --output json, stdout carries only the JSON document: progress goes to stderr.
@@ -113,6 +121,29 @@ public sealed class EventRenderer : ICloudEvents
         {
             if (writer is not null) { writer.Write(o.Text); } else { _console.Write(new Text(o.Text)); }
         }
+    }
+
+    /// <summary>"312/750 packages set up [#####.....] 41%", or "312 MB written" without a total.</summary>
+    internal static string Describe(StepProgress p)
+    {
+        if (p.Total is not { } total || total <= 0)
+        {
+            return $"{p.Done} {p.Unit}";
+        }
+        var fraction = Math.Clamp((double)p.Done / total, 0, 1);
+        var filled = (int)Math.Round(fraction * 20);
+        return string.Create(CultureInfo.InvariantCulture, $"{p.Done}/{total} {p.Unit} [{new string('#', filled)}{new string('.', 20 - filled)}] {fraction * 100:0}%");
+    }
+
+    private bool DuePlain(StepProgress p)
+    {
+        var complete = p.Total is { } total && p.Done >= total;
+        if (!complete && _lastProgress.TryGetValue(p.Title, out var last) && p.At - last < PlainProgressInterval)
+        {
+            return false;
+        }
+        _lastProgress[p.Title] = p.At;
+        return true;
     }
 
     internal static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";

@@ -16,6 +16,12 @@ public sealed record StepCompleted(string Id, string Title, TimeSpan Elapsed, st
 
 public sealed record StepFailed(string Id, string Title, TimeSpan Elapsed, string Reason) : CloudEvent;
 
+/// <summary>
+/// How far a long step is (<paramref name="Done"/> of <paramref name="Total"/> <paramref name="Unit"/>, e.g. 312 of 750
+/// packages set up): a bar on a terminal, a line every few seconds in plain output, so a CI log never looks hung.
+/// </summary>
+public sealed record StepProgress(string Title, long Done, long? Total, string Unit) : CloudEvent;
+
 /// <summary>Output of a command we run (the engine's or the node's own); shown with --verbose.</summary>
 public sealed record CommandOutput(string Text) : CloudEvent;
 

@@ -40,7 +40,7 @@ public static class ImageArchive
     }
 
     /// <summary>Writes the chain's images into <paramref name="path"/> (through a temporary file: a failed save leaves nothing); returns its size.</summary>
-    public static async Task<long> SaveAsync(INodeEngine engine, IReadOnlyList<ChainImage> chain, string path, CancellationToken cancellationToken)
+    public static async Task<long> SaveAsync(INodeEngine engine, IReadOnlyList<ChainImage> chain, string path, ICloudEvents events, CancellationToken cancellationToken)
     {
         if (chain.FirstOrDefault(i => !i.Cached) is { } missing)
         {
@@ -55,7 +55,15 @@ public static class ImageArchive
             await using (var file = File.Create(temp))
             await using (Stream target = Compressed(full) ? new GZipStream(file, CompressionLevel.Fastest) : file)
             {
-                await source.CopyToAsync(target, 1 << 20, cancellationToken);
+                var buffer = new byte[1 << 20];
+                long total = 0;
+                int read;
+                while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    total += read;
+                    events.Publish(new StepProgress("Saving the images", total >> 20, null, "MB read from the engine"));
+                }
             }
             File.Move(temp, full, overwrite: true);
             return new FileInfo(full).Length;

@@ -15,7 +15,7 @@ public sealed partial class CloudManager
     {
         var chain = await ImageChainAsync(configPath, baseOptions, bare, cancellationToken);
         var bytes = await events.StepAsync($"Saving {string.Join(", ", chain.Select(i => i.Name))} into {Path.GetFullPath(path)}",
-            () => ImageArchive.SaveAsync(engine, chain, path, cancellationToken), b => $"{b / 1024.0 / 1024.0:0} MB");
+            () => ImageArchive.SaveAsync(engine, chain, path, events, cancellationToken), b => $"{b / 1024.0 / 1024.0:0} MB");
         return (chain, bytes);
     }
 

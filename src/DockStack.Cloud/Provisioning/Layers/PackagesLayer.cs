@@ -78,8 +78,9 @@ public sealed class PackagesLayer(CloudSettings settings, IReadOnlyList<IService
         string[] env = ["DEBIAN_FRONTEND=noninteractive"];
         await events.StepAsync("apt-get update", () => node.RunAsync("Package lists", ["apt-get", "update", "-q"], ct, env));
         await node.RunAsync("Debconf answers", ["debconf-set-selections", "/root/dockstack-preseed.txt"], ct, env);
-        await events.StepAsync($"Installing {Packages.Count} packages and their dependencies", () =>
-            node.RunAsync("Package install", ["apt-get", "install", "-y", "-q", "--no-install-recommends", .. Packages], ct, env));
+        var installing = $"Installing {Packages.Count} packages and their dependencies";
+        await events.StepAsync(installing, () => new Node(node.Engine, node.Id, new AptProgress(events, installing))
+            .RunAsync("Package install", ["apt-get", "install", "-y", "-q", "--no-install-recommends", .. Packages], ct, env));
         await events.StepAsync("Disabling the services until they are configured", () =>
             Script(node, "Disable units", "disable-units.sh", [$"DISABLE={string.Join(' ', DisabledUnits)}", $"MASK={string.Join(' ', MaskedUnits)}"], ct));
     }
