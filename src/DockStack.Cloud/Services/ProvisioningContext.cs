@@ -111,7 +111,7 @@ public sealed class ProvisioningContext(Node node, CloudSettings settings, IRead
     /// <summary>Sets uwsgi's process (and optionally thread) count in a Debian uwsgi ini: one API worker, as DevStack runs them.
     /// Also makes every response say <c>Connection: close</c>: `server delete --wait` failed twice on a reused connection
     /// ("Remote end closed connection without response"); the likely cause is a client reusing a connection uwsgi's
-    /// http-socket had closed (NOTES.md).</summary>
+    /// http-socket had closed (docs/provisioning.md).</summary>
     public Task SetUwsgiWorkersAsync(string iniPath, int processes, int? threads = null) =>
         ScriptAsync($"uwsgi workers in {iniPath}", "Services/Scripts/uwsgi-workers.sh",
             [iniPath, processes.ToString(CultureInfo.InvariantCulture), .. threads is { } t ? [t.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()]);

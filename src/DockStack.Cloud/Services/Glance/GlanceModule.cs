@@ -32,7 +32,7 @@ public sealed class GlanceModule : ServiceModule
     public static readonly ConfigFile Config = new("/etc/glance/glance-api.conf", ["GLANCE_API_CONF"], [Api], s =>
     [
         ("DEFAULT", "enabled_backends", "fs:file"),
-        ("DEFAULT", "workers", "0"), // 0: the API runs in glance-api's own process, no forked worker (NOTES.md)
+        ("DEFAULT", "workers", "0"), // 0: the API runs in glance-api's own process, no forked worker (README.md in this folder)
         ("database", "connection", MariaDbModule.ConnectionFor(s, "glance", "glance")),
         ("paste_deploy", "flavor", "keystone"),
         ("glance_store", "default_backend", "fs"),

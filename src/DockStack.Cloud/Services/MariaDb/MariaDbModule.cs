@@ -26,7 +26,7 @@ public sealed class MariaDbModule : ServiceModule
 
     /// <summary>
     /// Every database together is a few tens of MB; the defaults' 128 MB InnoDB, Aria and MyISAM caches cost ~50 MB of
-    /// resident memory (NOTES.md).
+    /// resident memory (README.md in this folder).
     /// </summary>
     public static NodeFile ServerConfig => NodeFile.Text("/etc/mysql/mariadb.conf.d/90-dockstack.cnf", Read("MariaDb", "Files/90-dockstack.cnf"));
 

@@ -7,7 +7,7 @@ namespace DockStack.Cloud.Services.Neutron;
 /// Neutron's DHCP, L3 and metadata agents in one Python process when two or more of them are enabled: each is what its
 /// stock command's <c>main()</c> builds (two oslo services and the metadata proxy), so each still answers on its own
 /// RPC topic and reports its own row in <c>network agent list</c>, but they share one interpreter and one copy of
-/// Neutron's modules (~120 MiB each when apart, NOTES.md). The process runs in the unit of the first enabled agent
+/// Neutron's modules (~120 MiB each when apart, README.md in this folder). The process runs in the unit of the first enabled agent
 /// (DHCP, then L3, then metadata) through a drop-in; the other agents' units stay disabled.
 /// </summary>
 public static class NeutronAgents

@@ -17,7 +17,7 @@ public static class NeutronConfig
         ("DEFAULT", "transport_url", RabbitMqModule.TransportUrl(s)),
         // Durable queues live in the broker's state in the committed image: a call an agent makes while its server is
         // still starting waits in the queue instead of being dropped (which cost the L3 agent a 60 s RPC timeout plus
-        // a back-off, and nova-compute a 10 s conductor ping, at every boot: NOTES.md).
+        // a back-off, and nova-compute a 10 s conductor ping, at every boot: README.md in this folder).
         ("oslo_messaging_rabbit", "amqp_durable_queues", "true"),
         ("DEFAULT", "auth_strategy", "keystone"),
         ("DEFAULT", "host", Nodes.NodeSpec.Hostname),
@@ -32,7 +32,7 @@ public static class NeutronConfig
         ("oslo_concurrency", "lock_path", "/var/lib/neutron/tmp"),
         // The server drops a state report sent before its RPC worker started ("stale message", at debug level), and an
         // agent whose first report was dropped waits a whole interval (default 30 s) for the next: agents that come up
-        // before neutron-rpc-server showed as dead for ~20 s more at every boot (NOTES.md). Nova's interval is 10 s too.
+        // before neutron-rpc-server showed as dead for ~20 s more at every boot (README.md in this folder). Nova's interval is 10 s too.
         ("agent", "report_interval", "10"),
         .. PrivsepForkerModule.NeutronConf(),
     ]);

@@ -52,7 +52,7 @@ public sealed class NeutronStep : IProvisioningStep
             await context.StartAsync("openvswitch-switch.service");
             // Guests' TCP packets reach the bridge through their tap with the checksum left to offload; without this the
             // userspace conntrack of the OVS firewall finds them invalid and drops them (DHCP still works: it bypasses
-            // conntrack). With it, OVS reads the offload flags and completes the checksums. NOTES.md, "Guest TCP".
+            // conntrack). With it, OVS reads the offload flags and completes the checksums. README.md in this folder, "Guest TCP".
             await context.ShellAsync("Open vSwitch: offloads in the userspace datapath",
                 "ovs-vsctl set Open_vSwitch . other_config:userspace-tso-enable=true && systemctl restart openvswitch-switch.service");
             await context.ShellAsync("The provider bridge", $"ovs-vsctl --may-exist add-br {NetworkPrep.ExternalBridge} -- set bridge {NetworkPrep.ExternalBridge} datapath_type=netdev -- --may-exist add-port {NetworkPrep.ExternalBridge} {NetworkPrep.ProviderInterface}");

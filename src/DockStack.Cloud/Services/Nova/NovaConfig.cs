@@ -18,7 +18,7 @@ public static class NovaConfig
         ("DEFAULT", "transport_url", RabbitMqModule.TransportUrl(s)),
         // Durable queues live in the broker's state in the committed image: a call an agent makes while its server is
         // still starting waits in the queue instead of being dropped (which cost the L3 agent a 60 s RPC timeout plus
-        // a back-off, and nova-compute a 10 s conductor ping, at every boot: NOTES.md).
+        // a back-off, and nova-compute a 10 s conductor ping, at every boot: README.md in this folder).
         ("oslo_messaging_rabbit", "amqp_durable_queues", "true"),
         ("DEFAULT", "my_ip", "127.0.0.1"),
         ("DEFAULT", "host", Nodes.NodeSpec.Hostname),

@@ -60,7 +60,7 @@ public sealed class NovaModule : ServiceModule
     ];
 
     /// <summary>Nova's metadata API is served by the nova-api process, and nova-scheduler runs in nova-conductor's, when both
-    /// of a pair are enabled: one Python process (~115 MB) fewer each (NovaStep, NOTES.md).</summary>
+    /// of a pair are enabled: one Python process (~115 MB) fewer each (NovaStep, README.md in this folder).</summary>
     public override IReadOnlyList<CloudService> UnitsFor(CloudSettings settings) => base.UnitsFor(settings).Select(u => u.DevStackName switch
     {
         Metadata when SharesNovaApi(settings) => u with { Unit = "nova-api.service" },

@@ -33,7 +33,7 @@ public sealed class NovaStep : IProvisioningStep
     /// once does not report at once. On one node it only keeps a started service "down" for 5 s more: the launchers
     /// (Scripts/nova-compute, Scripts/nova-conductor-scheduler) set it to 0 before the service starts, so the first
     /// report follows the start (the periodic <c>report_interval</c> is unchanged). Measured on warm boots: the last Nova
-    /// report 4.2 s sooner in the bench's median, 7.4 s in a probe node's (NOTES.md).
+    /// report 4.2 s sooner in the bench's median, 7.4 s in a probe node's (README.md in this folder).
     /// </summary>
     public static IReadOnlyList<NodeFile> Files(CloudSettings s)
     {
