@@ -80,6 +80,10 @@ public sealed class UnsupportedMediaType(string message) : ZunException(415, nul
 /// <summary>The compute agent that owns a container is not up.</summary>
 public sealed class ContainerHostNotUp(string uuid, string host) : ZunException(500, ZunFaults.ContainerHostNotUp, $"Container {uuid}'s host {host} is down.");
 
+/// <summary>A compute operation that did not finish within its deadline; it was given up (and is not redelivered).</summary>
+public sealed class ComputeDeadlineExceeded(string method, TimeSpan limit)
+    : ZunException(500, ZunFaults.ZunInternalError, $"The compute operation {method} did not finish within its deadline of {(int)limit.TotalSeconds} s and was given up.");
+
 /// <summary>A fault reported by a remote compute agent, rebuilt on the api side with its status and code.</summary>
 public sealed class RemoteZunException(int status, string? codeName, string message) : ZunException(status, codeName, message);
 

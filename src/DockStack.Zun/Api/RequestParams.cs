@@ -42,14 +42,7 @@ public sealed class RequestParams
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         var text = await reader.ReadToEndAsync(timeout.Token);
         if (string.IsNullOrWhiteSpace(text)) { return null; }
-        try
-        {
-            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException e)
-        {
-            throw new Invalid($"Malformed JSON in the request body: {e.Message}");
-        }
+        return JsonBody.Parse(text);
     }
 
     public IEnumerable<string> Keys => _values.Keys;

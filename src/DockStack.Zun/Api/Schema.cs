@@ -39,11 +39,21 @@ public static class Schema
         var text = node.GetValue<string>();
         if (text.Length < minLength) { throw Error(field, node, $"{PyRepr.Of(node)} is too short"); }
         if (text.Length > maxLength) { throw Error(field, node, $"{PyRepr.Of(node)} is too long"); }
-        if (pattern is not null && !Regex.IsMatch(text, pattern, RegexOptions.None, TimeSpan.FromSeconds(1)))
+        if (pattern is not null && !Matches(text, pattern))
         {
             throw Error(field, node, $"{PyRepr.Of(node)} does not match '{pattern}'");
         }
         return text;
+    }
+
+    /// <summary>
+    /// jsonschema's pattern test, except that a closing <c>$</c> means the end of the text: .NET's (like Python's) <c>$</c>
+    /// also matches before a final newline, which would let <c>"web\n"</c> through a name pattern.
+    /// </summary>
+    public static bool Matches(string text, string pattern)
+    {
+        var match = Regex.Match(text, pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+        return match.Success && (!pattern.EndsWith('$') || match.Index + match.Length == text.Length);
     }
 
     public static bool Bool(string field, JsonNode? node, bool allowStrings = false)

@@ -63,28 +63,7 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
         {
             c.TaskState = ContainerTaskState.Creating;
             await store.UpdateAsync(c, cancellationToken);
-            var reference = ImageReference.WithTag(c.Image);
-            if (await engine.InspectImageAsync(reference, cancellationToken) is null)
-            {
-                if (string.Equals(c.ImagePullPolicy, "never", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new ImageNotFound($"Image {c.Image} could not be found.");
-                }
-                await PullAsync(reference, cancellationToken);
-            }
-            var id = await engine.CreateGuestAsync(GuestSpecs.For(c, config.Host), cancellationToken);
-            c.ContainerId = id;
-            await SyncFromEngineAsync(c, forced: true, cancellationToken);
-            c.TaskState = null;
-            if (message.Run)
-            {
-                c.TaskState = ContainerTaskState.Starting;
-                await store.UpdateAsync(c, cancellationToken);
-                await engine.StartContainerAsync(id, cancellationToken);
-                c.TaskState = null;
-                await SyncFromEngineAsync(c, forced: true, cancellationToken);
-            }
-            await store.UpdateAsync(c, cancellationToken);
+            await WithinDeadlineAsync(message, ct => CreateInEngineAsync(c, message.Run, ct), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -104,11 +83,14 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
             c.TaskState = ContainerTaskState.Deleting;
             await store.UpdateAsync(c, cancellationToken);
             var id = c.ContainerId ?? DockerName(c.Uuid);
-            if (message.Stop && c.ContainerId is not null)
+            await WithinDeadlineAsync(message, async ct =>
             {
-                await engine.StopContainerAsync(id, TimeSpan.FromSeconds(10), cancellationToken);
-            }
-            await engine.RemoveContainerAsync(id, force: message.Force || message.Stop, cancellationToken);
+                if (message.Stop && c.ContainerId is not null)
+                {
+                    await engine.StopContainerAsync(id, TimeSpan.FromSeconds(10), ct);
+                }
+                await engine.RemoveContainerAsync(id, force: message.Force || message.Stop, ct);
+            }, cancellationToken);
             await store.DeleteAsync(c, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -139,11 +121,17 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
             ev.Fail(new Invalid("Cannot operate an uncreated container."));
             return null;
         }
+        if (c.TaskState is { } inFlight)
+        {
+            // One lifecycle action at a time (the api answers 409; this holds when two got past it at once).
+            ev.Fail(new InvalidStateException(task.Action, c.Uuid, inFlight));
+            return null;
+        }
         try
         {
             c.TaskState = task.TaskState;
             await store.UpdateAsync(c, cancellationToken);
-            await call(c.ContainerId, cancellationToken);
+            await WithinDeadlineAsync(message, ct => call(c.ContainerId, ct), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -153,9 +141,65 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
             if (task == Starting) { c.Status = ContainerStatus.Error; }
         }
         c.TaskState = null;
-        await SyncFromEngineAsync(c, forced: false, CancellationToken.None);
+        try
+        {
+            using var readBack = new CancellationTokenSource(ComputeDeadlines.CleanupGrace, time);
+            await SyncFromEngineAsync(c, forced: false, readBack.Token);
+        }
+        catch (Exception e)
+        {
+            LogOperationFailed(task.Action, c.Uuid, $"reading the container back: {e.Message}");
+        }
         await store.UpdateAsync(c, CancellationToken.None);
         return null;
+    }
+
+    /// <summary>Each message's deadline (<see cref="ComputeDeadlines.For"/>; a test shortens it).</summary>
+    internal Func<ComputeMessage, TimeSpan> Deadlines { get; init; } = ComputeDeadlines.For;
+
+    /// <summary>
+    /// The engine work of an operation under its deadline. Expiry is a <see cref="ComputeDeadlineExceeded"/>, not a
+    /// cancellation, so the caller's failure path records it on the action event and clears the task_state.
+    /// </summary>
+    private async Task WithinDeadlineAsync(ComputeMessage message, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        var limit = Deadlines(message);
+        using var timer = new CancellationTokenSource(limit, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            await work(linked.Token);
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ComputeDeadlineExceeded(message.Method, limit);
+        }
+    }
+
+    private async Task CreateInEngineAsync(Container c, bool run, CancellationToken cancellationToken)
+    {
+        var reference = ImageReference.WithTag(c.Image);
+        if (await engine.InspectImageAsync(reference, cancellationToken) is null)
+        {
+            if (string.Equals(c.ImagePullPolicy, "never", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ImageNotFound($"Image {c.Image} could not be found.");
+            }
+            await PullAsync(reference, cancellationToken);
+        }
+        var id = await engine.CreateGuestAsync(GuestSpecs.For(c, config.Host), cancellationToken);
+        c.ContainerId = id;
+        await SyncFromEngineAsync(c, forced: true, cancellationToken);
+        c.TaskState = null;
+        if (run)
+        {
+            c.TaskState = ContainerTaskState.Starting;
+            await store.UpdateAsync(c, cancellationToken);
+            await engine.StartContainerAsync(id, cancellationToken);
+            c.TaskState = null;
+            await SyncFromEngineAsync(c, forced: true, cancellationToken);
+        }
+        await store.UpdateAsync(c, cancellationToken);
     }
 
     /// <summary>Reads the container back from the engine into the store (show, and after each action).</summary>

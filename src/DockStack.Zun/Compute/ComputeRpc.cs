@@ -12,8 +12,21 @@ public sealed record CallerInfo(string RequestId, string UserId, string ProjectI
 /// <summary>One message from zun-api to zun-compute: the operation and who asked for it.</summary>
 public sealed record ComputeRequest(ComputeMessage Message, CallerInfo Caller)
 {
-    public Task<JsonNode?> DispatchAsync(IComputeHandler handler, CancellationToken cancellationToken) =>
-        Message.DispatchAsync(handler, Caller, cancellationToken);
+    /// <summary>Hands the message to its handler under its deadline (<see cref="ComputeDeadlines"/>): past it, <see cref="ComputeDeadlineExceeded"/>.</summary>
+    public async Task<JsonNode?> DispatchAsync(IComputeHandler handler, CancellationToken cancellationToken)
+    {
+        var limit = ComputeDeadlines.For(Message) + ComputeDeadlines.CleanupGrace;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+        try
+        {
+            return await Message.DispatchAsync(handler, Caller, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ComputeDeadlineExceeded(Message.Method, limit);
+        }
+    }
 }
 
 /// <summary>

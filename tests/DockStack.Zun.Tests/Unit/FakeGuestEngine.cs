@@ -12,24 +12,27 @@ internal sealed class FakeGuestEngine : IGuestEngine
     public GuestInfo? Guest { get; set; }
     public Func<Task>? OnCall { get; set; }
     public Exception? Failure { get; set; }
+    /// <summary>What an image inspect answers; unset, it is refused like every call a test does not expect.</summary>
+    public Func<CancellationToken, Task<ImageInfo?>>? ImageLookup { get; set; }
 
-    private async Task Record(string call)
+    private async Task Record(string call, CancellationToken cancellationToken = default)
     {
         Calls.Add(call);
-        if (OnCall is not null) { await OnCall(); }
+        if (OnCall is not null) { await OnCall().WaitAsync(cancellationToken); }
         if (Failure is not null) { throw Failure; }
     }
 
     public Task StartContainerAsync(string id, CancellationToken cancellationToken) => Record($"start {id}");
-    public Task StopContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken) => Record($"stop {id} {timeout.TotalSeconds}s");
-    public Task RestartContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken) => Record($"restart {id} {timeout.TotalSeconds}s");
+    public Task StopContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken) => Record($"stop {id} {timeout.TotalSeconds}s", cancellationToken);
+    public Task RestartContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken) => Record($"restart {id} {timeout.TotalSeconds}s", cancellationToken);
     public Task KillContainerAsync(string id, string signal, CancellationToken cancellationToken) => Record($"kill {id} {signal}");
     public Task PauseContainerAsync(string id, CancellationToken cancellationToken) => Record($"pause {id}");
     public Task UnpauseContainerAsync(string id, CancellationToken cancellationToken) => Record($"unpause {id}");
     public Task<GuestInfo?> InspectGuestAsync(string idOrName, CancellationToken cancellationToken) => Task.FromResult(Guest);
 
     public Task<EngineInfo> GetInfoAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task<ImageInfo?> InspectImageAsync(string reference, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<ImageInfo?> InspectImageAsync(string reference, CancellationToken cancellationToken) =>
+        ImageLookup?.Invoke(cancellationToken) ?? throw new NotSupportedException();
     public Task PullImageAsync(string reference, IProgress<string>? progress, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task RemoveImageAsync(string reference, bool force, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -35,17 +35,18 @@ public static class ContainerActionsApi
         group.MapPost("/{ident}/resize", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
             CallAsync(ident, http, store, compute, "resize", p => (Height: Positive(p, "h"), Width: Positive(p, "w")), (uuid, size) => new ResizeContainerTty(uuid, size.Height, size.Width), ct));
         group.MapGet("/{ident}/get_archive", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CallAsync(ident, http, store, compute, "get_archive", p => p.Required("path"), (uuid, path) => new GetContainerArchive(uuid, path, ArchiveEncodingOf(http)), ct));
+            CallAsync(ident, http, store, compute, "get_archive", p => RequestLimits.ArchivePath(p.Required("path")), (uuid, path) => new GetContainerArchive(uuid, path, ArchiveEncodingOf(http)), ct));
         group.MapPost("/{ident}/put_archive", async (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
         {
             var result = await CallAsync(ident, http, store, compute, "put_archive",
-                p => (Path: p.Required("path"), Data: p.String("data") ?? ""), (uuid, a) => new PutContainerArchive(uuid, a.Path, a.Data, ArchiveEncodingOf(http)), ct);
+                p => (Path: RequestLimits.ArchivePath(p.Required("path")), Data: p.String("data") ?? ""), (uuid, a) => new PutContainerArchive(uuid, a.Path, a.Data, ArchiveEncodingOf(http)), ct);
             return ZunResults.Json(null, StatusCodes.Status200OK);
         });
         group.MapPost("/{ident}/commit", async (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
         {
             var result = await CallAsync(ident, http, store, compute, "commit",
-                p => (Repository: p.Required("repository"), Tag: p.String("tag")), (uuid, a) => new CommitContainer(uuid, a.Repository, a.Tag), ct);
+                p => (Repository: DockerReference.CheckRepository("repository", p.Required("repository")),
+                    Tag: p.String("tag") is { } tag ? DockerReference.CheckTag("tag", tag) : null), (uuid, a) => new CommitContainer(uuid, a.Repository, a.Tag), ct);
             return ZunResults.Json(JsonNode.Parse(result.ResponseContent ?? "null"), StatusCodes.Status202Accepted);
         });
         group.MapGet("/{ident}/attach", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => Unsupported(ident, http, store, "attach", ct));
@@ -54,7 +55,7 @@ public static class ContainerActionsApi
         group.MapContainerExtras();
     }
 
-    private static int Timeout(RequestParams p) => p.NonNegativeInt("timeout") ?? 10;
+    private static int Timeout(RequestParams p) => RequestLimits.Timeout(p);
 
     private static int Positive(RequestParams p, string name) =>
         p.NonNegativeInt(name) is { } v && v > 0 ? v : throw new InvalidValue($"Invalid {name}: it must be a positive integer.");
@@ -81,6 +82,7 @@ public static class ContainerActionsApi
         string? interimStatus, Func<RequestParams, TArgs> parse, Func<string, TArgs, ContainerMessage> message, CancellationToken cancellationToken)
     {
         var (ctx, c, arguments) = await FindAsync(ident, http, store, action, parse, cancellationToken);
+        ContainerLookup.CheckIdle(c, action);
         if (c.Host is null || c.ContainerId is null) { throw new Invalid("Cannot operate an uncreated container."); }
         await compute.EnsureHostUpAsync(c, cancellationToken);
         if (interimStatus is not null)

@@ -43,7 +43,7 @@ public static class ContainerCreateParser
         {
             Uuid = Guid.NewGuid().ToString(),
             Name = Schema.String("name", body["name"], 2, 255, NamePattern) ?? RandomName(),
-            Image = Schema.String("image", body["image"], 2, 255, "[a-zA-Z0-9][a-zA-Z0-9_.-]", nullable: false)!,
+            Image = DockerReference.CheckReference("image", Schema.String("image", body["image"], 2, 255, "[a-zA-Z0-9][a-zA-Z0-9_.-]", nullable: false)!),
             Cpu = body.ContainsKey("cpu") ? Schema.Number("cpu", body["cpu"], 0.1, 16) : config.DefaultCpu,
             Memory = (body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, 8192) : config.DefaultMemory).ToString(CultureInfo.InvariantCulture),
             Disk = body.ContainsKey("disk") ? Schema.IntOrDigits("disk", body["disk"], 1, 160) : null,
@@ -138,7 +138,7 @@ public static class ContainerCreateParser
             ["test"] = Schema.String("healthcheck/cmd", obj["cmd"]),
             ["interval"] = obj.ContainsKey("interval") ? Schema.IntOrDigits("healthcheck/interval", obj["interval"], 0, int.MaxValue) : 0,
             ["retries"] = obj.ContainsKey("retries") ? Schema.IntOrDigits("healthcheck/retries", obj["retries"], 0, int.MaxValue) : 0,
-            ["timeout"] = obj.ContainsKey("timeout") ? Schema.IntOrDigits("healthcheck/timeout", obj["timeout"], 0, int.MaxValue) : 0,
+            ["timeout"] = obj.ContainsKey("timeout") ? Schema.IntOrDigits("healthcheck/timeout", obj["timeout"], 0, RequestLimits.MaxTimeoutSeconds) : 0,
         };
     }
 

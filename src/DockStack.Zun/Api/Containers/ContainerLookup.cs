@@ -36,6 +36,15 @@ public static partial class ContainerLookup
         }
     }
 
+    /// <summary>409 while another lifecycle action is in flight on the container (its task_state is set): one at a time.</summary>
+    public static void CheckIdle(Container c, string action)
+    {
+        if (c.TaskState is { } inFlight)
+        {
+            throw new InvalidStateException(action, c.Uuid, inFlight);
+        }
+    }
+
     private static readonly Dictionary<string, string[]> ValidStates = new(StringComparer.Ordinal)
     {
         ["start"] = [ContainerStatus.Created, ContainerStatus.Stopped, ContainerStatus.Error],

@@ -66,11 +66,11 @@ public static class ImagesApi
         Schema.NoAdditional(body, ["repo", "host", "image_id", "tag", "size", "image_pull_policy"]);
         if (!body.ContainsKey("repo")) { throw new SchemaValidationError("'repo' is a required property"); }
         if (!body.ContainsKey("host")) { throw new SchemaValidationError("'host' is a required property"); }
-        var repoText = Schema.String("repo", body["repo"], 2, 255, nullable: false)!;
+        var repoText = DockerReference.CheckReference("repo", Schema.String("repo", body["repo"], 2, 255, nullable: false)!);
         var hostText = Schema.String("host", body["host"], 1, 255, nullable: false)!;
         var node = await store.NodeAsync(hostText, cancellationToken) ?? throw new InvalidValue($"Compute host {hostText} could not be found.");
         var (repo, tag) = ImageReference.Split(repoText);
-        if (Schema.String("tag", body["tag"]) is { } explicitTag) { tag = explicitTag; }
+        if (Schema.String("tag", body["tag"]) is { } explicitTag) { tag = DockerReference.CheckTag("tag", explicitTag); }
         var record = new ImageRecord { Uuid = Guid.NewGuid().ToString(), Repo = repo, Tag = tag, Host = node.Hostname, ProjectId = ctx.ProjectId };
         await store.InsertAsync(record, cancellationToken);
         await rpc.CastAsync(node.Hostname, new ComputeRequest(new PullImage(record.Uuid), ctx.Caller), cancellationToken);
