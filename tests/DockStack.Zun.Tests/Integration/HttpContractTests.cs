@@ -8,7 +8,7 @@ namespace DockStack.Zun.Tests.Integration;
 /// <summary>The wire contract over raw HTTP: discovery, headers, the error body, and every bad input's status.</summary>
 [Collection(ZunCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class HttpContractTests(ZunFixture zun)
+public sealed partial class HttpContractTests(ZunFixture zun)
 {
     private static CancellationToken Ct => TestContext.Current();
 
