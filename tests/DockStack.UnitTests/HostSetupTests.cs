@@ -79,4 +79,22 @@ public class HostSetupTests
         Assert.Contains("sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker.io mmdebstrap", e.Message, StringComparison.Ordinal);
         Assert.Contains("sudo systemctl start docker", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Apply_NotRootWithAnEngine_OnlyWarnsAboutMmdebstrap()
+    {
+        var facts = Bare with { IsRoot = false, EngineAnswers = true, HasDockerd = true };
+        var events = new List<CloudEvent>();
+
+        await HostSetup.ApplyAsync(HostSetup.Plan(facts), facts, engine: null!, new Collect(events), CancellationToken.None);
+
+        var warning = Assert.Single(events.OfType<Notice>());
+        Assert.Equal(NoticeLevel.Warning, warning.Level);
+        Assert.Contains("sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends mmdebstrap", warning.Text, StringComparison.Ordinal);
+    }
+
+    private sealed class Collect(List<CloudEvent> events) : ICloudEvents
+    {
+        public void Publish(CloudEvent e) => events.Add(e);
+    }
 }

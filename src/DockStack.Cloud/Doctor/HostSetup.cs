@@ -109,6 +109,12 @@ public static class HostSetup
         {
             return;
         }
+        if (!facts.IsRoot && !plan.StartEngine)
+        {
+            // The engine answers: a missing mmdebstrap matters only if the base image must be built from the mirror.
+            events.Warn($"This host lacks {Describe(plan)}, needed to build the Debian base image when it is not cached. As root: {plan.ForUser(sudo: true).Replace(Environment.NewLine, " && ", StringComparison.Ordinal)}");
+            return;
+        }
         if (!facts.IsRoot)
         {
             throw new HostSetupException(
