@@ -18,7 +18,9 @@ public sealed record LogExportReport(string Directory, int Files, long Bytes);
 public static class LogExport
 {
     private const string Script = "Lifecycle/Scripts/export-logs.sh";
-    private const string NodeDir = "/tmp/dockstack-export-logs";
+    // Not under /tmp: the node's /tmp is a tmpfs, and the engine's archive API (docker cp) reads only the container's root
+    // file system and volumes, never a tmpfs mount ("Could not find the file ... does not exist").
+    private const string NodeDir = "/var/tmp/dockstack-export-logs";
     public const string Mask = "****";
 
     public static async Task<LogExportReport> ExportAsync(Node node, string directory, string statusJson, IReadOnlyCollection<string> secrets, CancellationToken cancellationToken)
