@@ -163,7 +163,8 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
         var kept = Path.Combine(dir, "local.conf");
         if (configPath is not null)
         {
-            File.Copy(configPath, kept, overwrite: true);
+            // local.conf holds the cloud's passwords: the copy is owner-only from its first byte.
+            PrivateFiles.Write(kept, File.ReadAllText(configPath));
         }
         else if (File.Exists(kept))
         {

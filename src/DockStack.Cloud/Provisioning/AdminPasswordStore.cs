@@ -19,11 +19,7 @@ public static class AdminPasswordStore
         }
         Directory.CreateDirectory(stateRoot);
         var password = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
-        File.WriteAllText(path, password + "\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        PrivateFiles.Write(path, password + "\n");
         return password;
     }
 }

@@ -40,21 +40,8 @@ public static class ClientFiles
     }
 
     /// <summary>Creates (or truncates) the file with mode 0600 first, then writes: a password is never readable by others.</summary>
-    public static async Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            if (File.Exists(path))
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-        }
-        await using var stream = new FileStream(path, options);
-        await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-        await writer.WriteAsync(content.AsMemory(), cancellationToken);
-    }
+    public static Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken) =>
+        PrivateFiles.WriteAsync(path, content, cancellationToken);
 
     public static string CloudsYaml(CloudSettings settings, Func<string, string>? entryName = null)
     {

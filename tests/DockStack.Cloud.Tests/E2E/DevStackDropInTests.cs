@@ -71,6 +71,20 @@ public sealed class DevStackDropInTests(FullCloudFixture fixture)
     }
 
     [Fact]
+    public void StateFolder_EveryFileWithAPassword_IsOwnerOnly()
+    {
+        foreach (var name in new[] { "local.conf", "clouds.yaml", "openrc", "admin-openrc", "demo-openrc" })
+        {
+            var path = Path.Combine(fixture.Cloud.StateDir, name);
+            Assert.True(File.Exists(path), $"{name} is missing");
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            }
+        }
+    }
+
+    [Fact]
     public async Task CirrosNamedImage_IsTheTinyGuest_AndSaysSo()
     {
         var tiny = await fixture.Admin.ShowAsync(Timeout(), "image", "show", GuestImageStep.ImageName);

@@ -10,7 +10,9 @@ namespace DockStack.Cloud.ContainerService.Testing;
 /// <summary>One finished step of the test: what, how long, whether it held, and what was seen.</summary>
 public sealed record TestStep(string Title, TimeSpan Elapsed, bool Ok, string Detail);
 
-public sealed record TestOptions(string CloudsYaml, string Cloud = "devstack-admin", string Name = "test", string Image = "cirros")
+/// <remarks>The container gets a name of its own (<c>dockstack-test-XXXXXXXX</c>) and is deleted by its uuid: the test never
+/// touches a container it did not create, even one a user named <c>test</c>.</remarks>
+public sealed record TestOptions(string CloudsYaml, string Cloud = "devstack-admin", string? Name = null, string Image = "cirros")
 {
     public IReadOnlyList<string> Command { get; init; } = ["ping", "-c", "4", "127.0.0.1"];
     public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(2);
@@ -33,7 +35,8 @@ public sealed partial class ContainerServiceTest(Node node, TestOptions options,
         CloudCredentials? credentials = null;
         IssuedToken? session = null;
         ContainerApi? api = null;
-        var created = false;
+        var name = options.Name ?? $"dockstack-test-{Guid.NewGuid().ToString("N")[..8]}";
+        string? uuid = null; // set while a container this test created exists
         try
         {
             await Step("clouds.yaml", () =>
@@ -72,27 +75,16 @@ public sealed partial class ContainerServiceTest(Node node, TestOptions options,
                 return up.Count > 0 ? $"on {string.Join(", ", up)}"
                     : throw new InvalidOperationException(compute.Count == 0 ? "no zun-compute service is registered" : "zun-compute is down (no heartbeat): ./dockstack logs zun-compute");
             });
-            if (await api!.FindAsync(options.Name, cancellationToken) is not null)
+            await Step($"Run {options.Image} {string.Join(' ', options.Command)} as '{name}'", async () =>
             {
-                await Step($"Removing a leftover container '{options.Name}'", async () =>
-                {
-                    await api.DeleteAsync(options.Name, force: true, cancellationToken);
-                    await WaitGoneAsync(api, cancellationToken);
-                    return "deleted";
-                });
-            }
-            string uuid = "";
-            await Step($"Run {options.Image} {string.Join(' ', options.Command)} as '{options.Name}'", async () =>
-            {
-                var container = await api.RunAsync(options.Name, options.Image, options.Command, cancellationToken);
-                created = true;
-                uuid = container?["uuid"]?.GetValue<string>() ?? options.Name;
+                var container = await api!.RunAsync(name, options.Image, options.Command, cancellationToken);
+                uuid = container?["uuid"]?.GetValue<string>() ?? throw new InvalidOperationException($"the API created '{name}' without a uuid");
                 return $"uuid {uuid}, {container?["status"]?.GetValue<string>()}";
             });
             string detail = "";
             await Step("Logs until it stops", async () =>
             {
-                detail = await FollowAsync(api, uuid, cancellationToken);
+                detail = await FollowAsync(api!, uuid!, cancellationToken);
                 return detail;
             });
             await Step("Exit code 0", () =>
@@ -102,11 +94,12 @@ public sealed partial class ContainerServiceTest(Node node, TestOptions options,
                     ? Task.FromResult("Exited(0)")
                     : throw new InvalidOperationException($"the container ended as: {detail}");
             });
-            await Step($"Delete '{options.Name}'", async () =>
+            await Step($"Delete '{name}'", async () =>
             {
-                await api.DeleteAsync(uuid, force: false, cancellationToken);
-                created = false;
-                await WaitGoneAsync(api, cancellationToken);
+                var deleted = uuid!;
+                await api!.DeleteAsync(deleted, force: false, cancellationToken);
+                uuid = null;
+                await WaitGoneAsync(api, deleted, cancellationToken);
                 return "gone from the API";
             });
             return true;
@@ -117,12 +110,12 @@ public sealed partial class ContainerServiceTest(Node node, TestOptions options,
         }
         finally
         {
-            if (created && api is not null)
+            if (uuid is not null && api is not null)
             {
                 using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 try
                 {
-                    await api.DeleteAsync(options.Name, force: true, cleanup.Token);
+                    await api.DeleteAsync(uuid, force: true, cleanup.Token);
                 }
                 catch (Exception e) when (e is ContainerApiException or HttpRequestException or OperationCanceledException)
                 {
@@ -204,11 +197,11 @@ public sealed partial class ContainerServiceTest(Node node, TestOptions options,
         }
     }
 
-    private async Task WaitGoneAsync(ContainerApi api, CancellationToken cancellationToken)
+    private static async Task WaitGoneAsync(ContainerApi api, string uuid, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(TimeSpan.FromSeconds(60));
-        while (await api.FindAsync(options.Name, cts.Token) is not null)
+        while (await api.FindAsync(uuid, cts.Token) is not null)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(300), cts.Token);
         }

@@ -14,7 +14,29 @@ public sealed class DockStackTestCommandTests(ContainerCloudFixture cloud)
         Assert.Contains("4 packets transmitted, 4 packets received", result.Output);
         Assert.Contains("Exit code 0", result.Output);
         Assert.Contains("Container service test passed", result.Output);
-        Assert.DoesNotContain("test", (await cloud.Admin.ListAsync(CancellationToken.None, "appcontainer", "list")).Select(c => c?["name"]?.GetValue<string>()));
+        Assert.DoesNotContain((await cloud.Admin.ListAsync(CancellationToken.None, "appcontainer", "list")).Select(c => c?["name"]?.GetValue<string>() ?? ""),
+            n => n.StartsWith("dockstack-test-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Leaves_a_users_own_container_named_test_alone()
+    {
+        await cloud.WaitForComputeAsync(TimeSpan.FromMinutes(3));
+        var mine = await cloud.Admin.ShowAsync(CancellationToken.None, "appcontainer", "run", "--name", "test", "cirros", "sleep", "300");
+        var uuid = mine["uuid"]!.GetValue<string>();
+        try
+        {
+            var result = await cloud.DockStackAsync(["test"]);
+
+            Assert.True(result.ExitCode == 0, result.Output);
+            Assert.DoesNotContain("'test'", result.Output, StringComparison.Ordinal);
+            var still = await cloud.Admin.ShowAsync(CancellationToken.None, "appcontainer", "show", uuid);
+            Assert.Equal("test", still["name"]?.GetValue<string>());
+        }
+        finally
+        {
+            await cloud.Admin.RunAsync(CancellationToken.None, "appcontainer", "delete", "--force", uuid);
+        }
     }
 
     [Fact]
