@@ -108,6 +108,13 @@ public sealed partial class DockerEngine : INodeEngine, IGuestEngine
         return image.Id;
     });
 
+    public Task TagImageAsync(string image, string reference, CancellationToken cancellationToken) => Call($"tagging {reference}", async () =>
+    {
+        var (repository, tag) = SplitReference(reference);
+        await _client.Images.TagImageAsync(image, new ImageTagParameters { RepositoryName = repository, Tag = tag }, cancellationToken);
+        return true;
+    });
+
     public Task<Stream> SaveImagesAsync(IReadOnlyList<string> references, CancellationToken cancellationToken) =>
         Call($"saving {string.Join(", ", references)}", () => _client.Images.SaveImagesAsync([.. references], cancellationToken));
 

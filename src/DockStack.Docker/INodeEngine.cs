@@ -11,6 +11,9 @@ public interface INodeEngine : IEngine, IDisposable
     Task<IReadOnlyList<ImageInfo>> ListImagesAsync(IList<string> labelFilters, CancellationToken cancellationToken);
     Task<string> ImportImageAsync(Stream rootfsTar, string reference, IReadOnlyList<string> changes, CancellationToken cancellationToken);
 
+    /// <summary>Points <paramref name="reference"/> (repository:tag) at <paramref name="image"/>, moving the tag from any other image.</summary>
+    Task TagImageAsync(string image, string reference, CancellationToken cancellationToken);
+
     /// <summary>The images (with their parents and tags) as one archive in the engine's own format (<c>docker save</c>).</summary>
     Task<Stream> SaveImagesAsync(IReadOnlyList<string> references, CancellationToken cancellationToken);
 

@@ -50,6 +50,13 @@ public sealed class RawEngine : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Pauses or unpauses a container (<c>docker pause</c>), behind the CLI's back.</summary>
+    public async Task PauseAsync(string container, bool pause)
+    {
+        using var response = await _http.PostAsync($"/containers/{container}/{(pause ? "pause" : "unpause")}", null);
+        response.EnsureSuccessStatusCode();
+    }
+
     private async Task<JsonElement[]> GetAsync(string path)
     {
         using var doc = JsonDocument.Parse(await _http.GetStringAsync(path));

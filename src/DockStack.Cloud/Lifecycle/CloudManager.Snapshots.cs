@@ -33,8 +33,11 @@ public sealed partial class CloudManager
             [Labels.SourceImage] = node.Labels.GetValueOrDefault(Labels.SourceImage, node.Image),
             [Labels.CreatedAt] = DateTimeOffset.UtcNow.ToString("O"),
         });
-        await RemoveSnapshotImagesAsync(cloud, name, cancellationToken);
-        var created = new List<string>();
+        // The new images are made under temporary tags; only once all of them exist do they take the snapshot's
+        // references and the old snapshot's images go. A save that fails (disk full, Ctrl+C) leaves the old one intact.
+        var previous = await SnapshotImageIdsAsync(cloud, name, cancellationToken);
+        var saving = $".saving-{Guid.NewGuid().ToString("N")[..6]}";
+        var created = new List<(string Id, string Final, string Temporary)>();
         try
         {
             await events.StepAsync($"Saving snapshot '{name}' of cloud '{cloud}'", async () =>
@@ -42,10 +45,11 @@ public sealed partial class CloudManager
                 await engine.PauseContainerAsync(node.Id, cancellationToken);
                 try
                 {
-                    created.Add(await engine.CommitAsync(node.Id, reference, labels, pause: false, cancellationToken));
+                    created.Add((await engine.CommitAsync(node.Id, reference + saving, labels, pause: false, cancellationToken), reference, reference + saving));
                     foreach (var volume in NodeVolume.Defaults)
                     {
-                        created.Add(await SaveVolumeAsync(cloud, node.Id, volume, name, cancellationToken));
+                        var final = $"{cloud.SnapshotRepository}-{volume.Key}:{name}";
+                        created.Add((await SaveVolumeAsync(cloud, node.Id, volume, name, final + saving, cancellationToken), final, final + saving));
                     }
                 }
                 finally
@@ -60,18 +64,34 @@ public sealed partial class CloudManager
             using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             foreach (var image in created)
             {
-                await engine.RemoveImageAsync(image, force: true, cleanup.Token);
+                await engine.RemoveImageAsync(image.Id, force: true, cleanup.Token);
             }
             throw;
+        }
+        foreach (var image in created)
+        {
+            await engine.TagImageAsync(image.Id, image.Final, cancellationToken);
+            await engine.RemoveImageAsync(image.Temporary, force: false, cancellationToken);
+        }
+        foreach (var id in previous.Except(created.Select(c => c.Id)))
+        {
+            try
+            {
+                await engine.RemoveImageAsync(id, force: true, cancellationToken);
+            }
+            catch (DockerEngineException e) when (e.Message.Contains("dependent child images", StringComparison.Ordinal))
+            {
+                // A node restored from the old snapshot was committed on top of it: the old image, untagged now, stays
+                // as the new one's parent layer (listings skip it; the engine removes it with its last child).
+            }
         }
         return (await ListSnapshotsAsync(cloud, cancellationToken)).Single(s => s.Name == name);
     }
 
-    private async Task<string> SaveVolumeAsync(CloudName cloud, string nodeId, NodeVolume volume, string snapshot, CancellationToken cancellationToken)
+    private async Task<string> SaveVolumeAsync(CloudName cloud, string nodeId, NodeVolume volume, string snapshot, string reference, CancellationToken cancellationToken)
     {
         // The archive of /var/lib/docker holds "docker/..."; it becomes a data-only image.
         await using var archive = await engine.GetArchiveAsync(nodeId, volume.Path, cancellationToken);
-        var reference = $"{cloud.SnapshotRepository}-{volume.Key}:{snapshot}";
         return await engine.ImportImageAsync(archive, reference,
         [
             "CMD [\"/none\"]",
@@ -115,13 +135,18 @@ public sealed partial class CloudManager
 
     private async Task RemoveSnapshotImagesAsync(CloudName cloud, string name, CancellationToken cancellationToken)
     {
-        var images = (await engine.ListImagesAsync(Labels.Filter(cloud.Value), cancellationToken))
-            .Where(i => i.Labels.GetValueOrDefault(Labels.Snapshot) == name && i.Labels.GetValueOrDefault(Labels.Kind) is "snapshot" or "snapshot-volume");
-        foreach (var image in images)
+        foreach (var id in await SnapshotImageIdsAsync(cloud, name, cancellationToken))
         {
-            await engine.RemoveImageAsync(image.Id, force: true, cancellationToken);
+            await engine.RemoveImageAsync(id, force: true, cancellationToken);
         }
     }
+
+    private async Task<IReadOnlyList<string>> SnapshotImageIdsAsync(CloudName cloud, string name, CancellationToken cancellationToken) =>
+        (await engine.ListImagesAsync(Labels.Filter(cloud.Value), cancellationToken))
+            .Where(i => i.Labels.GetValueOrDefault(Labels.Snapshot) == name && i.Labels.GetValueOrDefault(Labels.Kind) is "snapshot" or "snapshot-volume")
+            .Select(i => i.Id)
+            .Distinct()
+            .ToList();
 
     /// <summary>Replaces the node with one made from a snapshot: its root file system and its volumes, nothing else.</summary>
     public async Task<UpResult> RestoreAsync(CloudName cloud, string name, CancellationToken cancellationToken)
