@@ -113,17 +113,7 @@ public sealed partial class CloudManager
                 events.Warn($"Kept image {image.ShortId} ({string.Join(", ", image.Tags)}): {e.Message}");
             }
         }
-        var folders = 0;
-        var clouds = Path.Combine(paths.Root, "clouds");
-        if (Directory.Exists(clouds))
-        {
-            folders = Directory.GetDirectories(clouds).Length;
-            Directory.Delete(clouds, recursive: true);
-        }
-        if (images && Directory.Exists(paths.Root))
-        {
-            Directory.Delete(paths.Root, recursive: true);
-        }
+        var folders = StateFolders.Clean(paths, everything: images);
         return new CleanReport(containers.Count, volumes.Count, removedImages, folders);
     }
 }

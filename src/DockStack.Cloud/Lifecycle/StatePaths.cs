@@ -23,3 +23,55 @@ public sealed record StatePaths(string Root)
 
     public string CloudsYaml(string cloud) => Path.Combine(CloudDir(cloud), "clouds.yaml");
 }
+
+/// <summary>
+/// Removes the state DockStack wrote under a <see cref="StatePaths.Root"/> and nothing else, wherever DOCKSTACK_HOME
+/// points (even at a home folder): each cloud's folder that holds our files, the generated admin password, then the
+/// folders themselves only when they are left empty.
+/// </summary>
+public static class StateFolders
+{
+    /// <summary>The files a cloud's state folder holds; a folder with anything else is not ours to delete.</summary>
+    private static readonly HashSet<string> CloudFiles = new(StringComparer.Ordinal)
+    {
+        "local.conf", "clouds.yaml", "openrc", "admin-openrc", "demo-openrc", "user-clouds-yaml.json",
+    };
+
+    /// <summary>Removes every cloud's state folder (and, with <paramref name="everything"/>, the generated admin password); returns how many cloud folders went.</summary>
+    public static int Clean(StatePaths paths, bool everything)
+    {
+        var removed = 0;
+        var clouds = Path.Combine(paths.Root, "clouds");
+        if (Directory.Exists(clouds))
+        {
+            foreach (var dir in Directory.GetDirectories(clouds))
+            {
+                var entries = Directory.GetFileSystemEntries(dir);
+                if (entries.All(e => File.Exists(e) && CloudFiles.Contains(Path.GetFileName(e))))
+                {
+                    Directory.Delete(dir, recursive: true);
+                    removed++;
+                }
+            }
+            DeleteIfEmpty(clouds);
+        }
+        if (everything)
+        {
+            var password = Path.Combine(paths.Root, Provisioning.AdminPasswordStore.FileName);
+            if (File.Exists(password))
+            {
+                File.Delete(password);
+            }
+            DeleteIfEmpty(paths.Root);
+        }
+        return removed;
+    }
+
+    private static void DeleteIfEmpty(string dir)
+    {
+        if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
+        {
+            Directory.Delete(dir);
+        }
+    }
+}
