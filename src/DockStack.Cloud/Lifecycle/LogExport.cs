@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 using DockStack.Cloud.Nodes;
@@ -30,34 +31,53 @@ public static class LogExport
         await node.RunAsync("Gathering logs and configuration in the node", ["sh", "-c", script, "export-logs", NodeDir], cancellationToken);
         try
         {
-            await using var archive = await node.Engine.GetArchiveAsync(node.Id, NodeDir, cancellationToken);
-            // The archive's entries start with the folder's own name: extract next to DIR, then move its content in.
-            var staging = Path.Combine(directory, ".export-" + Guid.NewGuid().ToString("N")[..8]);
-            Directory.CreateDirectory(staging);
-            try
-            {
-                await TarFile.ExtractToDirectoryAsync(archive, staging, overwriteFiles: true, cancellationToken);
-                var root = Path.Combine(staging, Path.GetFileName(NodeDir));
-                foreach (var entry in Directory.EnumerateFileSystemEntries(root))
-                {
-                    var target = Path.Combine(directory, Path.GetFileName(entry));
-                    if (Directory.Exists(target)) { Directory.Delete(target, recursive: true); }
-                    else if (File.Exists(target)) { File.Delete(target); }
-                    Directory.Move(entry, target);
-                }
-            }
-            finally
-            {
-                Directory.Delete(staging, recursive: true);
-            }
+            // The engine's archive of one file: a tar holding NodeDir.tar.gz, itself the gathered folder.
+            await using var archive = await node.Engine.GetArchiveAsync(node.Id, NodeDir + ".tar.gz", cancellationToken);
+            await using var outer = new TarReader(archive);
+            var packed = await outer.GetNextEntryAsync(copyData: false, cancellationToken)
+                ?? throw new InvalidOperationException("The node returned an empty archive of the gathered logs.");
+            await using var gzip = new GZipStream(packed.DataStream ?? Stream.Null, CompressionMode.Decompress);
+            await ExtractAsync(gzip, directory, cancellationToken);
         }
         finally
         {
-            await node.ExecAsync(["rm", "-rf", NodeDir], CancellationToken.None);
+            await node.ExecAsync(["rm", "-rf", NodeDir, NodeDir + ".tar.gz"], CancellationToken.None);
         }
         await File.WriteAllTextAsync(Path.Combine(directory, "status.json"), statusJson, cancellationToken);
         var (files, bytes) = MaskSecrets(directory, secrets);
         return new LogExportReport(Path.GetFullPath(directory), files, bytes);
+    }
+
+    /// <summary>Writes the folders and regular files of a tar under <paramref name="directory"/> (links, devices and any
+    /// entry that would land outside it are skipped), replacing files of the same names.</summary>
+    private static async Task ExtractAsync(Stream tar, string directory, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(directory) + Path.DirectorySeparatorChar;
+        await using var reader = new TarReader(tar);
+        while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+        {
+            var target = Path.GetFullPath(Path.Combine(root, entry.Name));
+            if (!target.StartsWith(root, StringComparison.Ordinal) && target + Path.DirectorySeparatorChar != root)
+            {
+                continue;
+            }
+            switch (entry.EntryType)
+            {
+                case TarEntryType.Directory:
+                    Directory.CreateDirectory(target);
+                    break;
+                case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    await using (var file = File.Create(target))
+                    {
+                        if (entry.DataStream is { } data)
+                        {
+                            await data.CopyToAsync(file, cancellationToken);
+                        }
+                    }
+                    break;
+            }
+        }
     }
 
     /// <summary>Replaces every occurrence of each secret in every text file below <paramref name="directory"/>; returns the file count and size.</summary>

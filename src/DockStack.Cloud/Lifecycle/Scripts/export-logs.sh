@@ -5,8 +5,10 @@
 #   etc/SERVICE/          the rendered configuration files, with passwords and URL credentials masked
 #   nested-containers.json  the nested engine's container list (when it runs)
 #   units.txt             every unit and its state
+#   all of it packed as OUT_DIR.tar.gz (one regular file for the engine's archive API to copy out)
 set -u
 out="${1:?usage: export-logs.sh OUT_DIR}"
+rm -f "$out.tar.gz"
 rm -rf "$out"
 mkdir -p "$out/journal" "$out/var-log" "$out/etc"
 
@@ -17,8 +19,9 @@ systemctl list-units --type=service --all --no-legend --plain | while read -r un
     journalctl --no-pager -o short-iso -u "$unit" >"$out/journal/${unit%.service}.log" 2>&1 || true
 done
 
-# /var/log without the binary journal.
-tar -C /var/log --exclude=./journal -cf - . 2>/dev/null | tar -C "$out/var-log" -xf - 2>/dev/null || true
+# /var/log without the binary journal and login records (binary, sparse).
+tar -C /var/log --exclude=./journal --exclude=./lastlog --exclude=./wtmp --exclude=./btmp --exclude=./faillog -cf - . 2>/dev/null \
+    | tar -C "$out/var-log" -xf - 2>/dev/null || true
 
 for dir in keystone glance nova neutron placement zun openstack-dashboard libvirt openvswitch rabbitmq mysql memcached.conf apache2/sites-enabled; do
     [ -e "/etc/$dir" ] || continue
@@ -40,3 +43,6 @@ find "$out" -type f -size -20M | while read -r file; do
         -e 's#(://[^:/@[:space:]]+:)[^@/[:space:]]+@#\1****@#g' \
         "$file" 2>/dev/null || true
 done
+
+tar -C "$out" -czf "$out.tar.gz" .
+rm -rf "$out"
