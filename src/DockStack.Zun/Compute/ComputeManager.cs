@@ -211,7 +211,16 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
             return;
         }
         await SyncFromEngineAsync(c, forced: false, cancellationToken);
-        await store.UpdateAsync(c, cancellationToken);
+        // The row was read before the engine was asked; a lifecycle action may have started since (its task_state
+        // written). Write the engine's view onto the row as it is now, and not at all while an action runs: writing
+        // back the copy read before would clear that task_state and let a second action past the one-at-a-time rule.
+        var current = await store.GetContainerAsync(uuid, cancellationToken);
+        if (current is null || current.TaskState is not null || current.Status is ContainerStatus.Creating or ContainerStatus.Deleting)
+        {
+            return;
+        }
+        ContainerSync.ApplyEngineState(c, current);
+        await store.UpdateAsync(current, cancellationToken);
     }
 
     internal async Task SyncFromEngineAsync(Container c, bool forced, CancellationToken cancellationToken)

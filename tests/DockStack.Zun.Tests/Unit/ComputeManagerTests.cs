@@ -89,4 +89,22 @@ public sealed class ComputeManagerTests : IAsyncLifetime
         Assert.Equal("compute__do_container_pause", ev.Event);
         Assert.Equal("Error", ev.Result);
     }
+
+    [Fact]
+    public async Task Show_WhileAStopStartsMeanwhile_KeepsTheStopsTaskState()
+    {
+        _engine.Guest = Exited();
+        // While the show asks the engine, a stop begins and writes its task_state.
+        _engine.OnInspect = async () =>
+        {
+            _engine.OnInspect = null;
+            var row = (await _store.GetContainerAsync(Uuid, Ct))!;
+            row.TaskState = ContainerTaskState.Stopping;
+            await _store.UpdateAsync(row, Ct);
+        };
+
+        await new ComputeRequest(new ShowContainer(Uuid), Caller).DispatchAsync(_manager, Ct);
+
+        Assert.Equal(ContainerTaskState.Stopping, (await _store.GetContainerAsync(Uuid, Ct))!.TaskState);
+    }
 }

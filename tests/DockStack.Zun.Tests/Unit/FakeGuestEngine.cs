@@ -28,7 +28,17 @@ internal sealed class FakeGuestEngine : IGuestEngine
     public Task KillContainerAsync(string id, string signal, CancellationToken cancellationToken) => Record($"kill {id} {signal}");
     public Task PauseContainerAsync(string id, CancellationToken cancellationToken) => Record($"pause {id}");
     public Task UnpauseContainerAsync(string id, CancellationToken cancellationToken) => Record($"unpause {id}");
-    public Task<GuestInfo?> InspectGuestAsync(string idOrName, CancellationToken cancellationToken) => Task.FromResult(Guest);
+    /// <summary>Runs while the engine is asked about a guest (what happens elsewhere meanwhile).</summary>
+    public Func<Task>? OnInspect { get; set; }
+
+    public async Task<GuestInfo?> InspectGuestAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        if (OnInspect is { } hook)
+        {
+            await hook();
+        }
+        return Guest;
+    }
 
     public Task<EngineInfo> GetInfoAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<ImageInfo?> InspectImageAsync(string reference, CancellationToken cancellationToken) =>
