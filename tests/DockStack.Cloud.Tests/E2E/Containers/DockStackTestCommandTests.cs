@@ -22,7 +22,8 @@ public sealed class DockStackTestCommandTests(ContainerCloudFixture cloud)
     public async Task Leaves_a_users_own_container_named_test_alone()
     {
         await cloud.WaitForComputeAsync(TimeSpan.FromMinutes(3));
-        var mine = await cloud.Admin.ShowAsync(CancellationToken.None, "appcontainer", "run", "--name", "test", "cirros", "sleep", "300");
+        // -f json before the image: what follows the image is the container's command.
+        var mine = System.Text.Json.Nodes.JsonNode.Parse(await cloud.Admin.RunAsync(CancellationToken.None, "appcontainer", "run", "-f", "json", "--name", "test", "cirros", "sleep", "300"))!;
         var uuid = mine["uuid"]!.GetValue<string>();
         try
         {
