@@ -57,6 +57,41 @@ public partial class CloudFoldersTests
     }
 
     [Fact]
+    public void Folders_FormNoCycle()
+    {
+        // Each folder (Provisioning/Config and Provisioning/Layers are two) points only downward: no folder reaches itself.
+        var uses = Uses();
+        var folders = uses.Select(u => u.Folder).ToHashSet();
+        string? FolderOf(string used)
+        {
+            var parts = used.Split('.');
+            var folder = Enumerable.Range(1, parts.Length).Reverse().Select(n => string.Join('.', parts.Take(n))).FirstOrDefault(folders.Contains);
+            // "Services.Contains" (a property) is no use of the Services folder: past the folder must come a folder or a type of it.
+            var depth = folder?.Split('.').Length ?? 0;
+            return folder is not null && depth < parts.Length
+                && !File.Exists(Path.Combine([CloudRoot, .. folder.Split('.'), parts[depth] + ".cs"]))
+                && !folders.Contains(folder + "." + parts[depth])
+                ? null
+                : folder;
+        }
+        var graph = uses.Select(u => (u.Folder, To: FolderOf(u.Used))).Where(e => e.To is not null && e.To != e.Folder)
+            .GroupBy(e => e.Folder).ToDictionary(g => g.Key, g => g.Select(e => e.To!).ToHashSet());
+        foreach (var start in graph.Keys)
+        {
+            var seen = new HashSet<string>();
+            var pending = new Stack<(string Folder, string Path)>(graph[start].Select(n => (n, $"{start} -> {n}")));
+            while (pending.TryPop(out var next))
+            {
+                Assert.False(next.Folder == start, $"a folder cycle: {next.Path}");
+                if (seen.Add(next.Folder) && graph.TryGetValue(next.Folder, out var onward))
+                {
+                    foreach (var n in onward) { pending.Push((n, $"{next.Path} -> {n}")); }
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void TheScan_SeesTheKnownUses()
     {
         var uses = Uses();
