@@ -85,8 +85,11 @@ public sealed partial class HttpContractTests
 
             var (stop, _) = await SendAsync(HttpMethod.Post, $"/v1/containers/{uuid}/stop?timeout=15", token: "bob:projB");
             Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
-            await ZunFixture.EventuallyAsync(async () => (await SendAsync(HttpMethod.Get, $"/v1/containers/{uuid}", token: "bob:projB")).Body,
-                b => (string?)b!["task_state"] == "container_stopping", TimeSpan.FromSeconds(10), "the stop in flight");
+            // One look after the stop has begun, not a poll: a show racing the stop's start can still lose its task_state
+            // (a known lost update, under investigation), which would let this test pass or fail by timing.
+            await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+            var (_, during) = await SendAsync(HttpMethod.Get, $"/v1/containers/{uuid}", token: "bob:projB");
+            Assert.Equal("container_stopping", (string?)during!["task_state"]);
 
             foreach (var action in new[] { "reboot", "stop", "kill" })
             {
