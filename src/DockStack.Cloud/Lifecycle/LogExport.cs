@@ -100,7 +100,7 @@ public static class LogExport
                 {
                     var text = Encoding.UTF8.GetString(data);
                     var replaced = masked.Aggregate(text, (current, secret) => secret.Replace(current, Mask));
-                    if (!ReferenceEquals(replaced, text) && replaced != text)
+                    if (replaced != text)
                     {
                         File.WriteAllText(path, replaced);
                     }

@@ -33,15 +33,11 @@ public static class ClientFiles
         foreach (var (name, content) in files)
         {
             var path = Path.Combine(directory, name);
-            await WritePrivateAsync(path, content, cancellationToken);
+            await PrivateFiles.WriteAsync(path, content, cancellationToken);
             paths.Add(path);
         }
         return paths;
     }
-
-    /// <summary>Creates (or truncates) the file with mode 0600 first, then writes: a password is never readable by others.</summary>
-    public static Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken) =>
-        PrivateFiles.WriteAsync(path, content, cancellationToken);
 
     public static string CloudsYaml(CloudSettings settings, Func<string, string>? entryName = null)
     {

@@ -113,7 +113,7 @@ public static class UserCloudsYaml
             text = text[..^4];
         }
         var temp = path + ".dockstack-tmp";
-        await ClientFiles.WritePrivateAsync(temp, text, cancellationToken);
+        await PrivateFiles.WriteAsync(temp, text, cancellationToken);
         File.Move(temp, path, overwrite: true);
     }
 }
