@@ -66,6 +66,7 @@ public static class CliApp
                 export.AddCommand<ExportLogsCommand>("logs").WithExample("export", "logs", "./dockstack-logs");
             });
             config.AddCommand<TestCommand>("test").WithExample("test");
+            config.AddCommand<RouteCommand>("route").WithExample("route", "--apply");
         });
         return app;
     }

@@ -166,35 +166,10 @@ public static class HostSetup
 
     private static async Task RunAsync(string command, ICloudEvents events, CancellationToken cancellationToken)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(command);
-        using var process = System.Diagnostics.Process.Start(start) ?? throw new HostSetupException($"'{command}' did not start.", null, engineMissing: false);
-        var tail = new Queue<string>();
-        async Task Pump(StreamReader reader)
+        var (exitCode, tail) = await HostCommand.RunAsync(["sh", "-c", command], events, cancellationToken);
+        if (exitCode != 0)
         {
-            while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
-            {
-                events.Publish(new CommandOutput(line + "\n"));
-                lock (tail)
-                {
-                    tail.Enqueue(line);
-                    while (tail.Count > 15) { tail.Dequeue(); }
-                }
-            }
-        }
-        var pumps = Task.WhenAll(Pump(process.StandardOutput), Pump(process.StandardError));
-        await using (cancellationToken.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
-        {
-            await process.WaitForExitAsync(CancellationToken.None);
-            await pumps;
-        }
-        cancellationToken.ThrowIfCancellationRequested();
-        if (process.ExitCode != 0)
-        {
-            string lines;
-            lock (tail) { lines = string.Join(Environment.NewLine, tail); }
-            throw new HostSetupException($"'{command}' exited with {process.ExitCode}:{Environment.NewLine}{lines}", null, engineMissing: false);
+            throw new HostSetupException($"'{command}' exited with {exitCode}:{Environment.NewLine}{tail}", null, engineMissing: false);
         }
     }
 }

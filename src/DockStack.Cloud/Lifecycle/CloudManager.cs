@@ -189,6 +189,7 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
         {
             RequireOurs(node, cloud);
             found = true;
+            await RemoveHostRouteAsync(cloud, node, cancellationToken);
             await RemoveNodeAsync(node, cancellationToken);
         }
         if (purge)

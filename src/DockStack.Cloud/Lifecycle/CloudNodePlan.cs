@@ -31,6 +31,8 @@ internal sealed class CloudNodePlan(CloudPlan plan) : INodePlan
     public IReadOnlyList<string> Secrets =>
         [plan.Settings.Passwords.Admin, plan.Settings.Passwords.Database, plan.Settings.Passwords.Rabbit, plan.Settings.Passwords.Service];
 
+    public string? FloatingRange => plan.Settings.Has(Services.Neutron.NeutronModule.L3) ? plan.Settings.Network.FloatingRange : null;
+
     public Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CancellationToken cancellationToken) =>
         UserCloudsYaml.MergeAsync(path, plan.Settings, entryName, cancellationToken);
 }

@@ -18,6 +18,9 @@ internal interface INodePlan
     /// <summary>Every password the cloud holds (masked in exported logs).</summary>
     IReadOnlyList<string> Secrets { get; }
 
+    /// <summary>The public network's range (floating IPs), or null when the cloud has none.</summary>
+    string? FloatingRange { get; }
+
     /// <summary>Merges the cloud's clouds.yaml entries, named by <paramref name="entryName"/>, into the user's file; returns their names.</summary>
     Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CancellationToken cancellationToken);
 }
@@ -37,6 +40,7 @@ internal sealed class BareNodePlan : INodePlan
     public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
     public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles) => [];
     public IReadOnlyList<string> Secrets => [];
+    public string? FloatingRange => null;
     public Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([]);
 }

@@ -32,7 +32,7 @@ public sealed class NeutronStep : IProvisioningStep
     }
 
     /// <summary>The interfaces Neutron's agents map (made at every boot), and the agents' shared launcher.</summary>
-    public static IReadOnlyList<NodeFile> Files(CloudSettings s) => [NetworkPrep.Script, NetworkPrep.UnitFile, .. NeutronAgents.Files(s)];
+    public static IReadOnlyList<NodeFile> Files(CloudSettings s) => [NetworkPrep.Script, NetworkPrep.UnitFile, NetworkPrep.Environment(s), .. NeutronAgents.Files(s)];
 
     public async Task RunAsync(ProvisioningContext context)
     {
