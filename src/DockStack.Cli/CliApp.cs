@@ -67,6 +67,7 @@ public static class CliApp
             });
             config.AddCommand<TestCommand>("test").WithExample("test");
             config.AddCommand<RouteCommand>("route").WithExample("route", "--apply");
+            config.AddCommand<VerifyCommand>("verify").WithExample("verify").WithExample("verify", "--suite", "tempest.api.identity");
         });
         return app;
     }

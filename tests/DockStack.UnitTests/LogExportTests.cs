@@ -1,3 +1,4 @@
+using DockStack.Cloud;
 using DockStack.Cloud.Lifecycle;
 
 namespace DockStack.UnitTests;
@@ -15,7 +16,7 @@ public sealed class LogExportTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "etc", "nova", "nova.conf"), "[database]\nconnection = mysql+pymysql://nova:s3cr3t-db@127.0.0.1/nova\n");
         File.WriteAllText(Path.Combine(_dir, "journal.log"), "login admin with s3cr3t-admin ok; again s3cr3t-admin\n");
 
-        var (files, bytes) = LogExport.MaskSecrets(_dir, ["s3cr3t-db", "s3cr3t-admin"]);
+        var (files, bytes) = HostFiles.MaskSecrets(_dir, ["s3cr3t-db", "s3cr3t-admin"], LogExport.Mask);
 
         Assert.Equal(2, files);
         Assert.True(bytes > 0);
@@ -33,7 +34,7 @@ public sealed class LogExportTests : IDisposable
         File.WriteAllBytes(binary, data);
         File.WriteAllText(Path.Combine(_dir, "short.txt"), "abc abcd");
 
-        LogExport.MaskSecrets(_dir, ["abcd", "abc"]);
+        HostFiles.MaskSecrets(_dir, ["abcd", "abc"], LogExport.Mask);
 
         Assert.Equal(data, File.ReadAllBytes(binary));
         Assert.Equal("abc ****", File.ReadAllText(Path.Combine(_dir, "short.txt")));
@@ -44,7 +45,7 @@ public sealed class LogExportTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_dir, "nova.conf"), "memcache_secret_key = x\ntransport_url = rabbit://openstack:secret@127.0.0.1\nsecret\n");
 
-        LogExport.MaskSecrets(_dir, ["secret"]);
+        HostFiles.MaskSecrets(_dir, ["secret"], LogExport.Mask);
 
         Assert.Equal("memcache_secret_key = x\ntransport_url = rabbit://openstack:****@127.0.0.1\n****\n", File.ReadAllText(Path.Combine(_dir, "nova.conf")));
     }

@@ -11,6 +11,8 @@ internal sealed class CloudNodePlan(CloudPlan plan) : INodePlan
     /// <summary>The plan of a DevStack local.conf (null: the built-in defaults); generated secrets live under <paramref name="paths"/>.</summary>
     public static INodePlan Load(string? configPath, StatePaths paths) => new CloudNodePlan(CloudPlan.Load(configPath, paths.Root));
 
+    public Provisioning.Config.CloudSettings Settings => plan.Settings;
+
     public IReadOnlyList<string> Warnings => plan.Warnings;
     public IReadOnlyList<PortBinding> Ports => plan.Ports;
     public IReadOnlyList<IImageLayer> Layers => plan.Layers;

@@ -46,6 +46,19 @@ public static class NodeSpec
     public static ContainerSpec ForBuild(string containerName, string image, string layer) =>
         Build(containerName, image, [], [], Labels.For("build", extra: new Dictionary<string, string> { [Labels.Snapshot] = layer }));
 
+    /// <summary>A helper container in a cloud's node's network namespace (it reaches the APIs and floating IPs as the
+    /// node does): no init, no privileges, kept running by <c>sleep</c> while commands run in it by exec.</summary>
+    public static ContainerSpec ForSidecar(string containerName, string image, string nodeId, string cloud, string kind) => new()
+    {
+        Name = containerName,
+        Image = image,
+        Entrypoint = ["sleep", "infinity"],
+        Command = [],
+        Labels = Labels.For(kind, cloud),
+        NetworkMode = $"container:{nodeId}",
+        StopTimeoutSeconds = 1,
+    };
+
     private static ContainerSpec Build(string name, string image, IReadOnlyList<PortBinding> ports, IReadOnlyList<VolumeMount> mounts, IReadOnlyDictionary<string, string> labels) => new()
     {
         Name = name,
