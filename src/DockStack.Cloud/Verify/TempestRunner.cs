@@ -25,6 +25,10 @@ public sealed class TempestRunner(INodeEngine engine, ICloudEvents events)
 {
     private const string Workspace = "/var/lib/tempest/workspace";
     private const string Results = "/var/lib/tempest/results";
+    private const string ExcludeList = "/var/lib/tempest/exclude-list.txt";
+
+    /// <summary>Tests that cannot pass against Debian's packages, each with its reason (<c>Verify/Files/exclude-list.txt</c>).</summary>
+    public static string ExcludedTests => EmbeddedFiles.Read("Verify/Files/exclude-list.txt");
 
     public async Task<VerifyReport> RunAsync(string cloud, Node node, CloudSettings settings, VerifyOptions options, string resultsRoot,
         Action<TempestTest> onTest, CancellationToken cancellationToken)
@@ -42,7 +46,7 @@ public sealed class TempestRunner(INodeEngine engine, ICloudEvents events)
             await engine.StartContainerAsync(id, cancellationToken);
             var sidecar = new Node(engine, id, events);
             await sidecar.RunAsync("tempest init", ["tempest", "init", Workspace], cancellationToken);
-            await sidecar.WriteFilesAsync([NodeFile.Text($"{Workspace}/etc/tempest.conf", config)], cancellationToken);
+            await sidecar.WriteFilesAsync([NodeFile.Text($"{Workspace}/etc/tempest.conf", config), NodeFile.Text(ExcludeList, ExcludedTests)], cancellationToken);
             var results = new TempestResults();
             await events.StepAsync($"tempest run ({options.Suite.Name}, {options.Concurrency} workers)", async () =>
             {
@@ -61,7 +65,7 @@ public sealed class TempestRunner(INodeEngine engine, ICloudEvents events)
                     }
                 });
                 // tempest exits non-zero when a test failed: the results say so, the run itself did not fail.
-                var run = await engine.ExecAsync(id, new ExecRequest(["sh", "-c", $"cd {Workspace} && exec tempest run --concurrency {options.Concurrency} \"$@\"", "tempest", .. options.Suite.RunArguments]),
+                var run = await engine.ExecAsync(id, new ExecRequest(["sh", "-c", $"cd {Workspace} && exec tempest run --concurrency {options.Concurrency} --exclude-list {ExcludeList} \"$@\"", "tempest", .. options.Suite.RunArguments]),
                     o => lines.Add(o.Text), cancellationToken);
                 lines.Flush();
                 if (results.Tests.Count == 0)
