@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using DockStack.Cloud.Services.Glance;
+using DockStack.TestSupport;
+
+namespace DockStack.Cloud.Tests.E2E;
+
+/// <summary>What CI users trust a DevStack for: tempest's smoke tests pass, and a server is reachable over SSH from the
+/// host through its floating IP, as on DevStack. Both against the shared full cloud (each cleans up after itself).</summary>
+[Trait("Category", "E2E")]
+[Collection(FullCloudCollection.Name)]
+public sealed class TempestAndReachTests(FullCloudFixture fixture)
+{
+    private static CancellationToken Timeout(int minutes = 5) => new CancellationTokenSource(TimeSpan.FromMinutes(minutes)).Token;
+
+    private static string Field(JsonNode? row, string name) => row?[name]?.ToString() ?? "";
+
+    [Fact]
+    public async Task Verify_SmokeSuite_PassesEveryTestThatApplies_AndWritesItsResults()
+    {
+        using var cli = new DockStackCli(fixture.Cloud.Home);
+
+        var result = await cli.RunAsync(["verify", "--name", fixture.Cloud.Name, "--output", "json"], timeout: TimeSpan.FromMinutes(40), cancellationToken: Timeout(40));
+
+        Assert.True(result.ExitCode == 0, result.Tail(80));
+        var report = result.Json;
+        Assert.Equal(0, report["failed"]!.GetValue<int>());
+        // 79 smoke tests on this cloud: about 60 apply (object storage, volumes and IPv6 are not in it).
+        Assert.True(report["passed"]!.GetValue<int>() >= 55, result.Stdout);
+        var scenario = report["areas"]!.AsArray().Single(a => Field(a, "area") == "scenario");
+        // The network scenario boots a server and logs in over SSH through a floating IP.
+        Assert.True(scenario!["passed"]!.GetValue<int>() >= 2, result.Stdout);
+        var directory = Field(report, "results");
+        foreach (var file in new[] { "results.subunit", "results.html", "results.xml", "tempest.conf", "tempest.log" })
+        {
+            Assert.True(new FileInfo(Path.Combine(directory, file)).Length > 0, $"{file} is missing or empty");
+        }
+        var conf = await File.ReadAllTextAsync(Path.Combine(directory, "tempest.conf"));
+        Assert.Matches(new Regex(@"admin_password = \*\*\*\*"), conf);
+        Assert.DoesNotMatch(new Regex($@"(?<![A-Za-z0-9_]){Regex.Escape(fixture.Cloud.Plan.Settings.Passwords.Admin)}(?![A-Za-z0-9_])"), conf);
+    }
+
+    [Fact]
+    public async Task Server_WithAKeyPairAndAFloatingIp_AnswersSshFromTheHost()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "This test adds a host route: it runs as root (as CI does).");
+        var ct = Timeout(20);
+        var name = $"e2e-ssh-{Guid.NewGuid().ToString("N")[..6]}";
+        var keys = Directory.CreateTempSubdirectory("dockstack-ssh-").FullName;
+        var key = Path.Combine(keys, "id");
+        using var cli = new DockStackCli(fixture.Cloud.Home);
+        var demo = fixture.Demo;
+        string? floating = null;
+        try
+        {
+            var keygen = await ProcessRunner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key], new ProcessOptions(), ct);
+            Assert.True(keygen.ExitCode == 0, keygen.Output);
+            await demo.RunAsync(ct, "keypair", "create", "--public-key", key + ".pub", name);
+            await demo.RunAsync(ct, "security", "group", "create", name);
+            await demo.RunAsync(ct, "security", "group", "rule", "create", "--protocol", "tcp", "--dst-port", "22", name);
+            var server = await demo.ShowAsync(ct, "server", "create", "--image", GuestImageStep.ImageName, "--flavor", "m1.nano", "--network", "private",
+                "--key-name", name, "--security-group", name, "--wait", name);
+            Assert.Equal("ACTIVE", Field(server, "status"));
+            floating = Field(await demo.ShowAsync(ct, "floating", "ip", "create", "public"), "floating_ip_address");
+            await demo.RunAsync(ct, "server", "add", "floating", "ip", name, floating);
+
+            var route = await cli.RunAsync(["route", "--apply", "--name", fixture.Cloud.Name], cancellationToken: ct);
+            Assert.True(route.ExitCode == 0, route.Output);
+
+            ProcessResult? ssh = null;
+            for (var attempt = 0; attempt < 30 && ssh is not { ExitCode: 0 }; attempt++)
+            {
+                if (attempt > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), ct);
+                }
+                ssh = await ProcessRunner.RunAsync("ssh",
+                [
+                    "-i", key, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
+                    $"cirros@{floating}", "hostname; id -u; curl http://169.254.169.254/latest/meta-data/public-ipv4",
+                ], new ProcessOptions { Timeout = TimeSpan.FromSeconds(40) }, ct);
+            }
+            Assert.True(ssh is { ExitCode: 0 }, ssh?.Output);
+            var lines = ssh!.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.Equal(name, lines[0]);
+            Assert.Equal("0", lines[1]);
+            Assert.Equal(floating, lines[2]);
+            var console = await demo.RunAsync(ct, "console", "log", "show", name);
+            Assert.Contains($"{name} login:", console, StringComparison.Ordinal);
+        }
+        finally
+        {
+            using var cleanup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            await cli.RunAsync(["route", "--delete", "--name", fixture.Cloud.Name], cancellationToken: cleanup.Token);
+            await Quietly(() => demo.RunAsync(cleanup.Token, "server", "delete", "--wait", name));
+            if (floating is not null)
+            {
+                await Quietly(() => demo.RunAsync(cleanup.Token, "floating", "ip", "delete", floating));
+            }
+            await Quietly(() => demo.RunAsync(cleanup.Token, "security", "group", "delete", name));
+            await Quietly(() => demo.RunAsync(cleanup.Token, "keypair", "delete", name));
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    private static async Task Quietly(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (InvalidOperationException)
+        {
+            // Cleanup of something a failed step never made.
+        }
+    }
+}
