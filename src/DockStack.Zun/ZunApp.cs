@@ -104,7 +104,8 @@ public static class ZunApp
                 services.AddSingleton(_ => new KeystoneClient(new HttpClient(), new Uri(config.KeystoneAuthUrl!),
                     new PasswordCredentials(config.KeystoneUsername!, config.KeystonePassword!, config.KeystoneProjectName,
                         config.KeystoneUserDomainName, config.KeystoneProjectDomainName)));
-                services.AddSingleton<ITokenValidator, KeystoneTokenValidator>();
+                services.AddSingleton<ITokenValidator>(sp => new KeystoneTokenValidator(sp.GetRequiredService<KeystoneClient>(),
+                    TimeSpan.FromSeconds(config.TokenCacheTime), sp.GetRequiredService<TimeProvider>()));
             }
         }
     }

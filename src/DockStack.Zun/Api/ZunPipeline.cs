@@ -83,6 +83,7 @@ public sealed partial class ZunPipeline(RequestDelegate next, ITokenValidator to
         context.ProjectId = identity.ProjectId;
         context.ProjectName = identity.ProjectName;
         context.Roles = identity.Roles;
+        context.Scope = identity.Scope;
         return true;
     }
 
