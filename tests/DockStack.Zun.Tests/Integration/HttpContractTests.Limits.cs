@@ -104,7 +104,7 @@ public sealed partial class HttpContractTests
         }
         finally
         {
-            await SendAsync(HttpMethod.Delete, $"/v1/containers/{uuid}?force=True&stop=True");
+            await SendAsync(HttpMethod.Delete, $"/v1/containers/{uuid}?force=True&stop=True&all_projects=True");
             await ZunFixture.EventuallyAsync(() => zun.Engine.InspectGuestAsync("zun-" + uuid, Ct), i => i is null, TimeSpan.FromSeconds(60), "the engine container to go");
         }
     }

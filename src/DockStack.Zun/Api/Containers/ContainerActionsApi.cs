@@ -111,8 +111,7 @@ public static class ContainerActionsApi
         var ctx = http.Zun();
         var p = await RequestParams.ReadAsync(http.Request, mergeBody: true, cancellationToken);
         var arguments = parse(p);
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, $"container:{action}", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, $"container:{action}", cancellationToken);
         ContainerLookup.CheckState(c, action);
         return (ctx, c, arguments);
     }
@@ -149,8 +148,7 @@ public static class ContainerActionsApi
     private static async Task<ContentHttpResult> Unsupported(string ident, HttpContext http, ZunStore store, string action, CancellationToken cancellationToken)
     {
         var ctx = http.Zun();
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, $"container:{action}", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, $"container:{action}", cancellationToken);
         ContainerLookup.CheckState(c, action);
         throw new Invalid($"The {action} action is not supported by this service.");
     }
