@@ -37,6 +37,7 @@ public static class ZunApp
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls(urls ?? $"http://{FormatHost(config.ApiHost)}:{config.ApiPort}");
+            builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestLimits.MaxRequestBodyBytes); // raised per request where allowed (ZunPipeline)
             Configure(builder.Services, builder.Logging, config, role, logging);
             var app = builder.Build();
             app.UseMiddleware<ZunPipeline>();
