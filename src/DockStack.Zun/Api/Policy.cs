@@ -60,7 +60,8 @@ public static class Policy
         if (!context.IsProjectScoped) { return false; }
         if (context.IsAdmin) { return true; }
         if (rule == Rule.AdminApi) { return false; }
-        var roleHeld = context.HasRole("member") || (ReadRules.Contains(action) && context.HasRole("reader"));
+        var reads = ReadRules.Contains(action) || action.StartsWith("container:get_one:", StringComparison.Ordinal); // list filters
+        var roleHeld = context.HasRole("member") || (reads && context.HasRole("reader"));
         return roleHeld && string.Equals(targetProjectId ?? context.ProjectId, context.ProjectId, StringComparison.Ordinal);
     }
 

@@ -43,6 +43,8 @@ public sealed class TokenScopeTests
         foreach (var rule in Reads) { Assert.True(Policy.Check(reader, rule), rule); }
         foreach (var rule in Writes) { Assert.False(Policy.Check(reader, rule), rule); }
         Assert.False(Policy.Check(reader, "container:get_one", "other-project"));
+        Assert.True(Policy.Check(reader, "container:get_one:name")); // a list filter
+        Assert.False(Policy.Check(reader, "container:get_one:host"));
     }
 
     [Fact]
