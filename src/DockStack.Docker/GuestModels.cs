@@ -55,3 +55,9 @@ public sealed record GuestStats(
 
 /// <summary>One engine event: type (container), action (start, die, destroy...), the object id and its attributes.</summary>
 public sealed record EngineEvent(string Type, string Action, string Id, IReadOnlyDictionary<string, string> Attributes);
+
+/// <summary>
+/// A command run in a guest with its output bounded: stdout and stderr interleaved as they came, at most the cap asked
+/// for. <see cref="Truncated"/> when the command wrote more; its exit code is then known only if it had already ended.
+/// </summary>
+public sealed record GuestExecResult(long? ExitCode, string Output, bool Truncated);

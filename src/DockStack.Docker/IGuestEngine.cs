@@ -15,6 +15,12 @@ public interface IGuestEngine : IEngine
     Task<GuestTop> TopAsync(string id, string? psArgs, CancellationToken cancellationToken);
     Task<GuestStats> StatsAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs a command in the guest (no tty, no stdin) and returns at most <paramref name="maxOutputBytes"/> of its output,
+    /// read from the engine in fixed chunks so memory stays bounded whatever the command writes.
+    /// </summary>
+    Task<GuestExecResult> ExecCappedAsync(string id, IReadOnlyList<string> command, int maxOutputBytes, CancellationToken cancellationToken);
+
     /// <summary>Container events of objects with all the given labels, until cancelled.</summary>
     IAsyncEnumerable<EngineEvent> WatchContainerEventsAsync(IList<string> labelFilters, CancellationToken cancellationToken);
 }

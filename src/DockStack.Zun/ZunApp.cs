@@ -37,6 +37,7 @@ public static class ZunApp
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls(urls ?? $"http://{FormatHost(config.ApiHost)}:{config.ApiPort}");
+            builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestLimits.MaxRequestBodyBytes); // raised per request where allowed (ZunPipeline)
             Configure(builder.Services, builder.Logging, config, role, logging);
             var app = builder.Build();
             app.UseMiddleware<ZunPipeline>();
@@ -104,7 +105,8 @@ public static class ZunApp
                 services.AddSingleton(_ => new KeystoneClient(new HttpClient(), new Uri(config.KeystoneAuthUrl!),
                     new PasswordCredentials(config.KeystoneUsername!, config.KeystonePassword!, config.KeystoneProjectName,
                         config.KeystoneUserDomainName, config.KeystoneProjectDomainName)));
-                services.AddSingleton<ITokenValidator, KeystoneTokenValidator>();
+                services.AddSingleton<ITokenValidator>(sp => new KeystoneTokenValidator(sp.GetRequiredService<KeystoneClient>(),
+                    TimeSpan.FromSeconds(config.TokenCacheTime), sp.GetRequiredService<TimeProvider>()));
             }
         }
     }

@@ -24,6 +24,7 @@ public static class ZunFaults
     public const string InvalidStateException = "InvalidStateException";
     public const string ContainerHostNotUp = "ContainerHostNotUp";
     public const string ZunInternalError = "ZunInternalError";
+    public const string RequestEntityTooLarge = "RequestEntityTooLarge";
 }
 
 /// <summary>
@@ -73,6 +74,12 @@ public sealed class InvalidStateException(string action, string uuid, string sta
 public sealed class NotAcceptable(string message, bool rangeError = false) : ZunException(406, null, message)
 {
     public override string? Title => rangeError ? "Requested microversion is unsupported" : "Not Acceptable";
+}
+
+/// <summary>A request body, or an archive, past its bound in <see cref="Api.RequestLimits"/>.</summary>
+public sealed class RequestEntityTooLarge(string message) : ZunException(413, ZunFaults.RequestEntityTooLarge, message)
+{
+    public override string? Title => "Request Entity Too Large";
 }
 
 public sealed class UnsupportedMediaType(string message) : ZunException(415, null, message);

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -9,11 +7,10 @@ namespace DockStack.OpenStack.Keystone;
 
 /// <summary>
 /// A small Keystone v3 client: password authentication (with catalog) and token validation
-/// (GET /v3/auth/tokens with X-Subject-Token), answers cached until the token expires.
+/// (GET /v3/auth/tokens with X-Subject-Token); it keeps only its own service token.
 /// </summary>
 public sealed class KeystoneClient(HttpClient http, Uri authUrl, PasswordCredentials? serviceCredentials, TimeProvider? time = null)
 {
-    private readonly ConcurrentDictionary<string, TokenInfo> _cache = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _serviceTokenLock = new(1, 1);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private IssuedToken? _serviceToken;
@@ -72,26 +69,17 @@ public sealed class KeystoneClient(HttpClient http, Uri authUrl, PasswordCredent
         return new IssuedToken(tokens.First(), TokenDocument.Parse(text));
     }
 
-    /// <summary>What a user's token stands for; throws <see cref="KeystoneAuthenticationException"/> when it is not valid.</summary>
+    /// <summary>
+    /// What a user's token stands for, asked of Keystone each time (a caller that caches decides how long a revoked
+    /// token may still pass); throws <see cref="KeystoneAuthenticationException"/> when it is not valid.
+    /// </summary>
     public async Task<TokenInfo> ValidateAsync(string token, CancellationToken cancellationToken)
     {
-        var key = Hash(token);
-        var now = _time.GetUtcNow();
-        if (_cache.TryGetValue(key, out var cached))
-        {
-            if (cached.ExpiresAt > now) { return cached; }
-            _cache.TryRemove(key, out _);
-        }
         var info = await ValidateUncachedAsync(token, retry: true, cancellationToken);
-        if (info.ExpiresAt <= now)
+        if (info.ExpiresAt <= _time.GetUtcNow())
         {
             throw new KeystoneAuthenticationException("The token has expired.");
         }
-        if (_cache.Count > 10_000)
-        {
-            foreach (var (k, v) in _cache) { if (v.ExpiresAt <= now) { _cache.TryRemove(k, out _); } }
-        }
-        _cache[key] = info;
         return info;
     }
 
@@ -157,8 +145,6 @@ public sealed class KeystoneClient(HttpClient http, Uri authUrl, PasswordCredent
             throw new KeystoneUnavailableException($"Keystone at {V3} did not answer: {e.Message}", e);
         }
     }
-
-    private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static Uri NormalizeV3(Uri url)
     {

@@ -12,6 +12,12 @@ public sealed record TokenInfo(
     DateTimeOffset ExpiresAt,
     IReadOnlyList<CatalogService> Catalog)
 {
+    /// <summary>True for a system-scoped token (<c>"system": {"all": true}</c>): it speaks for the deployment, not a project.</summary>
+    public bool SystemScoped { get; init; }
+
+    /// <summary>The domain a domain-scoped token is scoped to (null for project, system and unscoped tokens).</summary>
+    public string? ScopeDomainId { get; init; }
+
     public bool HasRole(string role) => Roles.Any(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The first endpoint of a service type and interface, optionally in one region (an endpoint without a region serves every region).</summary>

@@ -40,7 +40,12 @@ public static class TokenDocument
             project is { } pn ? Str(pn, "name") : null,
             roles,
             expires,
-            catalog);
+            catalog)
+        {
+            SystemScoped = token.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.Object
+                && system.TryGetProperty("all", out var all) && all.ValueKind == JsonValueKind.True,
+            ScopeDomainId = token.TryGetProperty("domain", out var domain) ? Str(domain, "id") : null,
+        };
     }
 
     private static string? Str(JsonElement e, string name) =>

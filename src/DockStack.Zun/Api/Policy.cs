@@ -1,9 +1,23 @@
 namespace DockStack.Zun.Api;
 
-/// <summary>Zun's default policy rules (in code upstream): admin_or_owner, admin_api, deny_everybody.</summary>
+/// <summary>
+/// Zun's default policy rules (in code upstream): admin_or_owner, admin_api, deny_everybody, with the token's scope and
+/// roles checked as well: a rule passes only for a project-scoped token; admin_or_owner needs the role
+/// <c>member</c> in the token's project (or <c>admin</c>), or <c>reader</c> for the reads of <see cref="ReadRules"/>.
+/// A system-scoped token passes admin_api rules with the <c>admin</c> role (as Zun's <c>role:admin</c> does) and
+/// nothing else: the container, quota and availability-zone calls belong to a project. Domain-scoped and unscoped
+/// tokens pass nothing (403).
+/// </summary>
 public static class Policy
 {
     private enum Rule { AdminOrOwner, AdminApi, DenyEverybody }
+
+    /// <summary>The admin_or_owner rules that only read: a <c>reader</c> passes them.</summary>
+    private static readonly HashSet<string> ReadRules = new(StringComparer.Ordinal)
+    {
+        "container:get_all", "container:get_one", "container:logs", "container:top", "container:stats", "container:get_archive",
+        "container:actions", "container:network_list", "availability_zones:get_all", "quota:get", "quota:get_default", "image:search",
+    };
 
     private static readonly Dictionary<string, Rule> Rules = new(StringComparer.Ordinal)
     {
@@ -41,12 +55,14 @@ public static class Policy
     public static bool Check(ZunContext context, string action, string? targetProjectId = null)
     {
         var rule = Rules.TryGetValue(action, out var r) ? r : Rule.AdminOrOwner;
-        return rule switch
-        {
-            Rule.DenyEverybody => false,
-            Rule.AdminApi => context.IsAdmin,
-            _ => context.IsAdmin || string.Equals(targetProjectId ?? context.ProjectId, context.ProjectId, StringComparison.Ordinal),
-        };
+        if (rule == Rule.DenyEverybody) { return false; }
+        if (context.Scope == TokenScope.System) { return rule == Rule.AdminApi && context.IsAdmin; }
+        if (!context.IsProjectScoped) { return false; }
+        if (context.IsAdmin) { return true; }
+        if (rule == Rule.AdminApi) { return false; }
+        var reads = ReadRules.Contains(action) || action.StartsWith("container:get_one:", StringComparison.Ordinal); // list filters
+        var roleHeld = context.HasRole("member") || (reads && context.HasRole("reader"));
+        return roleHeld && string.Equals(targetProjectId ?? context.ProjectId, context.ProjectId, StringComparison.Ordinal);
     }
 
     public static void Enforce(ZunContext context, string action, string? targetProjectId = null)

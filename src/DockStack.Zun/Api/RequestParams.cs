@@ -62,9 +62,12 @@ public sealed class RequestParams
         if (!_values.TryGetValue(name, out var node) || node is null) { return fallback; }
         if (node is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False) { return v.GetValue<bool>(); }
         var text = String(name)!;
-        return BoolParser.TryParse(text)
-            ?? throw new SchemaValidationError($"Invalid input for query parameters '{name}'. Value: '{text}'. '{text}' is not one of ['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no']");
+        return BoolParser.TryParse(text) ?? throw NotABool(name, text);
     }
+
+    /// <summary>The schema error for a query value that is none of the boolean_extended spellings.</summary>
+    public static SchemaValidationError NotABool(string name, string text) =>
+        new($"Invalid input for query parameters '{name}'. Value: '{text}'. '{text}' is not one of ['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no']");
 
     public int? NonNegativeInt(string name)
     {

@@ -14,7 +14,12 @@ public sealed class ZunContext
     public string ProjectId { get; set; } = "";
     public string? ProjectName { get; set; }
     public IReadOnlyList<string> Roles { get; set; } = [];
-    public bool IsAdmin => Roles.Any(r => string.Equals(r, "admin", StringComparison.OrdinalIgnoreCase));
+    /// <summary>What the token is scoped to; a context nobody authenticated is unscoped and passes no policy rule.</summary>
+    public TokenScope Scope { get; set; } = TokenScope.Unscoped;
+    public bool IsAdmin => HasRole("admin");
+    public bool IsProjectScoped => Scope == TokenScope.Project && ProjectId.Length > 0;
+
+    public bool HasRole(string role) => Roles.Any(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase));
 
     public CallerInfo Caller => new(RequestId, UserId, ProjectId, IsAdmin);
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DockStack.OpenStack;
 using DockStack.Zun.Conf;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace DockStack.Zun.Api;
@@ -46,9 +47,18 @@ public sealed partial class ZunPipeline(RequestDelegate next, ITokenValidator to
                 context.Version = version!.Value;
                 http.Response.Headers[MicroversionNegotiator.Header] = $"container {context.Version}";
             }
+            var maxBody = RequestLimits.MaxBodyBytes(path);
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            {
+                bodySize.MaxRequestBodySize = maxBody; // reading past it throws (a chunked body), answered 413 below
+            }
             if (!isPublic && !await AuthenticateAsync(http, context))
             {
                 return;
+            }
+            if (http.Request.ContentLength > maxBody)
+            {
+                throw BodyTooLarge(maxBody);
             }
             await next(http);
             if (http.Response.StatusCode >= 400 && !http.Response.HasStarted && string.IsNullOrEmpty(http.Response.ContentType))
@@ -83,6 +93,7 @@ public sealed partial class ZunPipeline(RequestDelegate next, ITokenValidator to
         context.ProjectId = identity.ProjectId;
         context.ProjectName = identity.ProjectName;
         context.Roles = identity.Roles;
+        context.Scope = identity.Scope;
         return true;
     }
 
@@ -96,6 +107,10 @@ public sealed partial class ZunPipeline(RequestDelegate next, ITokenValidator to
             case ZunException z:
                 LogServerError(z.Status, z.Message);
                 await WriteErrorAsync(http, z.Status, z.CodeName, z.Message, z.Message);
+                break;
+            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                var tooLarge = BodyTooLarge(RequestLimits.MaxBodyBytes(http.Request.Path.Value ?? "/"));
+                await WriteErrorAsync(http, tooLarge.Status, tooLarge.CodeName, tooLarge.Title!, tooLarge.Message);
                 break;
             case BadHttpRequestException bad:
                 await WriteErrorAsync(http, bad.StatusCode, ZunFaults.Invalid, bad.Message, bad.Message);
@@ -115,6 +130,9 @@ public sealed partial class ZunPipeline(RequestDelegate next, ITokenValidator to
                 break;
         }
     }
+
+    private static RequestEntityTooLarge BodyTooLarge(long limit) =>
+        new($"The request body is larger than {limit} bytes, the most this request accepts.");
 
     internal static async Task WriteErrorAsync(HttpContext http, int status, string? codeName, string title, string detail)
     {

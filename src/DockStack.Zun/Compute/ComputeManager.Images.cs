@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using DockStack.Docker;
+using DockStack.Zun.Api;
 using DockStack.Zun.Data;
 
 namespace DockStack.Zun.Compute;
@@ -14,9 +15,11 @@ public sealed partial class ComputeManager
     {
         var c = await CreatedAsync(message, cancellationToken);
         var path = message.Path;
-        await using var stream = await engine.GetArchiveAsync(c.ContainerId!, path, cancellationToken);
         using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken);
+        await using (var stream = await engine.GetArchiveAsync(c.ContainerId!, path, cancellationToken))
+        {
+            await CopyAtMostAsync(stream, buffer, RequestLimits.MaxArchiveBytes, path, cancellationToken);
+        }
         var bytes = buffer.ToArray();
         var stat = new JsonObject { ["name"] = Path.GetFileName(path.TrimEnd('/')), ["size"] = 0, ["mode"] = 0, ["mtime"] = null, ["linkTarget"] = "" };
         buffer.Position = 0;
@@ -35,6 +38,26 @@ public sealed partial class ComputeManager
         return new JsonObject { ["data"] = encoded, ["stat"] = stat };
     }
 
+    /// <summary>
+    /// Copies the engine's archive until its end, or refuses it (413) as soon as it passes <paramref name="limit"/>:
+    /// never more than the limit plus one read is held, and the engine's stream is closed at once.
+    /// </summary>
+    internal static async Task CopyAtMostAsync(Stream source, Stream destination, int limit, string path, CancellationToken cancellationToken)
+    {
+        var chunk = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await source.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            total += read;
+            if (total > limit)
+            {
+                throw new RequestEntityTooLarge($"The archive of {path} is larger than {limit} bytes, the most get_archive returns; copy a smaller path.");
+            }
+            await destination.WriteAsync(chunk.AsMemory(0, read), cancellationToken);
+        }
+    }
+
     public async Task<JsonNode?> HandleAsync(PutContainerArchive message, CallerInfo caller, CancellationToken cancellationToken)
     {
         var c = await CreatedAsync(message, cancellationToken);
@@ -47,6 +70,10 @@ public sealed partial class ComputeManager
         catch (FormatException)
         {
             throw new Invalid("The archive data is not valid base64.");
+        }
+        if (bytes.Length > RequestLimits.MaxArchiveBytes)
+        {
+            throw new RequestEntityTooLarge($"The archive is {bytes.Length} bytes, more than the {RequestLimits.MaxArchiveBytes} put_archive accepts.");
         }
         using var tar = new MemoryStream(bytes);
         await engine.PutArchiveAsync(c.ContainerId!, message.Path, tar, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DockStack.Docker;
+using DockStack.Zun.Api;
 using DockStack.Zun.Data;
 
 namespace DockStack.Zun.Compute;
@@ -34,10 +35,10 @@ public sealed partial class ComputeManager
         timeout.CancelAfter(TimeSpan.FromSeconds(config.ExecuteTimeout));
         try
         {
-            var result = await engine.ExecAsync(c.ContainerId!, new ExecRequest(argv), null, timeout.Token);
+            var result = await engine.ExecCappedAsync(c.ContainerId!, argv, RequestLimits.MaxExecOutputBytes, timeout.Token);
             return new JsonObject
             {
-                ["output"] = result.Stdout + result.Stderr,
+                ["output"] = result.Truncated ? result.Output + RequestLimits.ExecOutputTruncated : result.Output,
                 ["exit_code"] = result.ExitCode,
                 ["exec_id"] = null,
                 ["proxy_url"] = null,
@@ -67,10 +68,10 @@ public sealed partial class ComputeManager
         return new JsonObject
         {
             ["CONTAINER"] = c.Name,
-            ["CPU %"] = Api.JsonFloat.Of(Math.Round(s.CpuPercent, 2)),
-            ["MEM USAGE(MiB)"] = Api.JsonFloat.Of(Math.Round(s.MemoryUsageMiB, 2)),
-            ["MEM LIMIT(MiB)"] = Api.JsonFloat.Of(Math.Round(s.MemoryLimitMiB, 2)),
-            ["MEM %"] = Api.JsonFloat.Of(Math.Round(s.MemoryPercent, 2)),
+            ["CPU %"] = JsonFloat.Of(Math.Round(s.CpuPercent, 2)),
+            ["MEM USAGE(MiB)"] = JsonFloat.Of(Math.Round(s.MemoryUsageMiB, 2)),
+            ["MEM LIMIT(MiB)"] = JsonFloat.Of(Math.Round(s.MemoryLimitMiB, 2)),
+            ["MEM %"] = JsonFloat.Of(Math.Round(s.MemoryPercent, 2)),
             ["BLOCK I/O(B)"] = string.Create(CultureInfo.InvariantCulture, $"{s.BlockRead}/{s.BlockWrite}"),
             ["NET I/O(B)"] = string.Create(CultureInfo.InvariantCulture, $"{s.NetRx}/{s.NetTx}"),
         };

@@ -45,6 +45,8 @@ public sealed record ZunConfig
     public string KeystoneProjectName { get; init; } = "service";
     public string KeystoneUserDomainName { get; init; } = "Default";
     public string KeystoneProjectDomainName { get; init; } = "Default";
+    /// <summary>Seconds a validated token is trusted without asking Keystone again (keystonemiddleware's name; 0 to 60, default 30).</summary>
+    public int TokenCacheTime { get; init; } = 30;
 
     // [quota]
     public QuotaLimits DefaultQuota { get; init; } = new(40, 51200, 20, 100);
@@ -94,6 +96,7 @@ public sealed record ZunConfig
             KeystoneProjectName = r.Str("keystone_authtoken", "project_name") ?? "service",
             KeystoneUserDomainName = r.Str("keystone_authtoken", "user_domain_name") ?? "Default",
             KeystoneProjectDomainName = r.Str("keystone_authtoken", "project_domain_name") ?? "Default",
+            TokenCacheTime = r.Int("keystone_authtoken", "token_cache_time", 30, 0, 60),
             DefaultQuota = new QuotaLimits(
                 r.Int("quota", "containers", 40, -1),
                 r.Int("quota", "memory", 51200, -1),

@@ -1,4 +1,5 @@
 using System.Net;
+using DockStack.Zun.Api;
 
 namespace DockStack.Zun.Tests.Integration;
 
@@ -104,8 +105,120 @@ public sealed partial class HttpContractTests
         }
         finally
         {
+            await SendAsync(HttpMethod.Delete, $"/v1/containers/{uuid}?force=True&stop=True&all_projects=True");
+            await ZunFixture.EventuallyAsync(() => zun.Engine.InspectGuestAsync("zun-" + uuid, Ct), i => i is null, TimeSpan.FromSeconds(60), "the engine container to go");
+        }
+    }
+
+    [Fact]
+    public async Task Body_PastTheLimit_Is413_DeclaredOrChunked()
+    {
+        var big = "{\"image\": \"cirros\", \"labels\": {\"a\": \"" + new string('x', (int)RequestLimits.MaxRequestBodyBytes) + "\"}}";
+        var (declared, declaredBody) = await SendAsync(HttpMethod.Post, "/v1/containers", big);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
+        AssertError(declaredBody, 413, "container.request-entity-too-large", $"larger than {RequestLimits.MaxRequestBodyBytes} bytes");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, zun.BaseUrl + $"/v1/containers/{NoSuchUuid}/execute");
+        request.Headers.Add("X-Auth-Token", "admin");
+        request.Headers.Add("OpenStack-API-Version", "container 1.40");
+        request.Content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(big.Replace("image", "command", StringComparison.Ordinal))));
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TransferEncodingChunked = true;
+        using var chunked = await zun.Http.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
+        Assert.Contains("container.request-entity-too-large", await chunked.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Theory]
+    [InlineData("labels", "'labels'")]
+    [InlineData("environment", "'environment'")]
+    public async Task Create_TooManyLabelsOrVariables_Is400NamingTheField(string field, string named)
+    {
+        var entries = string.Join(", ", Enumerable.Range(0, 300).Select(i => $"\"k{i}\": \"v\""));
+        var (response, error) = await SendAsync(HttpMethod.Post, "/v1/containers", $"{{\"image\": \"cirros\", \"{field}\": {{{entries}}}}}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        AssertError(error, 400, "container.schema-validation-error", named);
+    }
+
+    [Fact]
+    public async Task PutArchive_LegacyDataPastTheArchiveLimit_Is413()
+    {
+        var data = new string('a', RequestLimits.MaxArchiveBytes + 1);
+        var (response, error) = await SendAsync(HttpMethod.Post, $"/v1/containers/{NoSuchUuid}/put_archive?path=/tmp", $"{{\"data\": \"{data}\"}}", version: "container 1.24");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        AssertError(error, 413, "container.request-entity-too-large", "put_archive accepts");
+    }
+
+    /// <summary>
+    /// The attack: a guest command writing without end. The answer is the first MiB, marked as cut, and the service
+    /// allocates a bounded amount for it (before the cap it held everything it read until the exec timeout).
+    /// Then archives: two 5 MiB files go in (each under the limit), the directory holding both is refused 413 on the way out.
+    /// </summary>
+    [Fact]
+    public async Task Exec_EndlessOutput_IsCutAndMarked_MemoryStaysBounded_ArchivePastTheLimitIs413()
+    {
+        var labels = $"{{\"org.dockstack.managed\": \"true\", \"org.dockstack.test-run\": \"{zun.RunId}\"}}";
+        var (created, view) = await SendAsync(HttpMethod.Post, "/v1/containers?run=true",
+            $"{{\"name\": \"flood-{zun.RunId}\", \"image\": \"cirros\", \"command\": [\"sh\", \"-c\", \"trap 'exit 0' TERM; while true; do sleep 1; done\"], \"labels\": {labels}}}");
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var uuid = (string)view!["uuid"]!;
+        try
+        {
+            await ZunFixture.EventuallyAsync(async () => (await SendAsync(HttpMethod.Get, $"/v1/containers/{uuid}")).Body,
+                b => (string?)b!["status"] == "Running", TimeSpan.FromSeconds(30), "Running");
+
+            // Twice: the first warms the pools a response of this size uses; the second shows what one request costs and keeps.
+            var (warm, warmBody) = await SendAsync(HttpMethod.Post, $"/v1/containers/{uuid}/execute?command=cat%20/dev/zero");
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+            Assert.EndsWith(RequestLimits.ExecOutputTruncated, (string)warmBody!["output"]!, StringComparison.Ordinal);
+            warm.Dispose();
+            warmBody = null;
+            var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var (exec, execBody) = await SendAsync(HttpMethod.Post, $"/v1/containers/{uuid}/execute?command=cat%20/dev/zero");
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            var elapsed = started.ElapsedMilliseconds;
+            Assert.Equal(HttpStatusCode.OK, exec.StatusCode);
+            var output = (string)execBody!["output"]!;
+            Assert.EndsWith(RequestLimits.ExecOutputTruncated, output, StringComparison.Ordinal);
+            Assert.Equal(RequestLimits.MaxExecOutputBytes, output.Length - RequestLimits.ExecOutputTruncated.Length); // NULs: one byte each
+            Assert.Null(execBody["exit_code"]);
+            exec.Dispose();
+            execBody = null;
+            output = null;
+            var heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+            Assert.True(allocated < 256L * 1024 * 1024, $"the exec allocated {allocated / (1024 * 1024)} MiB in the process");
+            Assert.True(heapGrowth < 16L * 1024 * 1024, $"the managed heap kept {heapGrowth / (1024 * 1024)} MiB after the exec");
+            Console.WriteLine($"exec of cat /dev/zero: {elapsed} ms, {allocated / (1024 * 1024)} MiB allocated in the process (response included), heap {heapGrowth / 1024:+#;-#;0} KiB");
+
+            foreach (var name in new[] { "one", "two" })
+            {
+                var tar = TarOf(name, 5 * 1024 * 1024);
+                var (put, putBody) = await SendAsync(HttpMethod.Post, $"/v1/containers/{uuid}/put_archive?path=/tmp", $"{{\"data\": \"{Convert.ToBase64String(tar)}\"}}");
+                Assert.True(put.StatusCode == HttpStatusCode.OK, putBody?.ToJsonString());
+            }
+            var (small, smallBody) = await SendAsync(HttpMethod.Get, $"/v1/containers/{uuid}/get_archive?path=/tmp/one");
+            Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+            Assert.Equal(5 * 1024 * 1024, (long)smallBody!["stat"]!["size"]!);
+            var (big, bigBody) = await SendAsync(HttpMethod.Get, $"/v1/containers/{uuid}/get_archive?path=/tmp");
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+            AssertError(bigBody, 413, "container.request-entity-too-large", $"larger than {RequestLimits.MaxArchiveBytes} bytes");
+        }
+        finally
+        {
             await SendAsync(HttpMethod.Delete, $"/v1/containers/{uuid}?force=True&stop=True");
             await ZunFixture.EventuallyAsync(() => zun.Engine.InspectGuestAsync("zun-" + uuid, Ct), i => i is null, TimeSpan.FromSeconds(60), "the engine container to go");
         }
+    }
+
+    private static byte[] TarOf(string name, int size)
+    {
+        using var tar = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(tar, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+        {
+            writer.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, name) { DataStream = new MemoryStream(new byte[size]) });
+        }
+        return tar.ToArray();
     }
 }

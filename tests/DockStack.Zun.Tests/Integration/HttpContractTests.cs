@@ -166,7 +166,23 @@ public sealed partial class HttpContractTests(ZunFixture zun)
 
         var (del, _) = await SendAsync(HttpMethod.Delete, $"/v1/containers/{uuid}?force=True", token: "alice:projA");
         Assert.Equal(HttpStatusCode.NotFound, del.StatusCode);
-        var (adminDel, _) = await SendAsync(HttpMethod.Delete, $"/v1/containers/{uuid}?force=True&stop=True");
+        // An admin is scoped to its own project too: another project's container is 404 unless all_projects is given.
+        var (adminShow, adminShowBody) = await SendAsync(HttpMethod.Get, $"/v1/containers/proj-{zun.RunId}");
+        Assert.Equal(HttpStatusCode.NotFound, adminShow.StatusCode);
+        AssertError(adminShowBody, 404, "container.container-not-found");
+        var (adminActions, _) = await SendAsync(HttpMethod.Get, $"/v1/containers/{uuid}/container_actions");
+        Assert.Equal(HttpStatusCode.NotFound, adminActions.StatusCode);
+        var (adminDelScoped, _) = await SendAsync(HttpMethod.Delete, $"/v1/containers/{uuid}?force=True&stop=True");
+        Assert.Equal(HttpStatusCode.NotFound, adminDelScoped.StatusCode);
+        var (memberAll, memberAllBody) = await SendAsync(HttpMethod.Get, $"/v1/containers/{uuid}?all_projects=True", token: "alice:projA");
+        Assert.Equal(HttpStatusCode.Forbidden, memberAll.StatusCode);
+        AssertError(memberAllBody, 403, "container.policy-not-authorized", "container:get_one_all_projects");
+        var (adminShowAll, adminShowAllBody) = await SendAsync(HttpMethod.Get, $"/v1/containers/proj-{zun.RunId}?all_projects=True");
+        Assert.Equal(HttpStatusCode.OK, adminShowAll.StatusCode);
+        Assert.Equal(uuid, (string?)adminShowAllBody!["uuid"]);
+        var (adminActionsAll, _) = await SendAsync(HttpMethod.Get, $"/v1/containers/{uuid}/container_actions?all_projects=True");
+        Assert.Equal(HttpStatusCode.OK, adminActionsAll.StatusCode);
+        var (adminDel, _) = await SendAsync(HttpMethod.Delete, $"/v1/containers/{uuid}?force=True&stop=True&all_projects=True");
         Assert.Equal(HttpStatusCode.NoContent, adminDel.StatusCode);
         await ZunFixture.EventuallyAsync(() => zun.Engine.InspectGuestAsync("zun-" + uuid, Ct), i => i is null, TimeSpan.FromSeconds(30), "the engine container to go");
     }

@@ -13,7 +13,7 @@ public sealed class BadInputTests
     private static readonly ZunConfig Config = ZunConfig.From(IniFile.Parse("[DEFAULT]\nauth_strategy = noauth\n"));
 
     private static ContainerCreateParser.Parsed Create(string json) =>
-        ContainerCreateParser.Parse(JsonBody.Parse(json)!.AsObject(), new ZunContext { Version = ZunVersions.Max, UserId = "u", ProjectId = "p", Roles = ["member"] }, Config, TimeProvider.System);
+        ContainerCreateParser.Parse(JsonBody.Parse(json)!.AsObject(), new ZunContext { Version = ZunVersions.Max, UserId = "u", ProjectId = "p", Roles = ["member"], Scope = TokenScope.Project }, Config, TimeProvider.System);
 
     [Theory]
     [InlineData("""{"image": "cirros", "image": "evil"}""", "'image' appears more than once")]

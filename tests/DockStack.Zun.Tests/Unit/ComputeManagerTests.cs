@@ -107,4 +107,60 @@ public sealed class ComputeManagerTests : IAsyncLifetime
 
         Assert.Equal(ContainerTaskState.Stopping, (await _store.GetContainerAsync(Uuid, Ct))!.TaskState);
     }
+
+    [Fact]
+    public async Task GetArchive_EndlessArchive_Is413_AfterReadingNoMoreThanTheLimitAndOneChunk()
+    {
+        var endless = new EndlessStream();
+        _engine.Archive = endless;
+
+        var e = await Assert.ThrowsAsync<RequestEntityTooLarge>(() =>
+            new ComputeRequest(new GetContainerArchive(Uuid, "/", ArchiveEncoding.Base64), Caller).DispatchAsync(_manager, Ct));
+
+        Assert.Equal(413, e.Status);
+        Assert.Contains($"larger than {Api.RequestLimits.MaxArchiveBytes} bytes", e.Message);
+        Assert.InRange(endless.BytesRead, Api.RequestLimits.MaxArchiveBytes + 1, Api.RequestLimits.MaxArchiveBytes + 128 * 1024);
+        Assert.True(endless.Disposed, "the engine's stream is closed at once");
+    }
+
+    [Fact]
+    public async Task Exec_OutputCutByTheEngine_EndsWithTheMarker_ExitCodeUnknown()
+    {
+        _engine.ExecResult = new GuestExecResult(null, new string('x', 10), Truncated: true);
+        var reply = await new ComputeRequest(new ExecInContainer(Uuid, "cat /dev/zero", true, false), Caller).DispatchAsync(_manager, Ct);
+        Assert.Equal(new string('x', 10) + Api.RequestLimits.ExecOutputTruncated, (string?)reply!["output"]);
+        Assert.Null(reply["exit_code"]);
+
+        _engine.ExecResult = new GuestExecResult(3, "whole", Truncated: false);
+        reply = await new ComputeRequest(new ExecInContainer(Uuid, "sh -c 'exit 3'", true, false), Caller).DispatchAsync(_manager, Ct);
+        Assert.Equal("whole", (string?)reply!["output"]);
+        Assert.Equal(3L, (long)reply["exit_code"]!);
+    }
+
+    /// <summary>An archive that never ends: counts what was read of it and whether it was closed.</summary>
+    private sealed class EndlessStream : Stream
+    {
+        public long BytesRead { get; private set; }
+        public bool Disposed { get; private set; }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Array.Clear(buffer, offset, count);
+            BytesRead += count;
+            return count;
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
+    }
 }

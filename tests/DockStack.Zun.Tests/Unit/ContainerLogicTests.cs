@@ -20,6 +20,7 @@ public sealed class ContainerLogicTests
         UserId = "u",
         ProjectId = "p",
         Roles = admin ? ["admin"] : ["member"],
+        Scope = TokenScope.Project,
     };
 
     private static ContainerCreateParser.Parsed Parse(string json, int minor = 40, bool admin = false) =>

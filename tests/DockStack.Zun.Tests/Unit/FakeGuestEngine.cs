@@ -48,7 +48,10 @@ internal sealed class FakeGuestEngine : IGuestEngine
     public Task RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IList<string> labelFilters, bool all, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<ExecResult> ExecAsync(string id, ExecRequest request, Action<ExecOutput>? onOutput, CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task<Stream> GetArchiveAsync(string id, string path, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>What get_archive reads from; unset, it is refused like every call a test does not expect.</summary>
+    public Stream? Archive { get; set; }
+    public Task<Stream> GetArchiveAsync(string id, string path, CancellationToken cancellationToken) =>
+        Archive is { } archive ? Task.FromResult(archive) : throw new NotSupportedException();
     public Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<string> CommitAsync(string id, string reference, IReadOnlyDictionary<string, string> labels, bool pause, CancellationToken cancellationToken, IReadOnlyList<string>? changes = null) => throw new NotSupportedException();
     public Task<string> CreateGuestAsync(GuestSpec spec, CancellationToken cancellationToken) => throw new NotSupportedException();
@@ -57,5 +60,9 @@ internal sealed class FakeGuestEngine : IGuestEngine
     public Task<string> GetGuestLogsAsync(string id, GuestLogOptions options, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<GuestTop> TopAsync(string id, string? psArgs, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<GuestStats> StatsAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>What exec answers; unset, it is refused like every call a test does not expect.</summary>
+    public GuestExecResult? ExecResult { get; set; }
+    public Task<GuestExecResult> ExecCappedAsync(string id, IReadOnlyList<string> command, int maxOutputBytes, CancellationToken cancellationToken) =>
+        ExecResult is { } result ? Task.FromResult(result) : throw new NotSupportedException();
     public IAsyncEnumerable<EngineEvent> WatchContainerEventsAsync(IList<string> labelFilters, CancellationToken cancellationToken) => throw new NotSupportedException();
 }

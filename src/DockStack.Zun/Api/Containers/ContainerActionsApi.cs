@@ -39,7 +39,7 @@ public static class ContainerActionsApi
         group.MapPost("/{ident}/put_archive", async (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
         {
             var result = await CallAsync(ident, http, store, compute, "put_archive",
-                p => (Path: RequestLimits.ArchivePath(p.Required("path")), Data: p.String("data") ?? ""), (uuid, a) => new PutContainerArchive(uuid, a.Path, a.Data, ArchiveEncodingOf(http)), ct);
+                p => (Path: RequestLimits.ArchivePath(p.Required("path")), Data: RequestLimits.ArchiveData(p.String("data") ?? "", http.Zun().AtLeast(25))), (uuid, a) => new PutContainerArchive(uuid, a.Path, a.Data, ArchiveEncodingOf(http)), ct);
             return ZunResults.Json(null, StatusCodes.Status200OK);
         });
         group.MapPost("/{ident}/commit", async (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
@@ -111,8 +111,7 @@ public static class ContainerActionsApi
         var ctx = http.Zun();
         var p = await RequestParams.ReadAsync(http.Request, mergeBody: true, cancellationToken);
         var arguments = parse(p);
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, $"container:{action}", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, $"container:{action}", cancellationToken);
         ContainerLookup.CheckState(c, action);
         return (ctx, c, arguments);
     }
@@ -143,14 +142,13 @@ public static class ContainerActionsApi
             {
                 throw new SchemaValidationError($"Invalid input for query parameters 'command'. Value: '{command ?? "None"}'. {(command is null ? "'command' is a required property" : "'' is too short")}");
             }
-            return (Command: command, Run: p.Bool("run", true), Interactive: p.Bool("interactive", false));
+            return (Command: RequestLimits.ExecCommand(command), Run: p.Bool("run", true), Interactive: p.Bool("interactive", false));
         }, (uuid, a) => new ExecInContainer(uuid, a.Command, a.Run, a.Interactive), cancellationToken);
 
     private static async Task<ContentHttpResult> Unsupported(string ident, HttpContext http, ZunStore store, string action, CancellationToken cancellationToken)
     {
         var ctx = http.Zun();
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, $"container:{action}", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, $"container:{action}", cancellationToken);
         ContainerLookup.CheckState(c, action);
         throw new Invalid($"The {action} action is not supported by this service.");
     }

@@ -48,8 +48,8 @@ public static class ContainerCreateParser
             Memory = (body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, 8192) : config.DefaultMemory).ToString(CultureInfo.InvariantCulture),
             Disk = body.ContainsKey("disk") ? Schema.IntOrDigits("disk", body["disk"], 1, 160) : null,
             Workdir = Schema.String("workdir", body["workdir"]),
-            Environment = Schema.StringMap("environment", body["environment"]),
-            Labels = Schema.StringMap("labels", body["labels"]),
+            Environment = RequestLimits.Map("environment", Schema.StringMap("environment", body["environment"]), RequestLimits.MaxEnvironmentVariables, RequestLimits.MaxEnvironmentValueLength),
+            Labels = RequestLimits.Map("labels", Schema.StringMap("labels", body["labels"]), RequestLimits.MaxLabels, RequestLimits.MaxLabelValueLength),
             RestartPolicy = StoredRestartPolicy(body["restart_policy"]),
             Interactive = body.ContainsKey("interactive") && Schema.Bool("interactive", body["interactive"], allowStrings: true),
             ImageDriver = ImageDriver(body["image_driver"]),
@@ -68,9 +68,9 @@ public static class ContainerCreateParser
             CreatedAt = now,
             Status = ContainerStatus.Creating,
         };
-        c.Command = Command(body["command"], ctx);
+        c.Command = RequestLimits.Command("command", Command(body["command"], ctx));
         c.CommandFromUser = c.Command is not null;
-        c.Entrypoint = Schema.StringList("entrypoint", body["entrypoint"]);
+        c.Entrypoint = RequestLimits.Command("entrypoint", Schema.StringList("entrypoint", body["entrypoint"]));
         c.EntrypointFromUser = c.Entrypoint is not null;
         c.Tty = ctx.AtLeast(36) && body.ContainsKey("tty") ? Schema.Bool("tty", body["tty"], allowStrings: true) : c.Interactive;
         Schema.Object("hints", body["hints"]);

@@ -30,8 +30,7 @@ public static class ContainerExtrasApi
     private static async Task<ContentHttpResult> ActionsAsync(string ident, HttpContext http, ZunStore store, CancellationToken cancellationToken)
     {
         var ctx = http.Zun();
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, "container:actions", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, "container:actions", cancellationToken);
         var actions = await store.ActionsAsync(c.Uuid, cancellationToken);
         return ZunResults.Json(new JsonObject { ["containerActions"] = new JsonArray(actions.Select(a => (JsonNode?)View(a)).ToArray()) });
     }
@@ -39,8 +38,7 @@ public static class ContainerExtrasApi
     private static async Task<ContentHttpResult> ActionAsync(string ident, string requestId, HttpContext http, ZunStore store, CancellationToken cancellationToken)
     {
         var ctx = http.Zun();
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, "container:actions", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, "container:actions", cancellationToken);
         var action = await store.ActionAsync(c.Uuid, requestId, cancellationToken) ?? throw new ActionNotFound(requestId, c.Uuid);
         var view = View(action);
         var showTraceback = Policy.Check(ctx, "container:action:events");
@@ -73,8 +71,7 @@ public static class ContainerExtrasApi
         ctx.RequireVersion(1, 13);
         var p = await RequestParams.ReadAsync(http.Request, mergeBody: true, cancellationToken);
         var name = Schema.String("name", JsonValue.Create(p.Required("name")), 2, 255, "^[a-zA-Z0-9][a-zA-Z0-9_.-]+$", nullable: false)!;
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, "container:rename", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, "container:rename", cancellationToken);
         if (c.Name == name) { throw new Conflict("The new name for the container is the same as the old name."); }
         c.Name = name;
         await store.UpdateAsync(c, cancellationToken);
@@ -89,8 +86,7 @@ public static class ContainerExtrasApi
         Schema.NoAdditional(body, ["cpu", "memory"]);
         double? cpu = body.ContainsKey("cpu") ? Schema.Number("cpu", body["cpu"], 0.1, 16) : null;
         int? memory = body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, 8192) : null;
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, "container:resize_container", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, "container:resize_container", cancellationToken);
         ContainerLookup.CheckState(c, "resize_container");
         var oldMemory = long.TryParse(c.Memory, CultureInfo.InvariantCulture, out var m) ? m : 0;
         await QuotasApi.CheckAsync(store, config, c.ProjectId, 0, (cpu ?? c.Cpu) - c.Cpu, (memory ?? oldMemory) - oldMemory, 0, cancellationToken);
@@ -109,8 +105,7 @@ public static class ContainerExtrasApi
     {
         var ctx = http.Zun();
         ctx.RequireVersion(minMinor, maxMinor);
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, $"container:{action}", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, $"container:{action}", cancellationToken);
         throw new Invalid($"{action} needs Neutron, which this service does not use; containers join the engine's default network.");
     }
 
@@ -118,8 +113,7 @@ public static class ContainerExtrasApi
     {
         var ctx = http.Zun();
         ctx.RequireVersion(13);
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, "container:network_list", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, "container:network_list", cancellationToken);
         return ZunResults.Json(new JsonObject { ["networks"] = new JsonArray() });
     }
 }

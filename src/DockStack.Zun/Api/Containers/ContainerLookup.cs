@@ -1,24 +1,54 @@
 using System.Text.RegularExpressions;
 using DockStack.Zun.Data;
+using Microsoft.AspNetCore.Http;
 
 namespace DockStack.Zun.Api.Containers;
 
 /// <summary>
-/// Finds <c>{container_ident}</c> as Zun's get_resource does: a uuid-looking ident by uuid, anything else by exact name;
-/// scoped to the caller's project unless the caller is admin; another project's container is 404.
+/// Finds <c>{container_ident}</c> as Zun's get_resource does: a uuid-looking ident by uuid, anything else by exact name.
+/// The lookup is scoped to the caller's project, an admin's too; only <c>all_projects=true</c> (admin only) looks across
+/// projects. Another project's container is 404.
 /// </summary>
 public static partial class ContainerLookup
 {
-    public static async Task<Container> FindAsync(ZunStore store, ZunContext ctx, string ident, CancellationToken cancellationToken)
+    /// <summary>
+    /// The container the caller may run <paramref name="action"/> (a policy rule such as <c>container:start</c>) on:
+    /// the rule first against the caller's own project (so a token without a project scope, or without the role, is
+    /// 403 before anything is looked up), then <c>all_projects</c> from the query, the lookup, and the rule against
+    /// the container's project.
+    /// </summary>
+    public static async Task<Container> FindAsync(ZunStore store, HttpContext http, string ident, string action, CancellationToken cancellationToken)
     {
-        var scope = ctx.IsAdmin ? null : ctx.ProjectId;
+        var ctx = http.Zun();
+        Policy.Enforce(ctx, action);
+        var allProjects = AllProjects(http.Request);
+        if (allProjects)
+        {
+            Policy.Enforce(ctx, action == "container:delete" ? "container:delete_all_projects" : "container:get_one_all_projects");
+        }
+        var c = await FindAsync(store, allProjects ? null : ctx.ProjectId, ident, cancellationToken);
+        Policy.Enforce(ctx, action, c.ProjectId);
+        return c;
+    }
+
+    /// <summary>The query's <c>all_projects</c> (a boolean_extended value; absent is false).</summary>
+    public static bool AllProjects(HttpRequest request)
+    {
+        var text = request.Query["all_projects"].ToString();
+        if (text.Length == 0) { return false; }
+        return BoolParser.TryParse(text) ?? throw RequestParams.NotABool("all_projects", DockerReference.Printable(text));
+    }
+
+    /// <summary>By uuid or name within <paramref name="projectId"/> (null: every project).</summary>
+    internal static async Task<Container> FindAsync(ZunStore store, string? projectId, string ident, CancellationToken cancellationToken)
+    {
         if (UuidLike().IsMatch(ident))
         {
             var c = await store.GetContainerAsync(ident.ToLowerInvariant(), cancellationToken);
-            if (c is not null && (scope is null || c.ProjectId == scope)) { return c; }
+            if (c is not null && (projectId is null || c.ProjectId == projectId)) { return c; }
             throw new ContainerNotFound(ident);
         }
-        var matches = await store.FindByNameAsync(ident, scope, cancellationToken);
+        var matches = await store.FindByNameAsync(ident, projectId, cancellationToken);
         return matches.Count switch
         {
             0 => throw new ContainerNotFound(ident),

@@ -99,10 +99,7 @@ public static class ContainersApi
     private static async Task<ContentHttpResult> ShowAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken cancellationToken)
     {
         var ctx = http.Zun();
-        var p = await RequestParams.ReadAsync(http.Request, mergeBody: false, cancellationToken);
-        if (p.Bool("all_projects", false)) { Policy.Enforce(ctx, "container:get_one_all_projects"); }
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, "container:get_one", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, "container:get_one", cancellationToken);
         if (c.Host is not null && c.ContainerId is not null && c.TaskState is null)
         {
             try
@@ -124,8 +121,7 @@ public static class ContainersApi
         var body = await RequestParams.ReadBodyAsync(http.Request, cancellationToken) as JsonObject ?? throw new SchemaValidationError("The request body must be a JSON object.");
         Schema.NoAdditional(body, ["cpu", "memory", "name", "auto_heal"]);
         if (body.ContainsKey("name") && !ctx.AtLeast(14)) { throw new InvalidParamInVersion("name", ctx.Version.ToString(), "1.14"); }
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, "container:update", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, "container:update", cancellationToken);
         double? cpu = body.ContainsKey("cpu") ? Schema.Number("cpu", body["cpu"], 0.1, 16) : null;
         int? memory = body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, 8192) : null;
         var name = body.ContainsKey("name") ? Schema.String("name", body["name"], 2, 255, "^[a-zA-Z0-9][a-zA-Z0-9_.-]+$", nullable: false) : null;
@@ -159,9 +155,7 @@ public static class ContainersApi
         var stop = p.Bool("stop", false);
         if (p.Has("force") && !ctx.AtLeast(7)) { throw new InvalidParamInVersion("force", ctx.Version.ToString(), "1.7"); }
         if (p.Has("stop") && !ctx.AtLeast(12)) { throw new InvalidParamInVersion("stop", ctx.Version.ToString(), "1.12"); }
-        if (p.Bool("all_projects", false)) { Policy.Enforce(ctx, "container:delete_all_projects"); }
-        var c = await ContainerLookup.FindAsync(store, ctx, ident, cancellationToken);
-        Policy.Enforce(ctx, "container:delete", c.ProjectId);
+        var c = await ContainerLookup.FindAsync(store, http, ident, "container:delete", cancellationToken);
         if (force)
         {
             Policy.Enforce(ctx, "container:delete_force", c.ProjectId);
