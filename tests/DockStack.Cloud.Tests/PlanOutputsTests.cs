@@ -1,3 +1,4 @@
+using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning;
 using DockStack.Cloud.Provisioning.Layers;
 
@@ -15,7 +16,7 @@ public sealed class PlanOutputsTests : IDisposable
     [Fact]
     public async Task WriteClientFiles_WritesCloudsYamlAndOpenrcs_OwnerOnly()
     {
-        var files = await Keystone().WriteClientFilesAsync(Path.Combine(_state, "cloud"), CancellationToken.None);
+        var files = await Keystone().WriteClientFilesAsync(Path.Combine(_state, "cloud"), CloudAddress.Default, CancellationToken.None);
 
         Assert.Equal(["clouds.yaml", "admin-openrc", "demo-openrc", "openrc"], files.Select(Path.GetFileName));
         var yaml = await File.ReadAllTextAsync(files[0]);

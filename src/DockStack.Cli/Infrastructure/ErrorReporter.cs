@@ -32,7 +32,7 @@ internal static class ErrorReporter
         DockerUnavailableException or DockerPermissionException => (ExitCodes.EngineUnavailable, e.Message),
         HostSetupException { EngineMissing: true } => (ExitCodes.EngineUnavailable, e.Message),
         HostSetupException => (ExitCodes.Failed, e.Message),
-        PortInUseException => (ExitCodes.PortInUse, e.Message),
+        PortInUseException or PortTakenException or AddressTakenException => (ExitCodes.PortInUse, e.Message),
         DiskFullException => (ExitCodes.DiskFull, e.Message),
         CloudNotFoundException or SnapshotNotFoundException => (ExitCodes.NotFound, e.Message),
         ArgumentException or FileNotFoundException => (ExitCodes.Usage, e.Message),
