@@ -4,6 +4,7 @@ using DockStack.Cloud.Lifecycle;
 using DockStack.Cloud.Nodes;
 using DockStack.Docker;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace DockStack.Cli.Infrastructure;
 
@@ -35,7 +36,8 @@ internal static class ErrorReporter
         PortInUseException or PortTakenException or AddressTakenException => (ExitCodes.PortInUse, e.Message),
         DiskFullException => (ExitCodes.DiskFull, e.Message),
         CloudNotFoundException or SnapshotNotFoundException => (ExitCodes.NotFound, e.Message),
-        ArgumentException or FileNotFoundException => (ExitCodes.Usage, e.Message),
+        // An option that fails its validation or parsing: the message says which and why, the exception's name adds nothing.
+        ArgumentException or FileNotFoundException or CommandAppException => (ExitCodes.Usage, e.Message),
         CloudException or BaseImageException or NodeCommandException or DockerEngineException or TimeoutException => (ExitCodes.Failed, e.Message),
         InvalidOperationException => (ExitCodes.Failed, e.Message),
         _ when e.GetType().Name.EndsWith("ConfException", StringComparison.Ordinal) => (ExitCodes.Usage, e.Message),
