@@ -40,15 +40,17 @@ public sealed record CloudAddress
     public PortBinding Publish(PortBinding port) => port with { HostIp = Value };
 
     /// <summary>
-    /// Parses <c>up --address</c>: four decimal parts in 127.0.0.0/8, the last neither 0 nor 255.
+    /// Parses <c>up --address</c>: four decimal parts (no leading zeros) in 127.0.0.0/8, the last neither 0 nor 255.
     /// Throws <see cref="ArgumentException"/> naming the rule otherwise.
     /// </summary>
     public static CloudAddress Parse(string text)
     {
         var parts = text.Trim().Split('.');
         var octets = new uint[4];
+        // No leading zeros: some tools read "010" as octal, so 127.0.0.010 would not mean one address everywhere.
         var wellFormed = parts.Length == 4 && parts.Select((p, i) =>
-            p.Length is >= 1 and <= 3 && p.All(char.IsAsciiDigit) && uint.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out octets[i]) && octets[i] <= 255).All(ok => ok);
+            p.Length is >= 1 and <= 3 && p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0')
+            && uint.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out octets[i]) && octets[i] <= 255).All(ok => ok);
         if (!wellFormed)
         {
             throw new ArgumentException($"'{text}' is not an IPv4 address: give a loopback address such as 127.0.0.2.");
