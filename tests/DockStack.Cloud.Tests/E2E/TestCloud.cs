@@ -40,14 +40,29 @@ public sealed class TestCloud : IAsyncDisposable
     public string StateDir => Path.Combine(_home, "clouds", Name);
     public string CloudsYaml => Path.Combine(StateDir, "clouds.yaml");
 
-    public static async Task<TestCloud> UpAsync(string name, string localConf, CancellationToken cancellationToken)
+    public static Task<TestCloud> UpAsync(string name, string localConf, CancellationToken cancellationToken) =>
+        UpAsync(name, localConf, address: null, cancellationToken);
+
+    /// <param name="address">The cloud's loopback address (<c>up --address</c>); null: the lowest free one.</param>
+    public static async Task<TestCloud> UpAsync(string name, string localConf, string? address, CancellationToken cancellationToken)
     {
         var home = Directory.CreateTempSubdirectory($"dockstack-e2e-{name}-").FullName;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var up = await new DockStackCli(home).RunAsync(["up", "--name", name, "--config", localConf], timeout: UpTimeout, cancellationToken: cancellationToken);
+        string[] arguments = ["up", "--name", name, "--config", localConf, .. address is null ? Array.Empty<string>() : ["--address", address]];
+        ProcessResult up;
+        try
+        {
+            up = await new DockStackCli(home).RunAsync(arguments, timeout: UpTimeout, cancellationToken: cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled half-way (the test's deadline): whatever the up made goes too.
+            await RemoveAsync(home, name);
+            throw;
+        }
         if (up.ExitCode != 0)
         {
-            await new DockStackCli(home).RunAsync(["down", "--name", name, "--purge"], timeout: TimeSpan.FromMinutes(5));
+            await RemoveAsync(home, name);
             throw new InvalidOperationException($"dockstack up --name {name} failed (exit {up.ExitCode}):\n{up.Output}");
         }
         var upTime = clock.Elapsed;
@@ -57,6 +72,13 @@ public sealed class TestCloud : IAsyncDisposable
         var events = new FileEvents(Path.Combine(home, "events.log"));
         events.Info($"up took {upTime.TotalSeconds:0.0} s");
         return new TestCloud(home, name, engine, CloudPlan.Load(localConf, home), new Node(engine, info.Id, events), upTime);
+    }
+
+    /// <summary>After a failed up: <c>down --purge</c>, then the private DOCKSTACK_HOME.</summary>
+    private static async Task RemoveAsync(string home, string name)
+    {
+        await new DockStackCli(home).RunAsync(["down", "--name", name, "--purge"], timeout: TimeSpan.FromMinutes(5));
+        Directory.Delete(home, recursive: true);
     }
 
     /// <summary>Sum of PSS of every process in the node, in MiB (docker stats reports nothing on this engine).</summary>
