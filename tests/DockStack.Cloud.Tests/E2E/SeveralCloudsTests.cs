@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using DockStack.Cloud.Nodes;
 using DockStack.TestSupport;
 

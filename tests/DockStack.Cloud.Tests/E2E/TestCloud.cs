@@ -16,9 +16,10 @@ public sealed class TestCloud : IAsyncDisposable
 
     private readonly string _home;
 
-    private TestCloud(string home, string name, INodeEngine engine, CloudPlan plan, Node node, TimeSpan upTime)
+    private TestCloud(string home, string name, INodeEngine engine, CloudPlan plan, Node node, TimeSpan upTime, string address)
     {
         _home = home;
+        Address = address;
         Name = name;
         Engine = engine;
         Plan = plan;
@@ -36,6 +37,9 @@ public sealed class TestCloud : IAsyncDisposable
 
     /// <summary>The DOCKSTACK_HOME the cloud was brought up with (for further <c>./dockstack</c> commands).</summary>
     public string Home => _home;
+
+    /// <summary>The cloud's loopback address, as its node records it (127.0.0.1 unless another cloud held it, or given).</summary>
+    public string Address { get; }
 
     public string StateDir => Path.Combine(_home, "clouds", Name);
     public string CloudsYaml => Path.Combine(StateDir, "clouds.yaml");
@@ -71,7 +75,7 @@ public sealed class TestCloud : IAsyncDisposable
             ?? throw new InvalidOperationException($"dockstack up --name {name} succeeded but its node is missing");
         var events = new FileEvents(Path.Combine(home, "events.log"));
         events.Info($"up took {upTime.TotalSeconds:0.0} s");
-        return new TestCloud(home, name, engine, CloudPlan.Load(localConf, home), new Node(engine, info.Id, events), upTime);
+        return new TestCloud(home, name, engine, CloudPlan.Load(localConf, home), new Node(engine, info.Id, events), upTime, CloudAddress.Of(info.Labels).Value);
     }
 
     /// <summary>After a failed up: <c>down --purge</c>, then the private DOCKSTACK_HOME.</summary>
