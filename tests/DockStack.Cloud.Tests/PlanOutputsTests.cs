@@ -1,3 +1,4 @@
+using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning;
 using DockStack.Cloud.Provisioning.Layers;
 
@@ -15,7 +16,7 @@ public sealed class PlanOutputsTests : IDisposable
     [Fact]
     public async Task WriteClientFiles_WritesCloudsYamlAndOpenrcs_OwnerOnly()
     {
-        var files = await Keystone().WriteClientFilesAsync(Path.Combine(_state, "cloud"), CancellationToken.None);
+        var files = await Keystone().WriteClientFilesAsync(Path.Combine(_state, "cloud"), CloudAddress.Default, CancellationToken.None);
 
         Assert.Equal(["clouds.yaml", "admin-openrc", "demo-openrc", "openrc"], files.Select(Path.GetFileName));
         var yaml = await File.ReadAllTextAsync(files[0]);
@@ -42,6 +43,25 @@ public sealed class PlanOutputsTests : IDisposable
         Assert.Contains(lines, l => l.Contains("trixie", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("/s/clouds.yaml", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Container service", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ClientFilesAndSummary_OfACloudOnAnotherAddress_NameThatAddressOnly()
+    {
+        var address = CloudAddress.Parse("127.0.0.12");
+
+        var files = await Keystone().WriteClientFilesAsync(Path.Combine(_state, "other"), address, CancellationToken.None);
+        var lines = CloudPlan.Load(Path.Combine(AppContext.BaseDirectory, "TestData", "seed-local.conf"), _state).Summary([], address);
+
+        var yaml = await File.ReadAllTextAsync(files[0]);
+        Assert.Equal(10, yaml.Split("auth_url: http://127.0.0.12:5000/v3\n").Length - 1);
+        Assert.All(files, f => Assert.DoesNotContain("127.0.0.1:", File.ReadAllText(f), StringComparison.Ordinal));
+        Assert.All(files.Skip(1), f => Assert.Contains("export OS_AUTH_URL=http://127.0.0.12:5000/v3\n", File.ReadAllText(f), StringComparison.Ordinal));
+        Assert.Contains("Horizon is now available at http://127.0.0.12/", lines);
+        Assert.Contains("Keystone is serving at http://127.0.0.12:5000/v3/", lines);
+        Assert.Contains(lines, l => l.StartsWith("This is your host IP address for the APIs: 127.0.0.12", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Container service (Zun API): http://127.0.0.12:9517/v1", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("127.0.0.1", StringComparison.Ordinal) && !l.Contains("127.0.0.12", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -23,6 +23,10 @@ public class CliTests
     [InlineData("up", "--release", "Trixie!")]
     [InlineData("up", "--config", "/nonexistent/local.conf")]
     [InlineData("up", "--publish", "70000")]
+    [InlineData("up", "--address", "10.0.0.1")]
+    [InlineData("up", "--address", "127.0.0.0")]
+    [InlineData("up", "--address", "127.0.0.255")]
+    [InlineData("up", "--address", "localhost")]
     [InlineData("status", "--output", "yaml")]
     [InlineData("exec")]
     [InlineData("frobnicate")]
@@ -30,6 +34,27 @@ public class CliTests
     {
         var (code, _) = await Run(args);
         Assert.Equal(ExitCodes.Usage, code);
+    }
+
+    [Fact]
+    public void UpAddress_IsValidatedBeforeAnythingRuns_NamingTheRule()
+    {
+        var bad = new UpCommand.Settings { Address = "10.0.0.1" }.Validate();
+
+        Assert.False(bad.Successful);
+        Assert.Contains("--address: '10.0.0.1' is not a loopback address", bad.Message, StringComparison.Ordinal);
+        Assert.True(new UpCommand.Settings { Address = "127.0.0.11" }.Validate().Successful);
+        Assert.Equal("127.0.0.11", new UpCommand.Settings { Address = "127.0.0.11" }.ParsedAddress!.Value);
+        Assert.Null(new UpCommand.Settings().ParsedAddress);
+    }
+
+    [Fact]
+    public void AddressTaken_AndPortTakenOnTheCloudsAddress_ExitWithThePortInUseCode()
+    {
+        Assert.Equal(ExitCodes.PortInUse, ErrorReporter.Classify(new AddressTakenException("Address 127.0.0.11 belongs to cloud 'ci'.")).Code);
+        var (code, message) = ErrorReporter.Classify(new PortTakenException(5000, "127.0.0.11"));
+        Assert.Equal(ExitCodes.PortInUse, code);
+        Assert.Contains("Port 5000 on 127.0.0.11", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using DockStack.Cloud.Services.Keystone;
 using System.Diagnostics;
+using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning;
 using YamlDotNet.RepresentationModel;
 
@@ -60,7 +61,7 @@ public sealed class DevStackClientFilesTests : IDisposable
     [InlineData("admin demo", "admin", "demo")]
     public async Task Openrc_SourcedWithUserAndProject_ExportsThemAsDevStacksDoes(string args, string user, string project)
     {
-        var files = await ClientFiles.WriteAsync(Settings(), _dir, CancellationToken.None);
+        var files = await ClientFiles.WriteAsync(Settings(), _dir, CloudAddress.Default, CancellationToken.None);
         Assert.Contains(files, f => Path.GetFileName(f) == "openrc");
 
         var start = new ProcessStartInfo("bash", ["-c", $"source \"$0/openrc\" {args} && echo \"$OS_USERNAME|$OS_PROJECT_NAME|$OS_PASSWORD|$OS_PROJECT_DOMAIN_ID\"", _dir])
@@ -83,8 +84,8 @@ public sealed class DevStackClientFilesTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, "clouds:\n  mine:\n    auth:\n      auth_url: https://example.invalid/v3\n    region_name: R9\ncache:\n  expiration_time: 3\n");
 
-        var written = await UserCloudsYaml.MergeAsync(path, Settings(), UserCloudsYaml.NamesFor("ci", "dockstack"), CancellationToken.None);
-        await UserCloudsYaml.MergeAsync(path, Settings(), UserCloudsYaml.NamesFor("ci", "dockstack"), CancellationToken.None);
+        var written = await UserCloudsYaml.MergeAsync(path, Settings(), UserCloudsYaml.NamesFor("ci", "dockstack"), CloudAddress.Default, CancellationToken.None);
+        await UserCloudsYaml.MergeAsync(path, Settings(), UserCloudsYaml.NamesFor("ci", "dockstack"), CloudAddress.Default, CancellationToken.None);
 
         Assert.Equal(10, written.Count);
         Assert.All(written, name => Assert.StartsWith("ci-devstack", name, StringComparison.Ordinal));
@@ -106,7 +107,7 @@ public sealed class DevStackClientFilesTests : IDisposable
         var path = Path.Combine(_dir, "clouds.yaml");
         await File.WriteAllTextAsync(path, "clouds: [unclosed\n");
 
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => UserCloudsYaml.MergeAsync(path, Settings(), n => n, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => UserCloudsYaml.MergeAsync(path, Settings(), n => n, CloudAddress.Default, CancellationToken.None));
 
         Assert.Contains("left unchanged", e.Message, StringComparison.Ordinal);
         Assert.Equal("clouds: [unclosed\n", await File.ReadAllTextAsync(path));

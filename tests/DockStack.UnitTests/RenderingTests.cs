@@ -61,8 +61,8 @@ public class RenderingTests
     {
         var console = new TestConsole();
         console.Profile.Width = 200;
-        var status = new CloudStatus("dev", "dockstack-dev", "running", DateTimeOffset.UtcNow.AddMinutes(-3), TimeSpan.FromMinutes(3), "degraded",
-            ["nova-compute.service"], [new PortBinding(5000, 5000)],
+        var status = new CloudStatus("dev", "dockstack-dev", "127.0.0.2", "running", DateTimeOffset.UtcNow.AddMinutes(-3), TimeSpan.FromMinutes(3), "degraded",
+            ["nova-compute.service"], [new PortBinding(5000, 5000, "127.0.0.2")],
             [new SnapshotInfo("before", "sha256:1", DateTimeOffset.UtcNow, 1, new Dictionary<string, string>())],
             [new ServiceHealthView("identity", "keystone", "active", "http://127.0.0.1:5000/v3", true, 12.4, null)],
             "/s/clouds/dev/clouds.yaml");
@@ -70,7 +70,8 @@ public class RenderingTests
         StatusView.Render(console, status);
 
         Assert.Contains("nova-compute.service", console.Output, StringComparison.Ordinal);
-        Assert.Contains("127.0.0.1:5000->5000", console.Output, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.2:5000->5000", console.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Address\s+127\.0\.0\.2", console.Output);
         Assert.Contains("before", console.Output, StringComparison.Ordinal);
         Assert.Contains("keystone", console.Output, StringComparison.Ordinal);
         Assert.Contains("12 ms", console.Output, StringComparison.Ordinal);
@@ -80,9 +81,10 @@ public class RenderingTests
     [Fact]
     public void StatusJson_HasCloudsYamlKey()
     {
-        var status = new CloudStatus("dev", "c", "running", null, null, "running", [], [], [], [], "/s/clouds.yaml");
+        var status = new CloudStatus("dev", "c", "127.0.0.1", "running", null, null, "running", [], [], [], [], "/s/clouds.yaml");
         var json = System.Text.Json.JsonSerializer.Serialize(StatusView.ToJson(status), Json.Options);
         Assert.Contains("\"cloudsYaml\": \"/s/clouds.yaml\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"address\": \"127.0.0.1\"", json, StringComparison.Ordinal);
         Assert.Contains("\"failedUnits\": []", json, StringComparison.Ordinal);
     }
 }

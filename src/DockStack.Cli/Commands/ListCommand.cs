@@ -22,10 +22,10 @@ public sealed class ListCommand(CliServices services) : CloudCommand<OutputSetti
             Services.Console.WriteLine("No clouds. Create one with: ./dockstack up");
             return ExitCodes.Ok;
         }
-        var table = new Table().AddColumns("NAME", "NODE", "STATE", "STATUS", "IMAGE");
+        var table = new Table().AddColumns("NAME", "ADDRESS", "NODE", "STATE", "STATUS", "IMAGE");
         foreach (var c in clouds)
         {
-            table.AddRow(Markup.Escape(c.Name), Markup.Escape(c.Container), Markup.Escape(c.State), Markup.Escape(c.Status), Markup.Escape(c.Image));
+            table.AddRow(Markup.Escape(c.Name), Markup.Escape(c.Address), Markup.Escape(c.Container), Markup.Escape(c.State), Markup.Escape(c.Status), Markup.Escape(c.Image));
         }
         Services.Console.Write(table);
         return ExitCodes.Ok;

@@ -30,6 +30,7 @@ public static class StatusView
     public static object ToJson(CloudStatus s) => new
     {
         name = s.Name,
+        address = s.Address,
         container = s.Container,
         state = s.State,
         startedAt = s.StartedAt,
@@ -47,6 +48,7 @@ public static class StatusView
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow("[bold]Cloud[/]", Markup.Escape(s.Name));
         grid.AddRow("[bold]Node[/]", $"{Markup.Escape(s.Container)} ({Colour(s.State)})");
+        grid.AddRow("[bold]Address[/]", Markup.Escape(s.Address));
         if (s.Uptime is { } uptime)
         {
             grid.AddRow("[bold]Uptime[/]", Markup.Escape(Uptime(uptime)));

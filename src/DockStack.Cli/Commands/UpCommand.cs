@@ -4,6 +4,7 @@ using DockStack.Cli.Infrastructure;
 using DockStack.Cli.Rendering;
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Lifecycle;
+using DockStack.Cloud.Nodes;
 using DockStack.Docker;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -20,8 +21,14 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
         public bool Bare { get; init; }
 
         [CommandOption("-p|--publish <PORT>")]
-        [Description("Also publish a node port on 127.0.0.1: PORT or HOSTPORT:NODEPORT (repeatable)")]
+        [Description("Also publish a node port on the cloud's address: PORT or HOSTPORT:NODEPORT (repeatable)")]
         public string[] Publish { get; init; } = [];
+
+        [CommandOption("--address <ADDRESS>")]
+        [Description("The cloud's loopback address, in 127.0.0.0/8 (default: the lowest no other cloud holds, 127.0.0.1 for the first); every API keeps its standard port there")]
+        public string? Address { get; init; }
+
+        public CloudAddress? ParsedAddress => Address is null ? null : CloudAddress.Parse(Address);
 
         [CommandOption("--write-clouds-yaml [FILE]")]
         [Description("Merge the cloud's clouds.yaml entries into FILE (default: ~/.config/openstack/clouds.yaml), keeping every other entry; down --purge removes them")]
@@ -32,6 +39,17 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
             if (Bare && Config is not null)
             {
                 return ValidationResult.Error("--bare and --config exclude each other: a bare node runs no cloud.");
+            }
+            if (Address is not null)
+            {
+                try
+                {
+                    _ = ParsedAddress;
+                }
+                catch (ArgumentException e)
+                {
+                    return ValidationResult.Error($"--address: {e.Message}");
+                }
             }
             foreach (var p in Publish)
             {
@@ -50,6 +68,7 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
         {
             ConfigPath = settings.ConfigPath,
             Bare = settings.Bare,
+            Address = settings.ParsedAddress,
             UserCloudsYaml = settings.WriteCloudsYaml is { IsSet: true } write ? write.Value ?? "" : null,
         };
         var extra = settings.Publish.Select(p => { PublishSpec.TryParse(p, out var b); return b!; }).ToList();
@@ -59,6 +78,7 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
             Json.Write(Services.Console, new
             {
                 name = settings.Cloud.Value,
+                address = result.Address,
                 container = result.ContainerId,
                 alreadyRunning = result.AlreadyRunning,
                 image = result.Image,
@@ -74,7 +94,7 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
         console.WriteLine();
         console.MarkupLine(result.AlreadyRunning
             ? $"Cloud [bold]{settings.Cloud}[/] is already running."
-            : $"Cloud [bold]{settings.Cloud}[/] is up: systemd {Markup.Escape(result.Systemd.State)} after {EventRenderer.Seconds(result.BootTime)}.");
+            : $"Cloud [bold]{settings.Cloud}[/] is up on {result.Address}: systemd {Markup.Escape(result.Systemd.State)} after {EventRenderer.Seconds(result.BootTime)}.");
         if (result.Systemd.FailedUnits.Count > 0)
         {
             console.MarkupLine($"[yellow]Failed units:[/] {Markup.Escape(string.Join(", ", result.Systemd.FailedUnits))}  (dockstack logs UNIT --name {settings.Cloud})");
@@ -87,7 +107,7 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
         {
             console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  node port {port.ContainerPort} -> http://{port.HostIp}:{port.HostPort}"));
         }
-        var nameOption = settings.Cloud.Value == Cloud.Nodes.CloudName.Default ? "" : $" --name {settings.Cloud}";
+        var nameOption = settings.Cloud.Value == CloudName.Default ? "" : $" --name {settings.Cloud}";
         console.WriteLine($"  shell: ./dockstack shell{nameOption}    status: ./dockstack status{nameOption}    stop: ./dockstack down{nameOption}");
         return ExitCodes.Ok;
     }

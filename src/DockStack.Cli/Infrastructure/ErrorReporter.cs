@@ -4,6 +4,7 @@ using DockStack.Cloud.Lifecycle;
 using DockStack.Cloud.Nodes;
 using DockStack.Docker;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace DockStack.Cli.Infrastructure;
 
@@ -32,10 +33,11 @@ internal static class ErrorReporter
         DockerUnavailableException or DockerPermissionException => (ExitCodes.EngineUnavailable, e.Message),
         HostSetupException { EngineMissing: true } => (ExitCodes.EngineUnavailable, e.Message),
         HostSetupException => (ExitCodes.Failed, e.Message),
-        PortInUseException => (ExitCodes.PortInUse, e.Message),
+        PortInUseException or PortTakenException or AddressTakenException => (ExitCodes.PortInUse, e.Message),
         DiskFullException => (ExitCodes.DiskFull, e.Message),
         CloudNotFoundException or SnapshotNotFoundException => (ExitCodes.NotFound, e.Message),
-        ArgumentException or FileNotFoundException => (ExitCodes.Usage, e.Message),
+        // An option that fails its validation or parsing: the message says which and why, the exception's name adds nothing.
+        ArgumentException or FileNotFoundException or CommandAppException => (ExitCodes.Usage, e.Message),
         CloudException or BaseImageException or NodeCommandException or DockerEngineException or TimeoutException => (ExitCodes.Failed, e.Message),
         InvalidOperationException => (ExitCodes.Failed, e.Message),
         _ when e.GetType().Name.EndsWith("ConfException", StringComparison.Ordinal) => (ExitCodes.Usage, e.Message),

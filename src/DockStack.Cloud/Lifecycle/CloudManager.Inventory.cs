@@ -5,11 +5,13 @@ using DockStack.Docker;
 
 namespace DockStack.Cloud.Lifecycle;
 
-public sealed record CloudSummary(string Name, string Container, string State, string Status, string Image);
+/// <param name="Address">The cloud's loopback address (127.0.0.N): where its ports are published and its URLs point.</param>
+public sealed record CloudSummary(string Name, string Container, string State, string Status, string Image, string Address);
 
 public sealed record CloudStatus(
     string Name,
     string Container,
+    string Address,
     string State,
     DateTimeOffset? StartedAt,
     TimeSpan? Uptime,
@@ -28,7 +30,8 @@ public sealed partial class CloudManager
     {
         var nodes = await engine.ListContainersAsync(Labels.Filter(kind: "node"), all: true, cancellationToken);
         return nodes
-            .Select(n => new CloudSummary(n.Labels.GetValueOrDefault(Labels.Cloud, "?"), n.Name, n.State, n.Status, n.Labels.GetValueOrDefault(Labels.SourceImage, n.Image)))
+            .Select(n => new CloudSummary(n.Labels.GetValueOrDefault(Labels.Cloud, "?"), n.Name, n.State, n.Status,
+                n.Labels.GetValueOrDefault(Labels.SourceImage, n.Image), CloudAddress.Of(n.Labels).Value))
             .OrderBy(c => c.Name, StringComparer.Ordinal)
             .ToList();
     }
@@ -36,6 +39,7 @@ public sealed partial class CloudManager
     public async Task<CloudStatus> StatusAsync(CloudName cloud, CancellationToken cancellationToken)
     {
         var info = await RequireNodeAsync(cloud, cancellationToken, running: false);
+        var address = CloudAddress.Of(info.Labels);
         var snapshots = await ListSnapshotsAsync(cloud, cancellationToken);
         string? systemd = null;
         IReadOnlyList<string> failed = [];
@@ -45,12 +49,13 @@ public sealed partial class CloudManager
             var node = new Node(engine, info.Id, events);
             var state = await node.GetSystemdStateAsync(cancellationToken);
             (systemd, failed) = (state.State, state.FailedUnits);
-            services = await PlanOf(cloud, info).CheckHealthAsync(node, cancellationToken);
+            services = await PlanOf(cloud, info).CheckHealthAsync(node, address, cancellationToken);
         }
         var cloudsYaml = paths.CloudsYaml(cloud.Value);
         return new CloudStatus(
             cloud.Value,
             info.Name,
+            address.Value,
             info.Paused ? "paused" : info.State,
             info.StartedAt,
             info.Running && info.StartedAt is { } started ? DateTimeOffset.UtcNow - started : null,

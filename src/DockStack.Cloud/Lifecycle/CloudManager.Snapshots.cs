@@ -32,6 +32,8 @@ public sealed partial class CloudManager
             [Labels.Snapshot] = name,
             [Labels.SourceImage] = node.Labels.GetValueOrDefault(Labels.SourceImage, node.Image),
             [Labels.CreatedAt] = DateTimeOffset.UtcNow.ToString("O"),
+            // Which address the saved catalog names (a restore replaces the node of the same cloud, at its address).
+            [CloudAddress.Label] = CloudAddress.Of(node.Labels).Value,
         });
         // The new images are made under temporary tags; only once all of them exist do they take the snapshot's
         // references and the old snapshot's images go. A save that fails (disk full, Ctrl+C) leaves the old one intact.
@@ -174,7 +176,8 @@ public sealed partial class CloudManager
         var plan = PlanOf(cloud, node);
         await RemoveNodeAsync(node, cancellationToken);
         await RemoveVolumesAsync(cloud, cancellationToken);
-        return await CreateNodeAsync(cloud, image, clean, ports, plan, LayerBuilderBootTimeout, volumeImages, cancellationToken, bare: plan is BareNodePlan);
+        // The cloud keeps its address: the same label, ports and URLs on the new node.
+        return await CreateNodeAsync(cloud, image, clean, ports, plan, CloudAddress.Of(node.Labels), LayerBuilderBootTimeout, volumeImages, cancellationToken, bare: plan is BareNodePlan);
     }
 
     private static readonly TimeSpan LayerBuilderBootTimeout = TimeSpan.FromMinutes(5);

@@ -12,11 +12,11 @@ public sealed partial class CloudManager
 
     private sealed record UserCloudsEntries(string Path, IReadOnlyList<string> Entries);
 
-    private async Task<string> MergeUserCloudsYamlAsync(CloudName cloud, INodePlan plan, string path, CancellationToken cancellationToken)
+    private async Task<string> MergeUserCloudsYamlAsync(CloudName cloud, INodePlan plan, string path, CloudAddress address, CancellationToken cancellationToken)
     {
         var full = System.IO.Path.GetFullPath(path.Length == 0 ? UserCloudsYaml.DefaultPath() : path);
         var names = UserCloudsYaml.NamesFor(cloud.Value, CloudName.Default);
-        var entries = await plan.MergeUserCloudsYamlAsync(full, names, cancellationToken);
+        var entries = await plan.MergeUserCloudsYamlAsync(full, names, address, cancellationToken);
         if (entries.Count == 0)
         {
             return $"A bare node has no clouds.yaml entries; {full} is unchanged.";

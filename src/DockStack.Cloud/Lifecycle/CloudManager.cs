@@ -23,21 +23,29 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
         await HostSetup.EnsureAsync(engine, events, cancellationToken);
         var cloud = options.Cloud;
         var plan = options.Bare ? BareNodePlan.Instance : LoadPlan(options.ConfigPath);
-        var ports = plan.Ports.Concat(extraPorts).DistinctBy(p => (p.ContainerPort, p.Protocol)).ToList();
         UpResult result;
+        CloudAddress address;
         if (await engine.InspectContainerAsync(cloud.Container, cancellationToken) is { } existing)
         {
+            RequireOurs(existing, cloud);
+            address = CloudAddress.Of(existing.Labels);
+            if (options.Address is { } asked && asked != address)
+            {
+                throw new ArgumentException($"Cloud '{cloud}' exists on {address}; --address {asked} only applies when a cloud is created (dockstack down --name {cloud} first, or leave --address out).");
+            }
             plan = PlanOf(cloud, existing);
             result = await ResumeAsync(cloud, existing, plan, cancellationToken);
         }
         else
         {
+            address = await ChooseAddressAsync(options.Address, cancellationToken);
+            var ports = plan.Ports.Concat(extraPorts).DistinctBy(p => (p.ContainerPort, p.Protocol)).Select(address.Publish).ToList();
             EnsurePortsFree(ports);
             RememberConfig(cloud, options.ConfigPath);
             var image = await BuildImagesAsync(plan, options.Base, cancellationToken);
             try
             {
-                result = await CreateNodeAsync(cloud, image, image, ports, plan, options.BootTimeout, volumeSources: null, cancellationToken, options.Bare);
+                result = await CreateNodeAsync(cloud, image, image, ports, plan, address, options.BootTimeout, volumeSources: null, cancellationToken, options.Bare);
             }
             catch
             {
@@ -46,7 +54,7 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
             }
         }
         return options.UserCloudsYaml is { } userFile
-            ? result with { Summary = [.. result.Summary, await MergeUserCloudsYamlAsync(cloud, plan, userFile, cancellationToken)] }
+            ? result with { Summary = [.. result.Summary, await MergeUserCloudsYamlAsync(cloud, plan, userFile, address, cancellationToken)] }
             : result;
     }
 
@@ -79,10 +87,18 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
         return image;
     }
 
-    /// <summary>A node that exists already: running means done; stopped (say, after a host reboot) is started again.</summary>
+    /// <summary>The address of a new cloud: the one asked for unless another cloud (a node of ours, running or not) holds it,
+    /// else the lowest none holds.</summary>
+    private async Task<CloudAddress> ChooseAddressAsync(CloudAddress? requested, CancellationToken cancellationToken)
+    {
+        var nodes = await engine.ListContainersAsync(Labels.Filter(kind: "node"), all: true, cancellationToken);
+        return AddressAllocation.Choose(requested, AddressAllocation.Held(nodes));
+    }
+
+    /// <summary>A node of ours that exists already: running means done; stopped (say, after a host reboot) is started again.</summary>
     private async Task<UpResult> ResumeAsync(CloudName cloud, ContainerInfo existing, INodePlan plan, CancellationToken cancellationToken)
     {
-        RequireOurs(existing, cloud);
+        var address = CloudAddress.Of(existing.Labels);
         var node = new Node(engine, existing.Id, events);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (!existing.Running)
@@ -95,17 +111,18 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
         }
         var systemd = await node.WaitForSystemdAsync(LayerBuilder.BootTimeout, cancellationToken);
         await plan.WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cancellationToken);
-        var files = await plan.WriteClientFilesAsync(paths.CloudDir(cloud.Value), cancellationToken);
+        var files = await plan.WriteClientFilesAsync(paths.CloudDir(cloud.Value), address, cancellationToken);
         return new UpResult(existing.Id, existing.Running, existing.Labels.GetValueOrDefault(Labels.SourceImage, existing.Image),
-            new SystemdStateSummary(systemd.State, systemd.FailedUnits), existing.Ports, clock.Elapsed, plan.Summary(files));
+            new SystemdStateSummary(systemd.State, systemd.FailedUnits), existing.Ports, clock.Elapsed, plan.Summary(files, address), address.Value);
     }
 
     /// <summary>
-    /// Creates the node's volumes and container from <paramref name="image"/>, fills volumes from a snapshot when given,
-    /// starts it and waits for systemd. On any failure (or Ctrl+C) everything created here is removed again.
+    /// Creates the node's volumes and container from <paramref name="image"/>, records its <paramref name="address"/> (a
+    /// label, and the files that make its URLs name it), fills volumes from a snapshot when given, starts it and waits for
+    /// systemd. On any failure (or Ctrl+C) everything created here is removed again.
     /// </summary>
     private async Task<UpResult> CreateNodeAsync(CloudName cloud, string image, string cleanImage, IReadOnlyList<PortBinding> ports, INodePlan plan,
-        TimeSpan bootTimeout, IReadOnlyDictionary<string, string>? volumeSources, CancellationToken cancellationToken, bool bare = false)
+        CloudAddress address, TimeSpan bootTimeout, IReadOnlyDictionary<string, string>? volumeSources, CancellationToken cancellationToken, bool bare = false)
     {
         var createdVolumes = new List<string>();
         string? id = null;
@@ -122,8 +139,15 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
                 [Labels.SourceImage] = cleanImage,
                 [Labels.CreatedAt] = DateTimeOffset.UtcNow.ToString("O"),
                 [BareLabel] = bare ? "true" : "false",
+                [CloudAddress.Label] = address.Value,
             });
             id = await engine.CreateContainerAsync(spec, cancellationToken);
+            if (plan.AddressFiles(address) is { Count: > 0 } addressFiles)
+            {
+                // Before the first start: the drop-ins must be there when systemd loads its units.
+                using var tar = NodeFile.ToTar(addressFiles);
+                await engine.PutArchiveAsync(id, "/", tar, cancellationToken);
+            }
             if (volumeSources is not null)
             {
                 await RestoreVolumesAsync(id, volumeSources, cancellationToken);
@@ -137,10 +161,10 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
             }, s => $"systemd {s.State}" + (s.FailedUnits.Count > 0 ? $"; failed units: {string.Join(", ", s.FailedUnits)}" : ""));
             await plan.WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cancellationToken);
             var boot = clock.Elapsed;
-            var files = await plan.WriteClientFilesAsync(paths.CloudDir(cloud.Value), cancellationToken);
-            return new UpResult(id, false, cleanImage, new SystemdStateSummary(systemd.State, systemd.FailedUnits), ports, boot, plan.Summary(files));
+            var files = await plan.WriteClientFilesAsync(paths.CloudDir(cloud.Value), address, cancellationToken);
+            return new UpResult(id, false, cleanImage, new SystemdStateSummary(systemd.State, systemd.FailedUnits), ports, boot, plan.Summary(files, address), address.Value);
         }
-        catch
+        catch (Exception e)
         {
             using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             if (id is not null)
@@ -150,6 +174,11 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
             foreach (var volume in createdVolumes)
             {
                 await engine.RemoveVolumeAsync(volume, force: true, cleanup.Token);
+            }
+            if (e is PortInUseException taken && !address.IsDefault)
+            {
+                // The engine's message names 127.0.0.1 whatever the address (say, another up took it since the check).
+                throw new PortTakenException(taken.Port, address.Value, taken);
             }
             throw;
         }
@@ -268,7 +297,7 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
         }
     }
 
-    /// <summary>Fails before anything is created when a port we must publish is taken.</summary>
+    /// <summary>Fails before anything is created when a port we must publish (on the cloud's address) is taken.</summary>
     public static void EnsurePortsFree(IEnumerable<PortBinding> ports)
     {
         foreach (var port in ports)
@@ -280,7 +309,7 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
             }
             catch (SocketException e)
             {
-                throw new PortInUseException(port.HostPort, e);
+                throw port.HostIp == CloudAddress.Default.Value ? new PortInUseException(port.HostPort, e) : new PortTakenException(port.HostPort, port.HostIp, e);
             }
             finally
             {

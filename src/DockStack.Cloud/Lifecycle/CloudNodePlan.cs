@@ -20,21 +20,23 @@ internal sealed class CloudNodePlan(CloudPlan plan) : INodePlan
     public Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken) =>
         plan.WaitUntilReadyAsync(node, timeout, cancellationToken);
 
-    public async Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CancellationToken cancellationToken) =>
-        (await plan.CheckHealthAsync(node, cancellationToken))
+    public async Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CloudAddress address, CancellationToken cancellationToken) =>
+        (await plan.CheckHealthAsync(node, cancellationToken, address))
             .Select(h => new ServiceHealthView(h.Service, h.Unit, h.UnitState, h.Url, h.Healthy, h.Latency?.TotalMilliseconds, h.Detail))
             .ToList();
 
-    public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CancellationToken cancellationToken) =>
-        plan.WriteClientFilesAsync(cloudStateDir, cancellationToken);
+    public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CloudAddress address, CancellationToken cancellationToken) =>
+        plan.WriteClientFilesAsync(cloudStateDir, address, cancellationToken);
 
-    public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles) => plan.Summary(clientFiles);
+    public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles, CloudAddress address) => plan.Summary(clientFiles, address);
+
+    public IReadOnlyList<NodeFile> AddressFiles(CloudAddress address) => plan.AddressFiles(address);
 
     public IReadOnlyList<string> Secrets =>
         [plan.Settings.Passwords.Admin, plan.Settings.Passwords.Database, plan.Settings.Passwords.Rabbit, plan.Settings.Passwords.Service];
 
     public string? FloatingRange => plan.Settings.Has(Services.Neutron.NeutronModule.L3) ? plan.Settings.Network.FloatingRange : null;
 
-    public Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CancellationToken cancellationToken) =>
-        UserCloudsYaml.MergeAsync(path, plan.Settings, entryName, cancellationToken);
+    public Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CloudAddress address, CancellationToken cancellationToken) =>
+        UserCloudsYaml.MergeAsync(path, plan.Settings, entryName, address, cancellationToken);
 }

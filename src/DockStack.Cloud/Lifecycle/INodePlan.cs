@@ -11,9 +11,13 @@ internal interface INodePlan
     IReadOnlyList<PortBinding> Ports { get; }
     IReadOnlyList<IImageLayer> Layers { get; }
     Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken);
-    Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CancellationToken cancellationToken);
-    Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CancellationToken cancellationToken);
-    IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles);
+    Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CloudAddress address, CancellationToken cancellationToken);
+    Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CloudAddress address, CancellationToken cancellationToken);
+    IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles, CloudAddress address);
+
+    /// <summary>What a new node at <paramref name="address"/> gets before its first start so that its URLs name that
+    /// address (the cached images name 127.0.0.1, and a node there gets nothing).</summary>
+    IReadOnlyList<NodeFile> AddressFiles(CloudAddress address);
 
     /// <summary>Every password the cloud holds (masked in exported logs).</summary>
     IReadOnlyList<string> Secrets { get; }
@@ -22,7 +26,7 @@ internal interface INodePlan
     string? FloatingRange { get; }
 
     /// <summary>Merges the cloud's clouds.yaml entries, named by <paramref name="entryName"/>, into the user's file; returns their names.</summary>
-    Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CancellationToken cancellationToken);
+    Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CloudAddress address, CancellationToken cancellationToken);
 }
 
 public sealed record ServiceHealthView(string Service, string Unit, string UnitState, string? Url, bool Healthy, double? LatencyMs, string? Detail);
@@ -36,11 +40,12 @@ internal sealed class BareNodePlan : INodePlan
     public IReadOnlyList<PortBinding> Ports => [];
     public IReadOnlyList<IImageLayer> Layers => [];
     public Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ServiceHealthView>>([]);
-    public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
-    public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles) => [];
+    public Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CloudAddress address, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ServiceHealthView>>([]);
+    public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CloudAddress address, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+    public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles, CloudAddress address) => [];
+    public IReadOnlyList<NodeFile> AddressFiles(CloudAddress address) => [];
     public IReadOnlyList<string> Secrets => [];
     public string? FloatingRange => null;
-    public Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CloudAddress address, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([]);
 }

@@ -12,6 +12,10 @@ public sealed record UpOptions(CloudName Cloud, BaseImageOptions Base)
     public bool Bare { get; init; }
     public TimeSpan BootTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The cloud's loopback address (<c>up --address</c>); null: the lowest no other cloud holds (127.0.0.1 for the
+    /// first). A cloud keeps its address for life (a label on its node).</summary>
+    public CloudAddress? Address { get; init; }
+
     /// <summary>
     /// The user's clouds.yaml to merge the cloud's entries into (kind-style; empty: openstacksdk's
     /// <c>~/.config/openstack/clouds.yaml</c>); <c>down --purge</c> takes them out again. Null: leave it alone.
@@ -19,6 +23,7 @@ public sealed record UpOptions(CloudName Cloud, BaseImageOptions Base)
     public string? UserCloudsYaml { get; init; }
 }
 
-public sealed record UpResult(string ContainerId, bool AlreadyRunning, string Image, SystemdStateSummary Systemd, IReadOnlyList<PortBinding> Ports, TimeSpan BootTime, IReadOnlyList<string> Summary);
+/// <param name="Address">The cloud's loopback address: its ports are published there and its URLs name it.</param>
+public sealed record UpResult(string ContainerId, bool AlreadyRunning, string Image, SystemdStateSummary Systemd, IReadOnlyList<PortBinding> Ports, TimeSpan BootTime, IReadOnlyList<string> Summary, string Address);
 
 public sealed record SystemdStateSummary(string State, IReadOnlyList<string> FailedUnits);

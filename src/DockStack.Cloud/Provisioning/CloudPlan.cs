@@ -1,5 +1,6 @@
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
+using DockStack.Cloud.Provisioning.Addressing;
 using DockStack.Cloud.Provisioning.Config;
 using DockStack.Cloud.Provisioning.Health;
 using DockStack.Cloud.Provisioning.Layers;
@@ -41,7 +42,8 @@ public sealed class CloudPlan
 
     public bool ContainerServiceEnabled => Settings.ContainerServiceEnabled;
 
-    /// <summary>127.0.0.1:PORT -> PORT for each enabled API (Horizon: container port 80 on the host's HORIZON_PORT).</summary>
+    /// <summary>PORT -> PORT for each enabled API (Horizon: container port 80 on the host's HORIZON_PORT), on 127.0.0.1; the
+    /// lifecycle publishes them on the cloud's own address (<see cref="CloudAddress.Publish"/>).</summary>
     public IReadOnlyList<PortBinding> Ports => Services
         .Where(s => s is { Published: true, Port: not null })
         .Select(s => new PortBinding(s.Port!.Value, s.Unit == "apache2.service" ? Settings.HorizonPort : s.Port.Value))
@@ -81,22 +83,29 @@ public sealed class CloudPlan
     public Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken ct) =>
         new HealthChecker(Services).WaitUntilReadyAsync(node, timeout, ct);
 
-    /// <summary>Each unit's state and each API's answer and latency; URLs as the host reaches them.</summary>
-    public async Task<IReadOnlyList<ServiceHealth>> CheckHealthAsync(Node node, CancellationToken ct)
+    /// <summary>Each unit's state and each API's answer and latency; a published API's URL as the host reaches it, on the
+    /// cloud's <paramref name="address"/> (default 127.0.0.1).</summary>
+    public async Task<IReadOnlyList<ServiceHealth>> CheckHealthAsync(Node node, CancellationToken ct, CloudAddress? address = null)
     {
+        address ??= CloudAddress.Default;
         var health = await new HealthChecker(Services).CheckAsync(node, ct);
         var ports = Ports.ToDictionary(p => p.ContainerPort, p => p.HostPort);
         return health.Select(h =>
         {
             var service = Services.First(s => s.Service == h.Service);
-            return service.Port is { } port && ports.TryGetValue(port, out var hostPort) && hostPort != port
-                ? h with { Url = $"http://127.0.0.1:{hostPort}{service.HealthPath}" }
+            return service.Port is { } port && ports.TryGetValue(port, out var hostPort)
+                ? h with { Url = address.Url(hostPort, service.HealthPath ?? "") }
                 : h;
         }).ToList();
     }
 
-    public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CancellationToken ct) =>
-        ClientFiles.WriteAsync(Settings, cloudStateDir, ct);
+    public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CloudAddress address, CancellationToken ct) =>
+        ClientFiles.WriteAsync(Settings, cloudStateDir, address, ct);
 
-    public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles) => CloudSummary.Lines(this, clientFiles);
+    public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles, CloudAddress? address = null) =>
+        CloudSummary.Lines(this, clientFiles, address ?? CloudAddress.Default);
+
+    /// <summary>What a node at <paramref name="address"/> gets before its first start so that its URLs name that address
+    /// (nothing on 127.0.0.1): <see cref="NodeAddressFiles"/>.</summary>
+    public IReadOnlyList<NodeFile> AddressFiles(CloudAddress address) => NodeAddressFiles.For(Settings, address);
 }

@@ -1,3 +1,4 @@
+using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
 using YamlDotNet.RepresentationModel;
 
@@ -25,10 +26,10 @@ public static class UserCloudsYaml
         cloud == defaultCloud ? name => name : name => $"{cloud}-{name}";
 
     /// <summary>Adds (or replaces) the cloud's entries; returns their names.</summary>
-    public static async Task<IReadOnlyList<string>> MergeAsync(string path, CloudSettings settings, Func<string, string> names, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> MergeAsync(string path, CloudSettings settings, Func<string, string> names, CloudAddress address, CancellationToken cancellationToken)
     {
         var ours = new YamlStream();
-        ours.Load(new StringReader(ClientFiles.CloudsYaml(settings, names)));
+        ours.Load(new StringReader(ClientFiles.CloudsYaml(settings, names, address)));
         var ourClouds = (YamlMappingNode)((YamlMappingNode)ours.Documents[0].RootNode).Children[new YamlScalarNode("clouds")];
 
         var (stream, root) = await LoadAsync(path, cancellationToken);

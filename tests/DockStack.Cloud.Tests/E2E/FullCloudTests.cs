@@ -159,7 +159,7 @@ public sealed class FullCloudTests(FullCloudFixture fixture)
     {
         var ct = Timeout(4);
         var port = fixture.Cloud.Plan.Settings.HorizonPort;
-        await using var chromium = await HeadlessChromium.StartAsync($"http://127.0.0.1:{port}/auth/login/", ct);
+        await using var chromium = await HeadlessChromium.StartAsync($"http://{fixture.Cloud.Address}:{port}/auth/login/", ct);
         await chromium.WaitForAsync("document.readyState === 'complete' && !!document.querySelector('#id_username')", TimeSpan.FromSeconds(60), ct);
         await chromium.EvaluateAsync("""
             document.querySelector('#id_username').value = 'admin';

@@ -17,7 +17,7 @@ public sealed class KeystoneOnlyTests
             {"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"demo","domain":{"id":"default"},"password":"secret"}}},
              "scope":{"project":{"name":"demo","domain":{"id":"default"}}}}}
             """;
-        using var response = await http.PostAsync("http://127.0.0.1:5000/v3/auth/tokens", new StringContent(body, Encoding.UTF8, "application/json"), cts.Token);
+        using var response = await http.PostAsync($"http://{cloud.Address}:5000/v3/auth/tokens", new StringContent(body, Encoding.UTF8, "application/json"), cts.Token);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.True(response.Headers.Contains("X-Subject-Token"));

@@ -16,9 +16,10 @@ public sealed class TestCloud : IAsyncDisposable
 
     private readonly string _home;
 
-    private TestCloud(string home, string name, INodeEngine engine, CloudPlan plan, Node node, TimeSpan upTime)
+    private TestCloud(string home, string name, INodeEngine engine, CloudPlan plan, Node node, TimeSpan upTime, string address)
     {
         _home = home;
+        Address = address;
         Name = name;
         Engine = engine;
         Plan = plan;
@@ -37,17 +38,35 @@ public sealed class TestCloud : IAsyncDisposable
     /// <summary>The DOCKSTACK_HOME the cloud was brought up with (for further <c>./dockstack</c> commands).</summary>
     public string Home => _home;
 
+    /// <summary>The cloud's loopback address, as its node records it (127.0.0.1 unless another cloud held it, or given).</summary>
+    public string Address { get; }
+
     public string StateDir => Path.Combine(_home, "clouds", Name);
     public string CloudsYaml => Path.Combine(StateDir, "clouds.yaml");
 
-    public static async Task<TestCloud> UpAsync(string name, string localConf, CancellationToken cancellationToken)
+    public static Task<TestCloud> UpAsync(string name, string localConf, CancellationToken cancellationToken) =>
+        UpAsync(name, localConf, address: null, cancellationToken);
+
+    /// <param name="address">The cloud's loopback address (<c>up --address</c>); null: the lowest free one.</param>
+    public static async Task<TestCloud> UpAsync(string name, string localConf, string? address, CancellationToken cancellationToken)
     {
         var home = Directory.CreateTempSubdirectory($"dockstack-e2e-{name}-").FullName;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var up = await new DockStackCli(home).RunAsync(["up", "--name", name, "--config", localConf], timeout: UpTimeout, cancellationToken: cancellationToken);
+        string[] arguments = ["up", "--name", name, "--config", localConf, .. address is null ? Array.Empty<string>() : ["--address", address]];
+        ProcessResult up;
+        try
+        {
+            up = await new DockStackCli(home).RunAsync(arguments, timeout: UpTimeout, cancellationToken: cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled half-way (the test's deadline): whatever the up made goes too.
+            await RemoveAsync(home, name);
+            throw;
+        }
         if (up.ExitCode != 0)
         {
-            await new DockStackCli(home).RunAsync(["down", "--name", name, "--purge"], timeout: TimeSpan.FromMinutes(5));
+            await RemoveAsync(home, name);
             throw new InvalidOperationException($"dockstack up --name {name} failed (exit {up.ExitCode}):\n{up.Output}");
         }
         var upTime = clock.Elapsed;
@@ -56,7 +75,14 @@ public sealed class TestCloud : IAsyncDisposable
             ?? throw new InvalidOperationException($"dockstack up --name {name} succeeded but its node is missing");
         var events = new FileEvents(Path.Combine(home, "events.log"));
         events.Info($"up took {upTime.TotalSeconds:0.0} s");
-        return new TestCloud(home, name, engine, CloudPlan.Load(localConf, home), new Node(engine, info.Id, events), upTime);
+        return new TestCloud(home, name, engine, CloudPlan.Load(localConf, home), new Node(engine, info.Id, events), upTime, CloudAddress.Of(info.Labels).Value);
+    }
+
+    /// <summary>After a failed up: <c>down --purge</c>, then the private DOCKSTACK_HOME.</summary>
+    private static async Task RemoveAsync(string home, string name)
+    {
+        await new DockStackCli(home).RunAsync(["down", "--name", name, "--purge"], timeout: TimeSpan.FromMinutes(5));
+        Directory.Delete(home, recursive: true);
     }
 
     /// <summary>Sum of PSS of every process in the node, in MiB (docker stats reports nothing on this engine).</summary>
