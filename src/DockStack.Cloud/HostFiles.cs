@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -9,6 +10,22 @@ public static class HostFiles
 {
     /// <summary>What a masked secret reads as.</summary>
     public const string Mask = "****";
+
+    /// <summary>
+    /// Unpacks a folder that was packed in a container as one <c>.tar.gz</c> file (<paramref name="packedPath"/>) into
+    /// <paramref name="directory"/>. One file through the engine's archive API (docker cp), then unpacked here: the API's
+    /// stream of a whole folder proved unreliable to read entry by entry.
+    /// </summary>
+    public static async Task CopyPackedFolderAsync(DockStack.Docker.IEngine engine, string containerId, string packedPath, string directory, CancellationToken cancellationToken)
+    {
+        // The engine's archive of one file: a tar holding the .tar.gz, itself the folder.
+        await using var archive = await engine.GetArchiveAsync(containerId, packedPath, cancellationToken);
+        await using var outer = new TarReader(archive);
+        var packed = await outer.GetNextEntryAsync(copyData: false, cancellationToken)
+            ?? throw new InvalidOperationException($"The container returned an empty archive of {packedPath}.");
+        await using var gzip = new GZipStream(packed.DataStream ?? Stream.Null, CompressionMode.Decompress);
+        await ExtractAsync(gzip, directory, cancellationToken);
+    }
 
     /// <summary>Writes the folders and regular files of a tar under <paramref name="directory"/> (links, devices and any
     /// entry that would land outside it are skipped), replacing files of the same names.</summary>

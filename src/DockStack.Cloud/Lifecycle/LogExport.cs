@@ -31,13 +31,7 @@ public static class LogExport
         await node.RunAsync("Gathering logs and configuration in the node", ["sh", "-c", script, "export-logs", NodeDir], cancellationToken);
         try
         {
-            // The engine's archive of one file: a tar holding NodeDir.tar.gz, itself the gathered folder.
-            await using var archive = await node.Engine.GetArchiveAsync(node.Id, NodeDir + ".tar.gz", cancellationToken);
-            await using var outer = new TarReader(archive);
-            var packed = await outer.GetNextEntryAsync(copyData: false, cancellationToken)
-                ?? throw new InvalidOperationException("The node returned an empty archive of the gathered logs.");
-            await using var gzip = new GZipStream(packed.DataStream ?? Stream.Null, CompressionMode.Decompress);
-            await HostFiles.ExtractAsync(gzip, directory, cancellationToken);
+            await HostFiles.CopyPackedFolderAsync(node.Engine, node.Id, NodeDir + ".tar.gz", directory, cancellationToken);
         }
         finally
         {

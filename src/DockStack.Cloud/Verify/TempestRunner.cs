@@ -109,14 +109,7 @@ public sealed class TempestRunner(INodeEngine engine, ICloudEvents events)
     {
         await sidecar.ShellAsync("Gathering the results", EmbeddedFiles.Read("Verify/Scripts/gather-results.sh"), cancellationToken,
             [$"WORKSPACE={Workspace}", $"RESULTS={Results}"]);
-        var staging = directory + ".partial";
-        await using (var archive = await sidecar.Engine.GetArchiveAsync(sidecar.Id, Results, cancellationToken))
-        {
-            await HostFiles.ExtractAsync(archive, staging, cancellationToken);
-        }
-        // The archive holds the folder itself ("results/..."): its content becomes the run's folder.
-        Directory.Move(Path.Combine(staging, Path.GetFileName(Results)), directory);
-        Directory.Delete(staging, recursive: true);
+        await HostFiles.CopyPackedFolderAsync(sidecar.Engine, sidecar.Id, Results + ".tar.gz", directory, cancellationToken);
         HostFiles.MaskSecrets(directory, [settings.Passwords.Admin, settings.Passwords.Service, settings.Passwords.Database, settings.Passwords.Rabbit], HostFiles.Mask);
     }
 }
