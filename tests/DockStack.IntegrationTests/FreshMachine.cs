@@ -93,9 +93,10 @@ public sealed class FreshMachine : IAsyncDisposable
     public Task<ProcessResult> ShellAsync(string script, CancellationToken cancellationToken) =>
         DockerAsync(["exec", Name, "sh", "-c", script], DockerTimeout, cancellationToken);
 
-    /// <summary>What changed in the machine's file system since its image (<c>docker diff</c>), one "KIND PATH" per line.</summary>
+    /// <summary>What changed in the machine's file system since its image (<c>docker diff</c>), one "KIND PATH" per entry, sorted
+    /// (the engine lists them in no fixed order).</summary>
     public async Task<string[]> DiffAsync(CancellationToken cancellationToken) =>
-        (await DockerOkAsync(["diff", Name], cancellationToken)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        [.. (await DockerOkAsync(["diff", Name], cancellationToken)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)];
 
     public async ValueTask DisposeAsync()
     {
