@@ -35,6 +35,9 @@ public sealed class DockStackCli : IDisposable
 
     public static string Script => Path.Combine(RepositoryRoot.Path, "dockstack");
 
+    /// <summary>Where <see cref="Script"/> builds the CLI (<c>dockstack.dll</c> and its dependencies), current once a command ran.</summary>
+    public static string BuildOutput => Path.Combine(RepositoryRoot.Path, "artifacts", "cli");
+
     public Task<ProcessResult> RunAsync(params string[] args) => RunAsync(args, null);
 
     /// <summary>Runs one command to its end (<see cref="DefaultTimeout"/> unless given).</summary>

@@ -1,5 +1,7 @@
+using DockStack.Cloud;
 using DockStack.Cloud.Doctor;
 using DockStack.Cloud.Events;
+using DockStack.Docker;
 
 namespace DockStack.UnitTests;
 
@@ -54,6 +56,54 @@ public class HostSetupTests
 
         Assert.Empty(plan.Actions);
         Assert.Contains("DOCKER_HOST", plan.Blocker, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_EngineRefusesThisUser_IsTheRefusalNotAnInstallOrAStart()
+    {
+        // An engine runs, but its socket refuses a user outside the docker group: installing docker.io or starting
+        // dockerd again would change nothing.
+        var refusal = new DockerPermissionException("/var/run/docker.sock").Message;
+
+        var plan = HostSetup.Plan(Bare with { IsRoot = false, HasDockerd = true, EngineRefusal = refusal });
+
+        Assert.Empty(plan.Actions);
+        Assert.False(plan.StartEngine);
+        Assert.Equal(refusal, plan.Blocker);
+    }
+
+    [Fact]
+    public async Task Apply_EngineRefusesThisUser_ThrowsTheRefusalAsEngineMissing()
+    {
+        var facts = Bare with { IsRoot = false, HasDockerd = true, EngineRefusal = new DockerPermissionException("/var/run/docker.sock").Message };
+
+        var e = await Assert.ThrowsAsync<HostSetupException>(() =>
+            HostSetup.ApplyAsync(HostSetup.Plan(facts), facts, engine: null!, NullCloudEvents.Instance, CancellationToken.None));
+
+        Assert.True(e.EngineMissing);
+        Assert.Contains("'docker' group", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("apt-get", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("dockerd", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FindSystem_DaemonOutsideThePath_IsFoundInTheSystemFolders()
+    {
+        // Debian's docker.io puts dockerd in /usr/sbin, which a non-root user's PATH leaves out.
+        var sbin = Directory.CreateTempSubdirectory("dockstack-sbin-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(sbin, "dockerd"), "");
+            const string userPath = "/nonexistent/bin:/nonexistent/usr/bin";
+
+            Assert.Null(HostTools.Find("dockerd", userPath));
+            Assert.Equal(Path.Combine(sbin, "dockerd"), HostTools.FindSystem("dockerd", userPath, [sbin]));
+            Assert.Null(HostTools.FindSystem("dockerd", userPath, ["/nonexistent/sbin"]));
+        }
+        finally
+        {
+            Directory.Delete(sbin, recursive: true);
+        }
     }
 
     [Fact]

@@ -8,21 +8,30 @@ namespace DockStack.Cloud.Doctor;
 /// <param name="EngineIsLocal">The endpoint is this host's default socket, the one a started <c>docker.io</c> listens on
 /// (an engine elsewhere, or on another socket, is never installed or started here).</param>
 /// <param name="IsRoot">We run as root, so we may install and start things.</param>
-/// <param name="HasDockerd">The engine's daemon is installed (<c>dockerd</c> on the PATH).</param>
+/// <param name="HasDockerd">The engine's daemon is installed (<c>dockerd</c> on the PATH or in the system folders, which a
+/// non-root user's PATH leaves out).</param>
 /// <param name="HasMmdebstrap">mmdebstrap is installed (builds the base image from the Debian mirror).</param>
 /// <param name="HasAptGet">The host is Debian-like (apt-get on the PATH).</param>
 /// <param name="SystemdRunning">systemd is PID 1 and running, so the engine is started as its unit.</param>
-public sealed record HostFacts(bool EngineAnswers, bool EngineIsLocal, bool IsRoot, bool HasDockerd, bool HasMmdebstrap, bool HasAptGet, bool SystemdRunning)
+/// <param name="EngineRefusal">An engine listens at the endpoint but refuses us (permission denied on its socket): why, as
+/// the user is told; null otherwise. Installing or starting an engine would not change that.</param>
+public sealed record HostFacts(bool EngineAnswers, bool EngineIsLocal, bool IsRoot, bool HasDockerd, bool HasMmdebstrap, bool HasAptGet, bool SystemdRunning,
+    string? EngineRefusal = null)
 {
     /// <summary>Reads the facts of this host; <paramref name="engine"/> is asked once (5 s at most).</summary>
-    public static async Task<HostFacts> ReadAsync(INodeEngine engine, CancellationToken cancellationToken) => new(
-        await HostSetup.EngineAnswersAsync(engine, TimeSpan.FromSeconds(5), cancellationToken),
-        engine.Endpoint.Uri.Scheme == "unix" && engine.Endpoint.Display is "/var/run/docker.sock" or "/run/docker.sock",
-        Environment.IsPrivilegedProcess,
-        HostTools.Find("dockerd") is not null,
-        HostTools.Find("mmdebstrap") is not null,
-        HostTools.Find("apt-get") is not null,
-        Directory.Exists("/run/systemd/system"));
+    public static async Task<HostFacts> ReadAsync(INodeEngine engine, CancellationToken cancellationToken)
+    {
+        var failure = await HostSetup.ProbeEngineAsync(engine, TimeSpan.FromSeconds(5), cancellationToken);
+        return new(
+            failure is null,
+            engine.Endpoint.Uri.Scheme == "unix" && engine.Endpoint.Display is "/var/run/docker.sock" or "/run/docker.sock",
+            Environment.IsPrivilegedProcess,
+            HostTools.FindSystem("dockerd") is not null,
+            HostTools.Find("mmdebstrap") is not null,
+            HostTools.Find("apt-get") is not null,
+            Directory.Exists("/run/systemd/system"),
+            failure is DockerPermissionException ? failure.Message : null);
+    }
 }
 
 /// <summary>One thing to do to the host: what the user is told, and the exact command.</summary>
@@ -55,6 +64,11 @@ public static class HostSetup
             return facts.HasMmdebstrap || !facts.HasAptGet
                 ? new SetupPlan([], false, [], null)
                 : Build(facts, ["mmdebstrap"], startEngine: false);
+        }
+        if (facts.EngineRefusal is not null)
+        {
+            // An engine runs, only not for this user: installing or starting one would change nothing.
+            return new SetupPlan([], false, [], facts.EngineRefusal);
         }
         if (!facts.EngineIsLocal)
         {
@@ -149,18 +163,26 @@ public static class HostSetup
         _ => "a running Docker engine",
     };
 
-    internal static async Task<bool> EngineAnswersAsync(INodeEngine engine, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<bool> EngineAnswersAsync(INodeEngine engine, TimeSpan timeout, CancellationToken cancellationToken) =>
+        await ProbeEngineAsync(engine, timeout, cancellationToken) is null;
+
+    /// <summary>Asks the engine once: null when it answers, else what failed (a timeout as <see cref="TimeoutException"/>).</summary>
+    internal static async Task<Exception?> ProbeEngineAsync(INodeEngine engine, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         try
         {
             await engine.GetInfoAsync(cts.Token);
-            return true;
+            return null;
         }
-        catch (Exception e) when (e is DockerEngineException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (DockerEngineException e)
         {
-            return false;
+            return e;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new TimeoutException($"The engine at {engine.Endpoint.Display} did not answer within {timeout.TotalSeconds:0} s.");
         }
     }
 
