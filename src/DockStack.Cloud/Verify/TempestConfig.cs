@@ -76,6 +76,8 @@ public static class TempestConfig
                 ("compute-feature-enabled", "change_password", "false"),
                 ("compute-feature-enabled", "attach_encrypted_volume", "false"),
                 ("compute-feature-enabled", "console_output", "true"),
+                // The tiny guest reads its metadata from the metadata service only: it has no ISO 9660 driver or blkid.
+                ("compute-feature-enabled", "config_drive", "false"),
                 ("compute-feature-enabled", "vnc_console", Flag(settings.Has(NovaModule.NoVnc))),
             ]);
             if (facts.ImageId is { } image)

@@ -11,9 +11,9 @@ namespace DockStack.Cloud.Verify;
 /// </summary>
 public sealed class TempestLayer : IImageLayer
 {
-    /// <summary>tempest; os-testr for subunit2html, subunit for subunit2junitxml; ping, which tempest's scenarios run
-    /// toward floating IPs from where tempest runs.</summary>
-    public static readonly IReadOnlyList<string> Packages = ["tempest", "python3-os-testr", "subunit", "iputils-ping"];
+    /// <summary>tempest; os-testr for subunit2html, subunit and junitxml for subunit2junitxml; ping, which tempest's
+    /// scenarios run toward floating IPs from where tempest runs.</summary>
+    public static readonly IReadOnlyList<string> Packages = ["tempest", "python3-os-testr", "subunit", "python3-junitxml", "iputils-ping"];
 
     public string Name => "tempest";
 
