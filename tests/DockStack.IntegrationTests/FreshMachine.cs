@@ -32,7 +32,7 @@ public sealed class FreshMachine : IAsyncDisposable
     /// </summary>
     public static async Task<FreshMachine> StartAsync(string image, string cliBuild, bool network, bool engineSocket, CancellationToken cancellationToken)
     {
-        var machine = new FreshMachine("wtf-" + Guid.NewGuid().ToString("N")[..10]);
+        var machine = new FreshMachine("fresh-machine-" + Guid.NewGuid().ToString("N")[..10]);
         List<string> args =
         [
             "run", "--detach", "--name", machine.Name,
@@ -110,7 +110,7 @@ public sealed class FreshMachine : IAsyncDisposable
         var reference = await CachedBaseAsync(cli);
         if (reference is null)
         {
-            var cloud = "wtf-" + Guid.NewGuid().ToString("N")[..8];
+            var cloud = "fresh-machine-" + Guid.NewGuid().ToString("N")[..8];
             try
             {
                 var up = await cli.RunAsync("up", "--bare", "--name", cloud);

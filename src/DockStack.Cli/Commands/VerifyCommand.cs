@@ -57,6 +57,7 @@ public sealed class VerifyCommand(CliServices services) : CloudCommand<VerifyCom
                 seconds = Math.Round(report.Elapsed.TotalSeconds, 1),
                 results = report.Directory,
                 failures = results.Tests.Where(t => t.Outcome == TestOutcome.Failed).Select(t => t.Id),
+                skips = results.Tests.Where(t => t.Outcome == TestOutcome.Skipped).Select(t => new { id = t.Id, reason = t.Reason }),
                 areas = results.ByArea().Select(a => new { area = a.Area, passed = a.Passed, failed = a.Failed, skipped = a.Skipped }),
             });
         }
