@@ -57,4 +57,30 @@ public class ProgressTests
         Assert.Equal(3, lines.Count); // at 1 s, at 6 s (5 s later), and the completion at 10 s
         Assert.Contains("10/10 packages set up", lines[^1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Plain_AQuietStep_GetsStillRunningLines_AChattyOneNone()
+    {
+        var console = new TestConsole();
+        var renderer = new EventRenderer(console, new OutputMode(false, false, Json: false), heartbeat: TimeSpan.FromMilliseconds(150));
+
+        await renderer.RunAsync(async events =>
+        {
+            events.Publish(new StepStarted("a", "Committing the image"));
+            await Task.Delay(700);
+            events.Publish(new StepCompleted("a", "Committing the image", TimeSpan.FromMilliseconds(700)));
+            events.Publish(new StepStarted("b", "Installing"));
+            for (var i = 1; i <= 10; i++)
+            {
+                events.Publish(new Notice($"package {i}"));
+                await Task.Delay(50);
+            }
+            events.Publish(new StepCompleted("b", "Installing", TimeSpan.FromMilliseconds(500)));
+            return 0;
+        });
+
+        var lines = console.Output.Split('\n');
+        Assert.True(lines.Count(l => l.Contains("Committing the image: still running", StringComparison.Ordinal)) >= 2, console.Output);
+        Assert.DoesNotContain(lines, l => l.Contains("Installing: still running", StringComparison.Ordinal));
+    }
 }

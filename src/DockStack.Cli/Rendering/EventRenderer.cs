@@ -16,14 +16,23 @@ public sealed class EventRenderer : ICloudEvents
     private readonly OutputMode _mode;
     private readonly Dictionary<string, string> _open = [];
     private readonly Dictionary<string, DateTimeOffset> _lastProgress = [];
+    private readonly List<(string Id, string Title, DateTimeOffset Since)> _running = [];
+    private DateTimeOffset _lastPlainLine = DateTimeOffset.UtcNow;
+
+    /// <summary>In plain output, a step that prints nothing for this long gets a "still running" line (a CI log never looks hung).</summary>
+    public static readonly TimeSpan PlainHeartbeatInterval = TimeSpan.FromSeconds(15);
 
     /// <summary>In plain output, a step's progress is printed at most this often (and when it completes).</summary>
     public static readonly TimeSpan PlainProgressInterval = TimeSpan.FromSeconds(5);
 
-    public EventRenderer(IAnsiConsole console, OutputMode mode)
+    private readonly TimeSpan _heartbeat;
+
+    /// <param name="heartbeat">Plain output's "still running" interval (<see cref="PlainHeartbeatInterval"/> unless given).</param>
+    public EventRenderer(IAnsiConsole console, OutputMode mode, TimeSpan? heartbeat = null)
     {
         _console = console;
         _mode = mode;
+        _heartbeat = heartbeat ?? PlainHeartbeatInterval;
     }
 
     public void Publish(CloudEvent e) => _channel.Writer.TryWrite(e);
@@ -47,9 +56,26 @@ public sealed class EventRenderer : ICloudEvents
             return result;
         }
         running = Complete(work);
-        await foreach (var e in _channel.Reader.ReadAllAsync())
+        var reader = _channel.Reader;
+        while (true)
         {
-            RenderPlain(e);
+            using var quiet = new CancellationTokenSource(_heartbeat);
+            try
+            {
+                if (!await reader.WaitToReadAsync(quiet.Token))
+                {
+                    break;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                RenderPlain(Heartbeat(DateTimeOffset.UtcNow));
+                continue;
+            }
+            while (reader.TryRead(out var e))
+            {
+                RenderPlain(e);
+            }
         }
         return await running;
     }
@@ -98,8 +124,29 @@ public sealed class EventRenderer : ICloudEvents
         }
     }
 
-    private void RenderPlain(CloudEvent e)
+    /// <summary>The innermost running step, when it has been quiet for <see cref="PlainHeartbeatInterval"/>: "still running (N s)".</summary>
+    internal CloudEvent? Heartbeat(DateTimeOffset now) =>
+        _running.Count > 0 && now - _lastPlainLine >= _heartbeat
+            ? new StillRunning(_running[^1].Title, now - _running[^1].Since) { At = now }
+            : null;
+
+    /// <summary>A step that printed nothing for a while (plain output only).</summary>
+    internal sealed record StillRunning(string Title, TimeSpan Elapsed) : CloudEvent;
+
+    private void RenderPlain(CloudEvent? e)
     {
+        switch (e)
+        {
+            case null:
+                return;
+            case StepStarted started:
+                _running.Add((started.Id, started.Title, started.At));
+                break;
+            case StepCompleted or StepFailed:
+                var id = e is StepCompleted c ? c.Id : ((StepFailed)e).Id;
+                _running.RemoveAll(r => r.Id == id);
+                break;
+        }
         var line = e switch
         {
             StepStarted s => $"start  {s.Title}",
@@ -108,12 +155,14 @@ public sealed class EventRenderer : ICloudEvents
             Notice { Level: NoticeLevel.Warning } n => $"warning: {n.Text}",
             Notice n => n.Text,
             StepProgress p when DuePlain(p) => $"...    {p.Title}: {Describe(p)}",
+            StillRunning r => $"...    {r.Title}: still running ({Seconds(r.Elapsed)})",
             _ => null,
         };
         // With --output json, stdout carries only the JSON document: progress goes to stderr.
         var writer = _mode.Json ? Console.Error : null;
         if (line is not null)
         {
+            _lastPlainLine = e.At;
             var stamped = $"{e.At.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} {line}";
             if (writer is not null) { writer.WriteLine(stamped); } else { _console.WriteLine(stamped); }
         }
