@@ -33,6 +33,8 @@ internal static class ContainerSpecMapper
                 ReadOnly = m.ReadOnly,
             }).ToList(),
             Memory = spec.MemoryBytes ?? 0,
+            MemorySwap = NoSwapBeyond(spec.MemoryBytes),
+            PidsLimit = spec.PidsLimit,
             NanoCPUs = spec.NanoCpus ?? 0,
             NetworkMode = spec.NetworkMode!,
             RestartPolicy = spec.RestartPolicy?.ToEngine()!,
@@ -48,11 +50,20 @@ internal static class ContainerSpecMapper
         {
             CPUShares = spec.CpuShares ?? 0,
             Memory = spec.MemoryBytes ?? 0,
+            MemorySwap = NoSwapBeyond(spec.MemoryBytes),
+            PidsLimit = spec.PidsLimit,
             Runtime = spec.Runtime!,
             RestartPolicy = spec.RestartPolicy.ToEngine(),
         };
         return parameters;
     }
+
+    /// <summary>
+    /// The engine's MemorySwap is memory plus swap: equal to the memory limit, the container gets no swap on top of it (the
+    /// engine's default, twice the memory, lets a runaway container push as much again into the host's swap). 0 when there
+    /// is no memory limit.
+    /// </summary>
+    internal static long NoSwapBeyond(long? memoryBytes) => memoryBytes ?? 0;
 
     /// <summary>What every container we create shares: name, image, process, labels, and its output attached.</summary>
     private static CreateContainerParameters Process(IProcessSpec spec) => new()

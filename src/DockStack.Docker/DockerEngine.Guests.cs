@@ -39,7 +39,7 @@ public sealed partial class DockerEngine
         if (memoryBytes is { } memory)
         {
             update.Memory = memory;
-            update.MemorySwap = -1;
+            update.MemorySwap = ContainerSpecMapper.NoSwapBeyond(memory);
         }
         await _client.Containers.UpdateContainerAsync(id, update, cancellationToken);
         return true;

@@ -10,7 +10,10 @@ public sealed record GuestSpec : IProcessSpec
     public IReadOnlyList<string> Environment { get; init; } = [];
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     public long? CpuShares { get; init; }
+    /// <summary>The memory limit; swap is limited to the same (no swap beyond it). Null: no limit.</summary>
     public long? MemoryBytes { get; init; }
+    /// <summary>At most this many processes and threads in the guest. Null: no limit.</summary>
+    public long? PidsLimit { get; init; }
     public string? WorkingDir { get; init; }
     public string? Hostname { get; init; }
     public bool Tty { get; init; }

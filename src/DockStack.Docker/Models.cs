@@ -63,7 +63,10 @@ public sealed record ContainerSpec : IProcessSpec
     public string? WorkingDir { get; init; }
     public bool Tty { get; init; }
     public bool OpenStdin { get; init; }
+    /// <summary>The memory limit; swap is limited to the same (no swap beyond it). Null: no limit.</summary>
     public long? MemoryBytes { get; init; }
+    /// <summary>At most this many processes and threads. Null: no limit.</summary>
+    public long? PidsLimit { get; init; }
     public long? NanoCpus { get; init; }
     public RestartPolicy? RestartPolicy { get; init; }
     public string? NetworkMode { get; init; }

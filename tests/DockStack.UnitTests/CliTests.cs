@@ -27,6 +27,18 @@ public class CliTests
     [InlineData("up", "--address", "127.0.0.0")]
     [InlineData("up", "--address", "127.0.0.255")]
     [InlineData("up", "--address", "localhost")]
+    [InlineData("up", "--memory", "lots")]
+    [InlineData("up", "--memory", "8x")]
+    [InlineData("up", "--memory", "-8g")]
+    [InlineData("up", "--memory", "1.5g")]
+    [InlineData("up", "--memory", "100m")]
+    [InlineData("up", "--memory", "99999999999g")]
+    [InlineData("up", "--memory", "")]
+    [InlineData("up", "--pids-limit", "0")]
+    [InlineData("up", "--pids-limit", "-1")]
+    [InlineData("up", "--pids-limit", "100")]
+    [InlineData("up", "--pids-limit", "99999999")]
+    [InlineData("up", "--pids-limit", "8k")]
     [InlineData("status", "--output", "yaml")]
     [InlineData("exec")]
     [InlineData("frobnicate")]
@@ -34,6 +46,24 @@ public class CliTests
     {
         var (code, _) = await Run(args);
         Assert.Equal(ExitCodes.Usage, code);
+    }
+
+    [Fact]
+    public void UpLimits_AreValidatedBeforeAnythingRuns_NamingTheOption()
+    {
+        var memory = new UpCommand.Settings { Memory = "8x" }.Validate();
+        Assert.False(memory.Successful);
+        Assert.Contains("--memory '8x' is not a size", memory.Message, StringComparison.Ordinal);
+        var pids = new UpCommand.Settings { PidsLimit = "10" }.Validate();
+        Assert.False(pids.Successful);
+        Assert.Contains("--pids-limit '10'", pids.Message, StringComparison.Ordinal);
+
+        var good = new UpCommand.Settings { Memory = "12288m", PidsLimit = "4096" };
+        Assert.True(good.Validate().Successful);
+        Assert.Equal(12L * 1024 * 1024 * 1024, good.ParsedMemory);
+        Assert.Equal(4096, good.ParsedPidsLimit);
+        Assert.Null(new UpCommand.Settings().ParsedMemory);
+        Assert.Null(new UpCommand.Settings().ParsedPidsLimit);
     }
 
     [Fact]

@@ -41,6 +41,7 @@ public static class StatusView
         snapshots = s.Snapshots.Select(x => new { name = x.Name, created = x.Created, sizeBytes = x.SizeBytes }),
         services = s.Services,
         cloudsYaml = s.CloudsYaml,
+        limits = s.Limits is { } l ? new { memoryBytes = l.MemoryBytes, memorySwapBytes = l.MemoryBytes, pidsLimit = l.PidsLimit } : null,
     };
 
     public static void Render(IAnsiConsole console, CloudStatus s)
@@ -58,6 +59,7 @@ public static class StatusView
         {
             grid.AddRow("[bold]Failed units[/]", $"[red]{Markup.Escape(string.Join(", ", s.FailedUnits))}[/]");
         }
+        grid.AddRow("[bold]Limits[/]", Markup.Escape(s.Limits?.ToString() ?? "none (made before nodes had limits; reset applies the defaults)"));
         grid.AddRow("[bold]Ports[/]", s.Ports.Count == 0 ? "none" : Markup.Escape(string.Join(", ", s.Ports.Select(p => $"{p.HostIp}:{p.HostPort}->{p.ContainerPort}"))));
         grid.AddRow("[bold]Snapshots[/]", s.Snapshots.Count == 0 ? "none" : Markup.Escape(string.Join(", ", s.Snapshots.Select(x => x.Name))));
         if (s.CloudsYaml is not null)

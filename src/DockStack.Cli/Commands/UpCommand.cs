@@ -30,6 +30,18 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
 
         public CloudAddress? ParsedAddress => Address is null ? null : CloudAddress.Parse(Address);
 
+        [CommandOption("--memory <SIZE>")]
+        [Description("The node's memory limit, swap limited to the same: a size such as 8g or 12288m (default: 8g, or the host's memory when less); kept for the cloud's life")]
+        public string? Memory { get; init; }
+
+        public long? ParsedMemory => Memory is null ? null : NodeLimits.ParseMemory(Memory);
+
+        [CommandOption("--pids-limit <N>")]
+        [Description("The most processes and threads the node may run, 512-4194304 (default: 8192); kept for the cloud's life")]
+        public string? PidsLimit { get; init; }
+
+        public long? ParsedPidsLimit => PidsLimit is null ? null : NodeLimits.ParsePidsLimit(PidsLimit);
+
         [CommandOption("--write-clouds-yaml [FILE]")]
         [Description("Merge the cloud's clouds.yaml entries into FILE (default: ~/.config/openstack/clouds.yaml), keeping every other entry; down --purge removes them")]
         public FlagValue<string>? WriteCloudsYaml { get; init; }
@@ -51,6 +63,15 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
                     return ValidationResult.Error($"--address: {e.Message}");
                 }
             }
+            try
+            {
+                _ = ParsedMemory;
+                _ = ParsedPidsLimit;
+            }
+            catch (ArgumentException e)
+            {
+                return ValidationResult.Error(e.Message);
+            }
             foreach (var p in Publish)
             {
                 if (!PublishSpec.TryParse(p, out _))
@@ -69,6 +90,8 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
             ConfigPath = settings.ConfigPath,
             Bare = settings.Bare,
             Address = settings.ParsedAddress,
+            MemoryBytes = settings.ParsedMemory,
+            PidsLimit = settings.ParsedPidsLimit,
             UserCloudsYaml = settings.WriteCloudsYaml is { IsSet: true } write ? write.Value ?? "" : null,
         };
         var extra = settings.Publish.Select(p => { PublishSpec.TryParse(p, out var b); return b!; }).ToList();
@@ -87,6 +110,7 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
                 ports = result.Ports.Select(p => new { host = $"{p.HostIp}:{p.HostPort}", node = p.ContainerPort }),
                 bootSeconds = Math.Round(result.BootTime.TotalSeconds, 2),
                 summary = result.Summary,
+                limits = result.Limits is { } l ? new { memoryBytes = l.MemoryBytes, memorySwapBytes = l.MemoryBytes, pidsLimit = l.PidsLimit } : null,
             });
             return ExitCodes.Ok;
         }
@@ -98,6 +122,10 @@ public sealed class UpCommand(CliServices services) : CloudCommand<UpCommand.Set
         if (result.Systemd.FailedUnits.Count > 0)
         {
             console.MarkupLine($"[yellow]Failed units:[/] {Markup.Escape(string.Join(", ", result.Systemd.FailedUnits))}  (dockstack logs UNIT --name {settings.Cloud})");
+        }
+        if (result.Limits is { } limits)
+        {
+            console.WriteLine($"  limits: {limits}");
         }
         foreach (var line in result.Summary)
         {

@@ -20,7 +20,8 @@ public sealed record CloudStatus(
     IReadOnlyList<PortBinding> Ports,
     IReadOnlyList<SnapshotInfo> Snapshots,
     IReadOnlyList<ServiceHealthView> Services,
-    string? CloudsYaml);
+    string? CloudsYaml,
+    NodeLimits? Limits = null);
 
 public sealed record CleanReport(int Containers, int Volumes, int Images, int StateFolders);
 
@@ -64,7 +65,8 @@ public sealed partial class CloudManager
             info.Ports,
             snapshots,
             services,
-            File.Exists(cloudsYaml) ? cloudsYaml : null);
+            File.Exists(cloudsYaml) ? cloudsYaml : null,
+            NodeLimits.Of(info.Labels));
     }
 
     /// <summary>The plan of an existing cloud: bare, or from the local.conf it was brought up with (kept in its state folder).</summary>

@@ -174,10 +174,12 @@ public sealed partial class CloudManager
         var clean = node.Labels.GetValueOrDefault(Labels.SourceImage, node.ImageId);
         var ports = node.Ports;
         var plan = PlanOf(cloud, node);
+        // A node made before nodes had limits gets the defaults now.
+        var limits = NodeLimits.Of(node.Labels) ?? NodeLimits.For(null, null, (await engine.GetInfoAsync(cancellationToken)).MemoryBytes);
         await RemoveNodeAsync(node, cancellationToken);
         await RemoveVolumesAsync(cloud, cancellationToken);
-        // The cloud keeps its address: the same label, ports and URLs on the new node.
-        return await CreateNodeAsync(cloud, image, clean, ports, plan, CloudAddress.Of(node.Labels), LayerBuilderBootTimeout, volumeImages, cancellationToken, bare: plan is BareNodePlan);
+        // The cloud keeps its address and its limits: the same labels, ports and URLs on the new node.
+        return await CreateNodeAsync(cloud, image, clean, ports, plan, CloudAddress.Of(node.Labels), limits, LayerBuilderBootTimeout, volumeImages, cancellationToken, bare: plan is BareNodePlan);
     }
 
     private static readonly TimeSpan LayerBuilderBootTimeout = TimeSpan.FromMinutes(5);

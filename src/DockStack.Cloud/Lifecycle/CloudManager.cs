@@ -33,11 +33,13 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
             {
                 throw new ArgumentException($"Cloud '{cloud}' exists on {address}; --address {asked} only applies when a cloud is created (dockstack down --name {cloud} first, or leave --address out).");
             }
+            RequireSameLimits(cloud, existing, options);
             plan = PlanOf(cloud, existing);
             result = await ResumeAsync(cloud, existing, plan, cancellationToken);
         }
         else
         {
+            var limits = await ChooseLimitsAsync(options, cancellationToken);
             address = await ChooseAddressAsync(options.Address, cancellationToken);
             var ports = plan.Ports.Concat(extraPorts).DistinctBy(p => (p.ContainerPort, p.Protocol)).Select(address.Publish).ToList();
             EnsurePortsFree(ports);
@@ -45,7 +47,7 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
             var image = await BuildImagesAsync(plan, options.Base, cancellationToken);
             try
             {
-                result = await CreateNodeAsync(cloud, image, image, ports, plan, address, options.BootTimeout, volumeSources: null, cancellationToken, options.Bare);
+                result = await CreateNodeAsync(cloud, image, image, ports, plan, address, limits, options.BootTimeout, volumeSources: null, cancellationToken, options.Bare);
             }
             catch
             {
@@ -95,6 +97,29 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
         return AddressAllocation.Choose(requested, AddressAllocation.Held(nodes));
     }
 
+    /// <summary>The limits of a new node: those asked for, else the defaults, never more memory than the engine's host has.</summary>
+    private async Task<NodeLimits> ChooseLimitsAsync(UpOptions options, CancellationToken cancellationToken)
+    {
+        var host = await engine.GetInfoAsync(cancellationToken);
+        var limits = NodeLimits.For(options.MemoryBytes, options.PidsLimit, host.MemoryBytes);
+        if (!options.Bare && limits.MemoryBytes < NodeLimits.FullCloudMemoryBytes)
+        {
+            events.Warn($"The node gets {NodeLimits.FormatSize(limits.MemoryBytes)} of memory: a full cloud idles at about 2.2 GiB and needs at least {NodeLimits.FormatSize(NodeLimits.FullCloudMemoryBytes)} to run servers and containers.");
+        }
+        return limits;
+    }
+
+    /// <summary>A cloud keeps the limits it was created with: <c>--memory</c> or <c>--pids-limit</c> that differ from them are refused.</summary>
+    private static void RequireSameLimits(CloudName cloud, ContainerInfo existing, UpOptions options)
+    {
+        var recorded = NodeLimits.Of(existing.Labels);
+        if ((options.MemoryBytes is { } memory && memory != recorded?.MemoryBytes)
+            || (options.PidsLimit is { } pids && pids != recorded?.PidsLimit))
+        {
+            throw new ArgumentException($"Cloud '{cloud}' exists with {recorded?.ToString() ?? "no limits"}; --memory and --pids-limit only apply when a cloud is created (dockstack down --name {cloud} first, or leave them out).");
+        }
+    }
+
     /// <summary>A node of ours that exists already: running means done; stopped (say, after a host reboot) is started again.</summary>
     private async Task<UpResult> ResumeAsync(CloudName cloud, ContainerInfo existing, INodePlan plan, CancellationToken cancellationToken)
     {
@@ -113,16 +138,17 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
         await plan.WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cancellationToken);
         var files = await plan.WriteClientFilesAsync(paths.CloudDir(cloud.Value), address, cancellationToken);
         return new UpResult(existing.Id, existing.Running, existing.Labels.GetValueOrDefault(Labels.SourceImage, existing.Image),
-            new SystemdStateSummary(systemd.State, systemd.FailedUnits), existing.Ports, clock.Elapsed, plan.Summary(files, address), address.Value);
+            new SystemdStateSummary(systemd.State, systemd.FailedUnits), existing.Ports, clock.Elapsed, plan.Summary(files, address), address.Value,
+            NodeLimits.Of(existing.Labels));
     }
 
     /// <summary>
     /// Creates the node's volumes and container from <paramref name="image"/>, records its <paramref name="address"/> (a
-    /// label, and the files that make its URLs name it), fills volumes from a snapshot when given, starts it and waits for
+    /// label, and the files that make its URLs name it) and its <paramref name="limits"/> (applied, and labels), fills volumes from a snapshot when given, starts it and waits for
     /// systemd. On any failure (or Ctrl+C) everything created here is removed again.
     /// </summary>
     private async Task<UpResult> CreateNodeAsync(CloudName cloud, string image, string cleanImage, IReadOnlyList<PortBinding> ports, INodePlan plan,
-        CloudAddress address, TimeSpan bootTimeout, IReadOnlyDictionary<string, string>? volumeSources, CancellationToken cancellationToken, bool bare = false)
+        CloudAddress address, NodeLimits limits, TimeSpan bootTimeout, IReadOnlyDictionary<string, string>? volumeSources, CancellationToken cancellationToken, bool bare = false)
     {
         var createdVolumes = new List<string>();
         string? id = null;
@@ -134,7 +160,7 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
                 await engine.CreateVolumeAsync(name, Labels.For("volume", cloud.Value, new Dictionary<string, string> { [Labels.VolumePath] = volume.Path }), cancellationToken);
                 createdVolumes.Add(name);
             }
-            var spec = NodeSpec.ForCloud(cloud, image, ports, NodeVolume.Defaults, new Dictionary<string, string>
+            var spec = NodeSpec.ForCloud(cloud, image, ports, NodeVolume.Defaults, limits, new Dictionary<string, string>
             {
                 [Labels.SourceImage] = cleanImage,
                 [Labels.CreatedAt] = DateTimeOffset.UtcNow.ToString("O"),
@@ -162,7 +188,7 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
             await plan.WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cancellationToken);
             var boot = clock.Elapsed;
             var files = await plan.WriteClientFilesAsync(paths.CloudDir(cloud.Value), address, cancellationToken);
-            return new UpResult(id, false, cleanImage, new SystemdStateSummary(systemd.State, systemd.FailedUnits), ports, boot, plan.Summary(files, address), address.Value);
+            return new UpResult(id, false, cleanImage, new SystemdStateSummary(systemd.State, systemd.FailedUnits), ports, boot, plan.Summary(files, address), address.Value, limits);
         }
         catch (Exception e)
         {

@@ -16,6 +16,13 @@ public sealed record UpOptions(CloudName Cloud, BaseImageOptions Base)
     /// first). A cloud keeps its address for life (a label on its node).</summary>
     public CloudAddress? Address { get; init; }
 
+    /// <summary>The node's memory limit in bytes (<c>up --memory</c>); null: 8 GiB, or the host's memory when less. Swap is
+    /// limited to the same. Kept for the cloud's life (a label on its node).</summary>
+    public long? MemoryBytes { get; init; }
+
+    /// <summary>The node's limit on processes and threads (<c>up --pids-limit</c>); null: 8192. Kept for the cloud's life.</summary>
+    public long? PidsLimit { get; init; }
+
     /// <summary>
     /// The user's clouds.yaml to merge the cloud's entries into (kind-style; empty: openstacksdk's
     /// <c>~/.config/openstack/clouds.yaml</c>); <c>down --purge</c> takes them out again. Null: leave it alone.
@@ -24,6 +31,8 @@ public sealed record UpOptions(CloudName Cloud, BaseImageOptions Base)
 }
 
 /// <param name="Address">The cloud's loopback address: its ports are published there and its URLs name it.</param>
-public sealed record UpResult(string ContainerId, bool AlreadyRunning, string Image, SystemdStateSummary Systemd, IReadOnlyList<PortBinding> Ports, TimeSpan BootTime, IReadOnlyList<string> Summary, string Address);
+/// <param name="Limits">The node's memory and pids limits; null for a node made before nodes had limits.</param>
+public sealed record UpResult(string ContainerId, bool AlreadyRunning, string Image, SystemdStateSummary Systemd, IReadOnlyList<PortBinding> Ports, TimeSpan BootTime, IReadOnlyList<string> Summary, string Address,
+    NodeLimits? Limits = null);
 
 public sealed record SystemdStateSummary(string State, IReadOnlyList<string> FailedUnits);

@@ -37,10 +37,21 @@ public static class NodeSpec
         ["/tmp"] = "rw,nosuid,nodev,mode=1777",
     };
 
-    /// <summary>The run spec of a cloud's node.</summary>
-    public static ContainerSpec ForCloud(CloudName cloud, string image, IReadOnlyList<PortBinding> ports, IReadOnlyList<NodeVolume> volumes, IReadOnlyDictionary<string, string>? extraLabels = null) =>
-        Build(cloud.Container, image, ports, volumes.Select(v => new VolumeMount(cloud.Volume(v.Key), v.Path)).ToList(),
-            Labels.For("node", cloud.Value, extraLabels));
+    /// <summary>The run spec of a cloud's node: its memory and pids limits applied, and recorded in its labels.</summary>
+    public static ContainerSpec ForCloud(CloudName cloud, string image, IReadOnlyList<PortBinding> ports, IReadOnlyList<NodeVolume> volumes, NodeLimits limits,
+        IReadOnlyDictionary<string, string>? extraLabels = null)
+    {
+        var labels = Labels.For("node", cloud.Value, extraLabels);
+        foreach (var (key, value) in limits.Labels)
+        {
+            labels[key] = value;
+        }
+        return Build(cloud.Container, image, ports, volumes.Select(v => new VolumeMount(cloud.Volume(v.Key), v.Path)).ToList(), labels) with
+        {
+            MemoryBytes = limits.MemoryBytes,
+            PidsLimit = limits.PidsLimit,
+        };
+    }
 
     /// <summary>The run spec of a throw-away node used to build an image layer: no ports, no volumes.</summary>
     public static ContainerSpec ForBuild(string containerName, string image, string layer) =>

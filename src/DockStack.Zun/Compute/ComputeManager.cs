@@ -187,7 +187,7 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
             }
             await PullAsync(reference, cancellationToken);
         }
-        var id = await engine.CreateGuestAsync(GuestSpecs.For(c, config.Host), cancellationToken);
+        var id = await engine.CreateGuestAsync(GuestSpecs.For(c, config), cancellationToken);
         c.ContainerId = id;
         await SyncFromEngineAsync(c, forced: true, cancellationToken);
         c.TaskState = null;

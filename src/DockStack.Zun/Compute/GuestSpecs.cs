@@ -1,5 +1,6 @@
 using System.Globalization;
 using DockStack.Docker;
+using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
 
 namespace DockStack.Zun.Compute;
@@ -24,11 +25,16 @@ public static class ImageReference
     }
 }
 
-/// <summary>How a stored container becomes an engine container: name zun-&lt;uuid&gt;, cpu shares, memory in MiB, our labels.</summary>
+/// <summary>
+/// How a stored container becomes an engine container: name zun-&lt;uuid&gt;, cpu shares, our labels, and limits every
+/// guest has: its memory in MiB (<c>[DEFAULT] default_memory</c> when it has none) with no swap beyond it, and at most
+/// <c>[compute] pids_limit</c> processes and threads.
+/// </summary>
 public static class GuestSpecs
 {
-    public static GuestSpec For(Container c, string host)
+    public static GuestSpec For(Container c, ZunConfig config)
     {
+        var host = config.Host;
         var labels = new Dictionary<string, string>(c.Labels, StringComparer.Ordinal)
         {
             [Labels.Managed] = "true",
@@ -45,7 +51,8 @@ public static class GuestSpecs
             Environment = c.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
             Labels = labels,
             CpuShares = CpuShares(c.Cpu),
-            MemoryBytes = MemoryBytes(c.Memory),
+            MemoryBytes = MemoryBytes(c.Memory) ?? MemoryBytes(config.DefaultMemory),
+            PidsLimit = config.PidsLimit,
             WorkingDir = c.Workdir,
             Hostname = c.Hostname,
             Tty = c.Tty,

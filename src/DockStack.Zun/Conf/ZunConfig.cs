@@ -36,6 +36,10 @@ public sealed record ZunConfig
 
     // [compute]
     public int SyncContainerStateInterval { get; init; } = 60;
+    /// <summary>The most memory (MiB) a container may be given on create, update or resize (DockStack's own option).</summary>
+    public int MaxMemory { get; init; } = 8192;
+    /// <summary>The most processes and threads each container may run (DockStack's own option): a fork bomb stops there.</summary>
+    public int PidsLimit { get; init; } = 1024;
 
     // [keystone_authtoken]
     public string? WwwAuthenticateUri { get; init; }
@@ -89,6 +93,8 @@ public sealed record ZunConfig
             ExecuteTimeout = r.Int("docker", "execute_timeout", 5, 1),
             DockerDefaultTimeout = r.Int("docker", "default_timeout", 60, 1),
             SyncContainerStateInterval = r.Int("compute", "sync_container_state_interval", 60, 1),
+            MaxMemory = r.Int("compute", "max_memory", 8192, 4),
+            PidsLimit = r.Int("compute", "pids_limit", 1024, 16, 4_194_304),
             WwwAuthenticateUri = r.Str("keystone_authtoken", "www_authenticate_uri") ?? r.Str("keystone_authtoken", "auth_uri"),
             KeystoneAuthUrl = r.Str("keystone_authtoken", "auth_url"),
             KeystoneUsername = r.Str("keystone_authtoken", "username"),
@@ -123,6 +129,10 @@ public sealed record ZunConfig
         if (TransportUrl is { Length: > 0 } t && !t.StartsWith("rabbit://", StringComparison.Ordinal))
         {
             throw new ConfigException($"[DEFAULT] transport_url: '{t}' is not a rabbit:// URL (e.g. rabbit://openstack:secret@controller:5672/).");
+        }
+        if (DefaultMemory > MaxMemory)
+        {
+            throw new ConfigException($"[DEFAULT] default_memory: {DefaultMemory} MiB is more than [compute] max_memory ({MaxMemory} MiB).");
         }
         Data.DbConnectionString.Translate(EffectiveDatabaseConnection); // throws ConfigException naming [database] connection
     }

@@ -40,6 +40,13 @@ public sealed class ConfigTests
     [InlineData("[DEFAULT]\nauth_strategy = noauth\ntransport_url = amqp://x\n", "[DEFAULT] transport_url")]
     [InlineData("[DEFAULT]\nauth_strategy = noauth\n[database]\nconnection = postgresql://x/y\n", "[database] connection")]
     [InlineData("port = 1\n", "before any [section]")]
+    [InlineData("[DEFAULT]\nauth_strategy = noauth\n[compute]\npids_limit = 0\n", "[compute] pids_limit")]
+    [InlineData("[DEFAULT]\nauth_strategy = noauth\n[compute]\npids_limit = -1\n", "[compute] pids_limit")]
+    [InlineData("[DEFAULT]\nauth_strategy = noauth\n[compute]\npids_limit = lots\n", "[compute] pids_limit")]
+    [InlineData("[DEFAULT]\nauth_strategy = noauth\n[compute]\npids_limit = 4194305\n", "[compute] pids_limit")]
+    [InlineData("[DEFAULT]\nauth_strategy = noauth\n[compute]\nmax_memory = 3\n", "[compute] max_memory")]
+    [InlineData("[DEFAULT]\nauth_strategy = noauth\n[compute]\nmax_memory = 512M\n", "[compute] max_memory")]
+    [InlineData("[DEFAULT]\nauth_strategy = noauth\ndefault_memory = 4096\n[compute]\nmax_memory = 2048\n", "[DEFAULT] default_memory")]
     public void Load_BadOption_NamesIt(string text, string named)
     {
         var e = Assert.Throws<ConfigException>(() => Load(text));

@@ -52,8 +52,8 @@ public sealed class ContainerLogicTests
     public void GuestSpec_StoredRestartPolicy_IsTheEnginesPolicy()
     {
         var c = Parse("""{"image": "cirros", "restart_policy": {"Name": "on-failure", "MaximumRetryCount": 2}}""").Container;
-        Assert.Equal(new RestartPolicy(RestartPolicyName.OnFailure, 2), GuestSpecs.For(c, "node1").RestartPolicy);
-        Assert.Equal(RestartPolicy.No, GuestSpecs.For(Parse("""{"image": "cirros"}""").Container, "node1").RestartPolicy);
+        Assert.Equal(new RestartPolicy(RestartPolicyName.OnFailure, 2), GuestSpecs.For(c, Config).RestartPolicy);
+        Assert.Equal(RestartPolicy.No, GuestSpecs.For(Parse("""{"image": "cirros"}""").Container, Config).RestartPolicy);
         Assert.Equal(new RestartPolicy(RestartPolicyName.No), GuestSpecs.RestartPolicyOf(new() { ["Name"] = "no", ["MaximumRetryCount"] = "3" }));
     }
 

@@ -45,7 +45,7 @@ public static class ContainerCreateParser
             Name = Schema.String("name", body["name"], 2, 255, NamePattern) ?? RandomName(),
             Image = DockerReference.CheckReference("image", Schema.String("image", body["image"], 2, 255, "[a-zA-Z0-9][a-zA-Z0-9_.-]", nullable: false)!),
             Cpu = body.ContainsKey("cpu") ? Schema.Number("cpu", body["cpu"], 0.1, 16) : config.DefaultCpu,
-            Memory = (body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, 8192) : config.DefaultMemory).ToString(CultureInfo.InvariantCulture),
+            Memory = (body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, config.MaxMemory) : config.DefaultMemory).ToString(CultureInfo.InvariantCulture),
             Disk = body.ContainsKey("disk") ? Schema.IntOrDigits("disk", body["disk"], 1, 160) : null,
             Workdir = Schema.String("workdir", body["workdir"]),
             Environment = RequestLimits.Map("environment", Schema.StringMap("environment", body["environment"]), RequestLimits.MaxEnvironmentVariables, RequestLimits.MaxEnvironmentValueLength),

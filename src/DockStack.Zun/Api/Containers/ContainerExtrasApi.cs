@@ -85,7 +85,7 @@ public static class ContainerExtrasApi
         var body = await RequestParams.ReadBodyAsync(http.Request, cancellationToken) as JsonObject ?? [];
         Schema.NoAdditional(body, ["cpu", "memory"]);
         double? cpu = body.ContainsKey("cpu") ? Schema.Number("cpu", body["cpu"], 0.1, 16) : null;
-        int? memory = body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, 8192) : null;
+        int? memory = body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, config.MaxMemory) : null;
         var c = await ContainerLookup.FindAsync(store, http, ident, "container:resize_container", cancellationToken);
         ContainerLookup.CheckState(c, "resize_container");
         var oldMemory = long.TryParse(c.Memory, CultureInfo.InvariantCulture, out var m) ? m : 0;

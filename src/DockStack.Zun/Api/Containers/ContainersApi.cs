@@ -123,7 +123,7 @@ public static class ContainersApi
         if (body.ContainsKey("name") && !ctx.AtLeast(14)) { throw new InvalidParamInVersion("name", ctx.Version.ToString(), "1.14"); }
         var c = await ContainerLookup.FindAsync(store, http, ident, "container:update", cancellationToken);
         double? cpu = body.ContainsKey("cpu") ? Schema.Number("cpu", body["cpu"], 0.1, 16) : null;
-        int? memory = body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, 8192) : null;
+        int? memory = body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, config.MaxMemory) : null;
         var name = body.ContainsKey("name") ? Schema.String("name", body["name"], 2, 255, "^[a-zA-Z0-9][a-zA-Z0-9_.-]+$", nullable: false) : null;
         bool? autoHeal = body.ContainsKey("auto_heal") ? Schema.Bool("auto_heal", body["auto_heal"]) : null;
         if (cpu is not null || memory is not null)
