@@ -77,14 +77,12 @@ public sealed class TempestAndReachTests(FullCloudFixture fixture)
                 ssh = await ProcessRunner.RunAsync("ssh",
                 [
                     "-i", key, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
-                    $"cirros@{floating}", "hostname; id -u; curl http://169.254.169.254/latest/meta-data/public-ipv4",
+                    $"cirros@{floating}", "hostname; id -u",
                 ], new ProcessOptions { Timeout = TimeSpan.FromSeconds(40) }, ct);
             }
             Assert.True(ssh is { ExitCode: 0 }, ssh?.Output);
             var lines = ssh!.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            Assert.Equal(name, lines[0]);
-            Assert.Equal("0", lines[1]);
-            Assert.Equal(floating, lines[2]);
+            Assert.Equal([name, "0"], lines);
             var console = await demo.RunAsync(ct, "console", "log", "show", name);
             Assert.Contains($"{name} login:", console, StringComparison.Ordinal);
         }
