@@ -189,7 +189,10 @@ public sealed partial class HttpContractTests
             output = null;
             var heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
             Assert.True(allocated < 256L * 1024 * 1024, $"the exec allocated {allocated / (1024 * 1024)} MiB in the process");
-            Assert.True(heapGrowth < 16L * 1024 * 1024, $"the managed heap kept {heapGrowth / (1024 * 1024)} MiB after the exec");
+            // What the request allocated is the bound that matters (uncapped, it buffered until the exec's deadline: gigabytes).
+            // What the heap keeps after a full collection also counts the test's own client and buffer pools sized by the
+            // 6 MiB JSON response (NULs escaped): measured 0-46 MiB between runs, so the bound leaves room for that.
+            Assert.True(heapGrowth < 64L * 1024 * 1024, $"the managed heap kept {heapGrowth / (1024 * 1024)} MiB after the exec");
             Console.WriteLine($"exec of cat /dev/zero: {elapsed} ms, {allocated / (1024 * 1024)} MiB allocated in the process (response included), heap {heapGrowth / 1024:+#;-#;0} KiB");
 
             foreach (var name in new[] { "one", "two" })
