@@ -69,7 +69,8 @@ public static class TempestConfig
                 ("compute", "flavor_ref_alt", FlavorAlt),
                 ("compute", "min_compute_nodes", "1"),
                 ("compute", "max_microversion", "latest"),
-                ("compute", "build_timeout", "300"),
+                // Servers run under QEMU's software emulation on a node that shares its cores with tempest.
+                ("compute", "build_timeout", "600"),
                 ("compute-feature-enabled", "live_migration", "false"),
                 ("compute-feature-enabled", "resize", "false"),
                 ("compute-feature-enabled", "cold_migration", "false"),
@@ -106,6 +107,11 @@ public static class TempestConfig
             ("validation", "connect_method", "floating"),
             ("validation", "auth_method", "keypair"),
             ("validation", "ip_version_for_ssh", "4"),
+            // tempest's defaults (120 s to answer a ping, 60 s to connect) are meant for KVM; an emulated guest on a busy
+            // 2-core node took longer once in six runs of the network scenario.
+            ("validation", "ping_timeout", "300"),
+            ("validation", "connect_timeout", "120"),
+            ("validation", "ssh_timeout", "600"),
         ]);
         return ini.Render();
     }
