@@ -19,7 +19,7 @@ public sealed partial record NodeLimits(long MemoryBytes, long PidsLimit)
     /// <summary>The full default cloud idles at about 2.2 GiB; the rest is room for servers and guest containers.</summary>
     public const long DefaultMemoryBytes = 8 * GiB;
 
-    /// <summary>The full cloud runs about a thousand processes and threads; guests get their own limits inside it.</summary>
+    /// <summary>Room for the cloud's services, servers and guest containers (guests get their own limits inside it).</summary>
     public const long DefaultPidsLimit = 8192;
 
     /// <summary>Below this, not even a bare node's systemd boots.</summary>
