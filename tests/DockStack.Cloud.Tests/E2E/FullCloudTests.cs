@@ -159,20 +159,12 @@ public sealed class FullCloudTests(FullCloudFixture fixture)
     [Fact]
     public async Task Horizon_LogsInAsAdmin_AndShowsTheProjectOverview()
     {
-        var ct = Timeout(4);
-        var port = fixture.Cloud.Plan.Settings.HorizonPort;
-        await using var chromium = await HeadlessChromium.StartAsync($"http://{fixture.Cloud.Address}:{port}/auth/login/", ct);
-        await chromium.WaitForAsync("document.readyState === 'complete' && !!document.querySelector('#id_username')", TimeSpan.FromSeconds(60), ct);
-        await chromium.EvaluateAsync("""
-            document.querySelector('#id_username').value = 'admin';
-            document.querySelector('#id_password').value = 'secret';
-            document.querySelector('form').submit();
-            """, ct);
-        await chromium.WaitForAsync("location.pathname.startsWith('/project') && document.readyState === 'complete'", TimeSpan.FromSeconds(90), ct);
-        var title = (await chromium.EvaluateAsync("document.title", ct))?.ToString();
-        var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
-        await chromium.ScreenshotAsync(Path.Combine(artifacts, "horizon-project-overview.png"), ct);
+        var root = $"http://{fixture.Cloud.Address}:{fixture.Cloud.Plan.Settings.HorizonPort}";
+        await using var browser = await HorizonBrowser.LogInAsync(root, "admin", fixture.Cloud.Plan.Settings.Passwords.Admin);
+        var title = await browser.Page.GetTitleAsync();
+        await browser.ScreenshotAsync("project-overview");
 
-        Assert.Contains("Overview", title ?? "", StringComparison.Ordinal);
+        Assert.StartsWith("/project", new Uri(browser.Page.Url).AbsolutePath, StringComparison.Ordinal);
+        Assert.Contains("Overview", title, StringComparison.Ordinal);
     }
 }

@@ -27,6 +27,10 @@ internal sealed class ContainerServiceStep(ZunBundle bundle) : IProvisioningStep
             context.Node.RunAsync("Building the CirrOS rootfs", [ContainerServiceFiles.RootfsScript], context.CancellationToken));
         await events.StepAsync("Creating the zun database and Keystone entries", () => RegisterAsync(context));
         await events.StepAsync("Starting and checking the container service", () => StartAndCheckAsync(context));
+        if (ContainerPanels.AppliesTo(context.Settings))
+        {
+            await events.StepAsync("Adding the container panels to Horizon", () => AddPanelsAsync(context));
+        }
         await events.StepAsync("Emptying the nested engine's storage for the node volume", () =>
             context.ScriptAsync("Emptying /var/lib/docker", "Services/ContainerService/Scripts/stop-and-wipe.sh"));
     }
@@ -48,6 +52,13 @@ internal sealed class ContainerServiceStep(ZunBundle bundle) : IProvisioningStep
         }
         await context.Node.WriteFilesAsync(ContainerServiceFiles.All(context.Settings), ct);
         await context.ScriptAsync("Config owners", "Services/ContainerService/Scripts/enable-units.sh");
+    }
+
+    private static async Task AddPanelsAsync(ProvisioningContext context)
+    {
+        await context.Node.WriteFilesAsync(ContainerPanels.Files, context.CancellationToken);
+        await context.ScriptAsync("Registering the container panels", "Services/ContainerService/Scripts/horizon-panels.sh");
+        await context.WaitForHttpAsync("http://127.0.0.1/auth/login/", "apache2.service", TimeSpan.FromMinutes(2));
     }
 
     private static async Task RegisterAsync(ProvisioningContext context)

@@ -1,0 +1,184 @@
+using DockStack.Cloud.Services.ContainerService;
+using PuppeteerSharp;
+
+namespace DockStack.Cloud.Tests.E2E;
+
+/// <summary>
+/// The container panels in Horizon, used in a real browser as the seed's users used zun-ui: the demo user creates,
+/// watches, reads and deletes a container; the admin sees the hosts and services; bad input gets the form's error.
+/// Against the shared full cloud (the seed's local.conf enables zun-ui); every test removes what it creates.
+/// </summary>
+[Trait("Category", "E2E")]
+[Collection(FullCloudCollection.Name)]
+public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
+{
+    private string Root => $"http://{fixture.Cloud.Address}:{fixture.Cloud.Plan.Settings.HorizonPort}";
+
+    private string Password => fixture.Cloud.Plan.Settings.Passwords.Admin;
+
+    private static string NewName(string what) => $"e2e-hz-{what}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    [Fact]
+    public async Task Demo_CreatesAContainer_SeesItRunThenStop_ReadsItsLogs_AndDeletesIt()
+    {
+        var name = NewName("ping");
+        await using var browser = await HorizonBrowser.LogInAsync(Root, "demo", Password);
+        var page = browser.Page;
+        try
+        {
+            // Reached from Horizon's own navigation: Project -> Container -> Containers.
+            Assert.Contains(ContainerPanels.ContainersPath, await browser.NavigationLinksAsync());
+            await browser.GoToAsync(ContainerPanels.ContainersPath);
+
+            await page.ClickAsync("#containers__action_create");
+            await page.WaitForSelectorAsync("#create_container_form #id_command", new WaitForSelectorOptions { Visible = true });
+            await page.TypeAsync("#create_container_form #id_name", name);
+            await ReplaceAsync(page, "#create_container_form #id_image", "cirros");
+            await page.TypeAsync("#create_container_form #id_command", "ping -c 4 127.0.0.1");
+            await browser.ScreenshotAsync("create-form-filled");
+            await Task.WhenAll(page.WaitForNavigationAsync(), page.ClickAsync("#create_container_form [type=submit]"));
+
+            var row = await page.WaitForSelectorAsync($"tr[data-display='{name}']");
+            var uuid = await row.EvaluateFunctionAsync<string>("r => r.dataset.objectId");
+            await browser.ScreenshotAsync("containers-table");
+
+            // The row's own update URL (what Horizon's table polls), read as often as it answers until the status
+            // settles on Stopped: every status it showed, in order.
+            var seen = await page.EvaluateFunctionAsync<string[]>("""
+                async (uuid) => {
+                    const row = document.querySelector(`tr[data-object-id='${uuid}']`);
+                    const url = row.dataset.updateUrl, seen = [], deadline = Date.now() + 120000;
+                    while (Date.now() < deadline) {
+                        const r = await fetch(url, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+                        const doc = new DOMParser().parseFromString(`<table>${await r.text()}</table>`, 'text/html');
+                        const status = (doc.querySelector("td[class*='status_']")?.innerText ?? '?').trim();
+                        if (seen[seen.length - 1] !== status) { seen.push(status); }
+                        if (status === 'Stopped' || status === 'Error') { break; }
+                        await new Promise(done => setTimeout(done, 250));
+                    }
+                    return seen;
+                }
+                """, uuid);
+            Assert.True(seen.Contains("Running") && seen[^1] == "Stopped" && Array.IndexOf(seen, "Running") < seen.Length - 1,
+                $"statuses seen: {string.Join(" -> ", seen)}");
+
+            // The detail page's Logs tab shows ping's output; Refresh reloads it.
+            await browser.GoToAsync($"{ContainerPanels.ContainersPath}{uuid}/");
+            Assert.Contains("Stopped", await browser.TextAsync(".container-status"));
+            await page.ClickAsync("a[data-target='#container_details__logs']");
+            await page.WaitForFunctionAsync("() => (document.querySelector('.container-logs')?.innerText ?? '').includes('packets transmitted')");
+            await Task.WhenAll(page.WaitForNavigationAsync(), page.ClickAsync(".container-logs-refresh"));
+            var logs = await browser.TextAsync(".container-logs");
+            Assert.Contains("4 packets transmitted", logs);
+            await browser.ScreenshotAsync("container-logs");
+
+            // Delete from the table's row actions, through Horizon's confirmation dialog.
+            await browser.GoToAsync(ContainerPanels.ContainersPath);
+            await page.ClickAsync($"tr[data-object-id='{uuid}'] .dropdown-toggle");
+            await page.ClickAsync($"#containers__row_{uuid}__action_delete");
+            await page.WaitForSelectorAsync(".modal-footer .btn-danger", new WaitForSelectorOptions { Visible = true });
+            await browser.ScreenshotAsync("delete-confirmation");
+            await Task.WhenAll(page.WaitForNavigationAsync(), page.ClickAsync(".modal-footer .btn-danger"));
+            await page.WaitForFunctionAsync($"() => !document.querySelector(\"tr[data-object-id='{uuid}']\")");
+            Assert.DoesNotContain(await fixture.Demo.ListAsync(Timeout(), "appcontainer", "list"), c => c?["uuid"]?.ToString() == uuid);
+        }
+        finally
+        {
+            await browser.ScreenshotAsync("last-page-demo");
+            await DeleteLeftoverAsync(name);
+        }
+    }
+
+    [Fact]
+    public async Task CreateForm_BadMemoryOrAnUnknownImage_ShowsTheFormsError_AndCreatesNothing()
+    {
+        var name = NewName("bad");
+        await using var browser = await HorizonBrowser.LogInAsync(Root, "demo", Password);
+        var page = browser.Page;
+        try
+        {
+            await browser.GoToAsync(ContainerPanels.ContainersPath + "create/");
+            await page.TypeAsync("#id_name", name);
+            await page.TypeAsync("#id_memory", "abc");
+            var response = await SubmitAsync(page);
+            Assert.Equal(200, (int)response.Status);
+            Assert.Contains("Enter the memory in MiB", await browser.TextAsync("#id_memory ~ .help-block, .has-error .help-block"));
+
+            await ReplaceAsync(page, "#id_memory", "64");
+            await ReplaceAsync(page, "#id_image", "no-such-image-e2e");
+            response = await SubmitAsync(page);
+            Assert.Equal(200, (int)response.Status);
+            var error = await page.EvaluateExpressionAsync<string>("[...document.querySelectorAll('.has-error .help-block, .alert-danger')].map(e => e.innerText).join(' | ')");
+            await browser.ScreenshotAsync("create-form-unknown-image");
+            Assert.Contains("no-such-image-e2e", error);
+            Assert.Contains("could not be found", error);
+            Assert.DoesNotContain(await fixture.Demo.ListAsync(Timeout(), "appcontainer", "list"), c => c?["name"]?.ToString() == name);
+        }
+        finally
+        {
+            await DeleteLeftoverAsync(name);
+        }
+    }
+
+    [Fact]
+    public async Task Admin_SeesTheContainerHostsAndServices_AndTheDemoUserDoesNot()
+    {
+        await using (var admin = await HorizonBrowser.LogInAsync(Root, "admin", Password))
+        {
+            var links = await admin.NavigationLinksAsync();
+            Assert.Contains(ContainerPanels.HostsPath, links);
+            Assert.Contains(ContainerPanels.ServicesPath, links);
+            Assert.Contains(ContainerPanels.ImagesPath, links);
+
+            await admin.GoToAsync(ContainerPanels.HostsPath);
+            var hosts = await admin.TextAsync("#appcontainer_hosts tbody");
+            await admin.ScreenshotAsync("admin-container-hosts");
+            Assert.Contains(Nodes.NodeSpec.Hostname, hosts);
+
+            await admin.GoToAsync(ContainerPanels.ServicesPath);
+            var services = await admin.TextAsync("#appcontainer_services tbody");
+            await admin.ScreenshotAsync("admin-container-services");
+            Assert.Contains("zun-compute", services);
+            Assert.Contains("up", services);
+            Assert.Contains("Enabled", services);
+
+            await admin.GoToAsync(ContainerPanels.ImagesPath);
+            Assert.Contains("cirros", await admin.TextAsync("#appcontainer_images tbody"));
+        }
+
+        await using var demo = await HorizonBrowser.LogInAsync(Root, "demo", Password);
+        var demoLinks = await demo.NavigationLinksAsync();
+        Assert.Contains(ContainerPanels.ContainersPath, demoLinks);
+        Assert.DoesNotContain(ContainerPanels.HostsPath, demoLinks);
+        Assert.DoesNotContain(ContainerPanels.ServicesPath, demoLinks);
+        Assert.DoesNotContain(ContainerPanels.ImagesPath, demoLinks); // Zun lists images to admins only
+        // Typing the admin URL does not show the panel either.
+        await demo.GoToAsync(ContainerPanels.HostsPath);
+        Assert.DoesNotContain("zun-compute", await demo.TextAsync("body"));
+        Assert.Empty(await demo.Page.QuerySelectorAllAsync("#appcontainer_hosts"));
+    }
+
+    private static CancellationToken Timeout(int minutes = 3) => new CancellationTokenSource(TimeSpan.FromMinutes(minutes)).Token;
+
+    private static async Task ReplaceAsync(IPage page, string selector, string text)
+    {
+        await page.EvaluateFunctionAsync("s => { document.querySelector(s).value = ''; }", selector);
+        await page.TypeAsync(selector, text);
+    }
+
+    private static async Task<IResponse> SubmitAsync(IPage page)
+    {
+        var navigation = page.WaitForNavigationAsync();
+        await page.ClickAsync("form [type=submit]");
+        return await navigation;
+    }
+
+    private async Task DeleteLeftoverAsync(string name)
+    {
+        var left = await fixture.Demo.ListAsync(Timeout(), "appcontainer", "list");
+        foreach (var c in left.Where(c => c?["name"]?.ToString() == name))
+        {
+            await fixture.Admin.RunAsync(Timeout(), "appcontainer", "delete", "--force", "--all-projects", c!["uuid"]!.ToString());
+        }
+    }
+}
