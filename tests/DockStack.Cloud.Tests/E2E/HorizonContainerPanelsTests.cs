@@ -158,6 +158,57 @@ public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
         Assert.Empty(await demo.Page.QuerySelectorAllAsync("#appcontainer_hosts"));
     }
 
+    [Fact]
+    public async Task ContainerServiceDown_ThePanelSaysSo_AndTheRestOfHorizonKeepsWorking()
+    {
+        var node = fixture.Cloud.Node;
+        await using var browser = await HorizonBrowser.LogInAsync(Root, "demo", Password);
+        var stop = await node.ExecAsync(["systemctl", "stop", ContainerServices.ApiUnit], Timeout());
+        Assert.True(stop.ExitCode == 0, stop.Stderr);
+        try
+        {
+            var response = await browser.GoToAsync(ContainerPanels.ContainersPath);
+            await browser.ScreenshotAsync("container-service-down");
+            Assert.Equal(200, (int)response.Status);
+            Assert.Contains("The container service is not answering", await browser.TextAsync(".messages"));
+
+            response = await browser.GoToAsync("/project/");
+            Assert.Equal(200, (int)response.Status);
+            Assert.Contains("Overview", await browser.Page.GetTitleAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await node.ExecAsync(["systemctl", "start", ContainerServices.ApiUnit], Timeout());
+            await WaitForComputeAsync();
+        }
+        var back = await browser.GoToAsync(ContainerPanels.ContainersPath);
+        Assert.Equal(200, (int)back.Status);
+        Assert.DoesNotContain("not answering", await browser.TextAsync(".messages"));
+    }
+
+    /// <summary>The container service answers again and its compute service reports up (other tests share the cloud).</summary>
+    private async Task WaitForComputeAsync()
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            try
+            {
+                var services = await fixture.Admin.ListAsync(Timeout(1), "appcontainer", "service", "list");
+                if (services.Any(s => s?["binary"]?.ToString() == "zun-compute" && s["state"]?.ToString() == "up"))
+                {
+                    return;
+                }
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                // not answering yet
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the container service did not come back within 2 minutes");
+            await Task.Delay(1000);
+        }
+    }
+
     private static CancellationToken Timeout(int minutes = 3) => new CancellationTokenSource(TimeSpan.FromMinutes(minutes)).Token;
 
     private static async Task ReplaceAsync(IPage page, string selector, string text)
