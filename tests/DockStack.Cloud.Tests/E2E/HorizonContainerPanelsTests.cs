@@ -142,8 +142,15 @@ public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
             Assert.Contains("up", services);
             Assert.Contains("Enabled", services);
 
+            // Pull the image the cloud ships (found in the host's engine: no registry is reached), then see it listed.
+            // Its record stays: deleting it would remove cirros from the engine the other tests use.
             await admin.GoToAsync(ContainerPanels.ImagesPath);
-            Assert.Contains("cirros", await admin.TextAsync("#appcontainer_images tbody"));
+            await admin.Page.ClickAsync("#appcontainer_images__action_pull");
+            await admin.Page.WaitForSelectorAsync("#pull_image_form #id_repo", new WaitForSelectorOptions { Visible = true });
+            await admin.Page.TypeAsync("#pull_image_form #id_repo", "cirros");
+            await Task.WhenAll(admin.Page.WaitForNavigationAsync(), admin.Page.ClickAsync("#pull_image_form [type=submit]"));
+            await admin.Page.WaitForFunctionAsync("() => document.querySelector('#appcontainer_images tbody')?.innerText.includes('cirros')");
+            await admin.ScreenshotAsync("admin-container-images");
         }
 
         await using var demo = await HorizonBrowser.LogInAsync(Root, "demo", Password);

@@ -161,6 +161,11 @@ def image_list(request):
     return [Image(i) for i in _call(request, 'GET', '/images')['images']]
 
 
+def image_pull(request, repo, host):
+    """Has a host fetch an image (or find it in its engine) and records it (Zun's `image pull`)."""
+    return Image(_call(request, 'POST', '/images', body={'repo': repo, 'host': host}))
+
+
 def host_list(request):
     return [Host(h) for h in _call(request, 'GET', '/hosts')['hosts']]
 

@@ -95,6 +95,9 @@ class CreateForm(forms.SelfHandlingForm):
             fields['restart_policy'] = {'Name': data['restart_policy'], 'MaximumRetryCount': '0'}
         try:
             container = api.container_create(request, **fields)
+        except exceptions.NotFound as e:
+            self.add_error('image', str(e))
+            return False
         except (exceptions.BadRequest, exceptions.Conflict, api.Forbidden) as e:
             self.api_error(str(e))
             return False

@@ -10,6 +10,15 @@ class ImagesFilterAction(tables.FilterAction):
         return [i for i in images if text in (i.repo or '').lower() or text in (i.tag or '').lower()]
 
 
+class PullImage(tables.LinkAction):
+    name = 'pull'
+    verbose_name = _('Pull Image')
+    url = 'horizon:project:appcontainer_images:pull'
+    classes = ('ajax-modal',)
+    icon = 'download'
+    policy_rules = (("container", "image:pull"),)
+
+
 class ImagesTable(tables.DataTable):
     repo = tables.Column('repo', verbose_name=_('Repository'))
     tag = tables.Column('tag', verbose_name=_('Tag'))
@@ -24,4 +33,4 @@ class ImagesTable(tables.DataTable):
     class Meta:
         name = 'appcontainer_images'
         verbose_name = _('Images')
-        table_actions = (ImagesFilterAction,)
+        table_actions = (ImagesFilterAction, PullImage)
