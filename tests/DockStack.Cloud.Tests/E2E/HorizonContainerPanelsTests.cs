@@ -202,7 +202,7 @@ public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
             try
             {
                 var services = await fixture.Admin.ListAsync(Timeout(1), "appcontainer", "service", "list");
-                if (services.Any(s => s?["binary"]?.ToString() == "zun-compute" && s["state"]?.ToString() == "up"))
+                if (services.Any(s => s?["Binary"]?.ToString() == "zun-compute" && s["State"]?.ToString() == "up"))
                 {
                     return;
                 }

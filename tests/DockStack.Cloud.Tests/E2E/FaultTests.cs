@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using DockStack.TestSupport;
+using Xunit.Abstractions;
+
+namespace DockStack.Cloud.Tests.E2E;
+
+/// <summary>
+/// Faults a cloud must survive without a person: every service of the node killed with SIGKILL in turn comes back by
+/// itself, the cloud answers again (every API, every Nova service and Neutron agent, a call to the container service's
+/// compute over RabbitMQ) within a bound, and nothing a user made is lost. The recovery times are written to
+/// <c>artifacts/test-results/faults.md</c> (the README's failure table quotes them).
+/// </summary>
+[Trait("Category", "E2E")]
+[Collection(FullCloudCollection.Name)]
+public sealed class FaultTests(FullCloudFixture fixture, ITestOutputHelper output)
+{
+    /// <summary>The bound on a service's return, from the kill to the cloud answering every check.</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(4);
+
+    private static CancellationToken Timeout(int minutes) => new CancellationTokenSource(TimeSpan.FromMinutes(minutes)).Token;
+
+    private sealed record Recovery(string Unit, double RestartedSeconds, double AnsweringSeconds, string? Failure);
+
+    [Fact]
+    public async Task KillNine_OfEachService_ComesBackByItself_TheCloudAnswers_AndNothingIsLost()
+    {
+        var ct = Timeout(90);
+        var node = fixture.Cloud.Node;
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var network = $"e2e-fault-net-{suffix}";
+        var container = $"e2e-fault-ctr-{suffix}";
+        var demo = fixture.Demo;
+        using var probe = new CloudProbe($"http://{fixture.Cloud.Address}:5000/v3", fixture.Cloud.Plan.Settings.Passwords.Admin);
+        try
+        {
+            // What a user made before the faults: a network and a running container (with output to read).
+            var networkId = (await demo.ShowAsync(ct, "network", "create", network))["id"]!.ToString();
+            var containerId = (await demo.ShowAsync(ct, "appcontainer", "run", "--name", container, "cirros", "sh", "-c", "echo started; sleep 3600"))["uuid"]!.ToString();
+            await WaitForStatusAsync(container, "Running", ct);
+            probe.Container = containerId;
+            var (_, before) = await probe.WaitAsync(TimeSpan.FromMinutes(2), ct);
+            Assert.True(before is null, $"the cloud did not answer before any fault: {before}");
+            var imagesBefore = await NamesAsync("image", ct);
+
+            var recoveries = new List<Recovery>();
+            foreach (var unit in await UnitsAsync(ct))
+            {
+                recoveries.Add(await KillAndRecoverAsync(unit, probe, ct));
+                output.WriteLine(Row(recoveries[^1]));
+            }
+            await WriteReportAsync(recoveries);
+
+            Assert.All(recoveries, r => Assert.True(r.Failure is null, $"{r.Unit}: {r.Failure}"));
+            // Nothing lost: the network, the container (same uuid) and every image are still there.
+            Assert.Equal(networkId, (await demo.ShowAsync(ct, "network", "show", network))["id"]!.ToString());
+            Assert.Equal(containerId, (await demo.ShowAsync(ct, "appcontainer", "show", container))["uuid"]!.ToString());
+            Assert.Equal(imagesBefore, await NamesAsync("image", ct));
+        }
+        finally
+        {
+            await CleanUpAsync(network, container);
+        }
+    }
+
+    /// <summary>Every systemd unit behind the cloud's services, as `status` lists them; Open vSwitch as its two daemons
+    /// (openvswitch-switch.service itself is a oneshot wrapper with no process).</summary>
+    private async Task<IReadOnlyList<string>> UnitsAsync(CancellationToken ct)
+    {
+        using var cli = new DockStackCli(fixture.Cloud.Home);
+        var status = await cli.RunAsync(["status", "--name", fixture.Cloud.Name, "--output", "json"], cancellationToken: ct);
+        Assert.True(status.ExitCode == 0, status.Output);
+        var units = status.Json!["services"]!.AsArray().Select(s => s!["unit"]!.ToString()).Distinct().ToList();
+        var ovs = units.IndexOf("openvswitch-switch.service");
+        if (ovs >= 0)
+        {
+            units[ovs] = "ovsdb-server.service";
+            units.Insert(ovs + 1, "ovs-vswitchd.service");
+        }
+        return units;
+    }
+
+    private async Task<Recovery> KillAndRecoverAsync(string unit, CloudProbe probe, CancellationToken ct)
+    {
+        var node = fixture.Cloud.Node;
+        var pidBefore = await MainPidAsync(unit, ct);
+        var clock = Stopwatch.StartNew();
+        var kill = await node.ExecAsync(["systemctl", "kill", "--signal=SIGKILL", unit], ct);
+        if (kill.ExitCode != 0)
+        {
+            return new Recovery(unit, double.NaN, double.NaN, $"systemctl kill: {kill.Stderr.Trim()}");
+        }
+        double restarted = double.NaN;
+        while (clock.Elapsed < Bound)
+        {
+            var active = (await node.ExecAsync(["systemctl", "is-active", unit], ct)).Stdout.Trim();
+            var pid = await MainPidAsync(unit, ct);
+            if (active == "active" && pid != 0 && pid != pidBefore)
+            {
+                restarted = clock.Elapsed.TotalSeconds;
+                break;
+            }
+            await Task.Delay(250, ct);
+        }
+        if (double.IsNaN(restarted))
+        {
+            return new Recovery(unit, restarted, double.NaN, $"not restarted within {Bound.TotalSeconds:0} s (pid {pidBefore})");
+        }
+        var (_, failure) = await probe.WaitAsync(Bound - clock.Elapsed, ct);
+        return new Recovery(unit, restarted, clock.Elapsed.TotalSeconds, failure is null ? null : $"the cloud does not answer: {failure}");
+    }
+
+    private async Task<int> MainPidAsync(string unit, CancellationToken ct) =>
+        int.TryParse((await fixture.Cloud.Node.ExecAsync(["systemctl", "show", "--property=MainPID", "--value", unit], ct)).Stdout.Trim(), out var pid) ? pid : 0;
+
+    private async Task WaitForStatusAsync(string container, string status, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        string now;
+        while ((now = (await fixture.Demo.ShowAsync(ct, "appcontainer", "show", container))["status"]!.ToString()) != status && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1000, ct);
+        }
+        Assert.Equal(status, now);
+    }
+
+    private async Task<List<string>> NamesAsync(string what, CancellationToken ct) =>
+        (await fixture.Admin.ListAsync(ct, what, "list")).Select(i => i!["Name"]!.ToString()).Order(StringComparer.Ordinal).ToList();
+
+    private static string Row(Recovery r) =>
+        string.Create(CultureInfo.InvariantCulture, $"| {r.Unit} | {r.RestartedSeconds:0.0} | {r.AnsweringSeconds:0.0} | {r.Failure ?? "ok"} |");
+
+    private static async Task WriteReportAsync(IReadOnlyList<Recovery> recoveries)
+    {
+        var report = new StringBuilder()
+            .AppendLine("| unit killed with SIGKILL | restarted by systemd after (s) | the cloud answers again after (s) | result |")
+            .AppendLine("|---|---|---|---|");
+        foreach (var r in recoveries)
+        {
+            report.AppendLine(Row(r));
+        }
+        var folder = Directory.CreateDirectory(Path.Combine(RepositoryRoot.Path, "artifacts", "test-results")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "faults.md"), report.ToString());
+    }
+
+    private async Task CleanUpAsync(string network, string container)
+    {
+        var ct = Timeout(5);
+        foreach (var args in new[] { new[] { "appcontainer", "delete", "--force", "--all-projects", container }, ["network", "delete", network] })
+        {
+            try
+            {
+                await fixture.Admin.RunAsync(ct, args);
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+            {
+                output.WriteLine($"clean-up: {string.Join(' ', args)}: {e.Message}");
+            }
+        }
+    }
+}
