@@ -17,7 +17,14 @@ internal sealed class DocTable<T>(ZunDatabase db, string table, params (string C
     public async Task InsertAsync(T doc, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
+        await InsertAsync(connection, null, doc, cancellationToken);
+    }
+
+    /// <summary>Inserts on an open connection, inside <paramref name="tx"/> when given.</summary>
+    public async Task InsertAsync(DbConnection connection, DbTransaction? tx, T doc, CancellationToken cancellationToken)
+    {
         await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
         var names = columns.Select(c => c.Column).Append("data").ToList();
         cmd.CommandText = $"INSERT INTO {table} ({string.Join(", ", names.Select(Quote))}) VALUES ({string.Join(", ", names.Select((_, i) => "@p" + i))}) RETURNING id";
         Bind(cmd, doc);
@@ -48,7 +55,15 @@ internal sealed class DocTable<T>(ZunDatabase db, string table, params (string C
     public async Task<List<T>> QueryAsync(string? where, IReadOnlyList<object?> args, string? orderBy, int? limit, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
+        return await QueryAsync(connection, null, where, args, orderBy, limit, cancellationToken);
+    }
+
+    /// <summary>The same query on an open connection, inside <paramref name="tx"/> when given.</summary>
+    public async Task<List<T>> QueryAsync(DbConnection connection, DbTransaction? tx, string? where, IReadOnlyList<object?> args, string? orderBy, int? limit,
+        CancellationToken cancellationToken)
+    {
         await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = $"SELECT id, data FROM {table}"
             + (string.IsNullOrEmpty(where) ? "" : " WHERE " + where)
             + (string.IsNullOrEmpty(orderBy) ? " ORDER BY id" : " ORDER BY " + orderBy)

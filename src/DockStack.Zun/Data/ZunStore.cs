@@ -1,10 +1,15 @@
 using System.Data.Common;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
+using MySqlConnector;
 
 namespace DockStack.Zun.Data;
 
 /// <summary>Container list query: scope, exact-match filters, sort and marker pagination.</summary>
 public sealed record ContainerQuery(string? ProjectId, IReadOnlyDictionary<string, object?> Filters, int Limit, string? Marker, string SortKey, string SortDir);
+
+/// <summary>Containers, cpu, memory (MiB) and disk (GiB) a project uses.</summary>
+public readonly record struct ProjectUsage(int Containers, double Cpu, long Memory, long Disk);
 
 /// <summary>The container service's store: one object per table over the configured database.</summary>
 public sealed class ZunStore(ZunDatabase db)
@@ -85,12 +90,58 @@ public sealed class ZunStore(ZunDatabase db)
     }
 
     /// <summary>Containers, cpu, memory (MiB) and disk (GiB) a project uses.</summary>
-    public async Task<(int Containers, double Cpu, long Memory, long Disk)> UsageAsync(string projectId, CancellationToken cancellationToken)
+    public async Task<ProjectUsage> UsageAsync(string projectId, CancellationToken cancellationToken)
     {
-        var all = await _containers.QueryAsync("project_id = @a0", [projectId], null, null, cancellationToken);
-        return (all.Count, all.Sum(c => c.Cpu),
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await UsageAsync(connection, null, projectId, cancellationToken);
+    }
+
+    private async Task<ProjectUsage> UsageAsync(DbConnection connection, DbTransaction? tx, string projectId, CancellationToken cancellationToken)
+    {
+        var all = await _containers.QueryAsync(connection, tx, "project_id = @a0", [projectId], null, null, cancellationToken);
+        return new(all.Count, all.Sum(c => c.Cpu),
             all.Sum(c => long.TryParse(c.Memory, CultureInfo.InvariantCulture, out var m) ? m : 0),
             all.Sum(c => (long)(c.Disk ?? 0)));
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="c"/> once <paramref name="check"/> (which throws to refuse) has passed on what its project uses,
+    /// the count and the insert under one lock per project, so creates that arrive together are counted one after the other.
+    /// SQLite: a write transaction begun IMMEDIATE (the database's one writer, taken before the count). MariaDB: the named
+    /// lock <c>zun_quota_&lt;sha1 of the project&gt;</c>, taken before the transaction begins, which every api process sharing
+    /// the database takes too.
+    /// </summary>
+    public async Task InsertWithinQuotaAsync(Container c, Action<ProjectUsage> check, CancellationToken cancellationToken)
+    {
+        const string lockName = "CONCAT('zun_quota_', SHA1(@a0))";
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var mysql = connection is MySqlConnection;
+        if (mysql && await ScalarAsync(connection, $"SELECT GET_LOCK({lockName}, 30)", c.ProjectId, cancellationToken) is not 1)
+        {
+            throw new TimeoutException($"The quota lock of project {c.ProjectId} was not free within 30 s.");
+        }
+        try
+        {
+            await using var tx = connection is SqliteConnection sqlite
+                ? sqlite.BeginTransaction(deferred: false)
+                : await connection.BeginTransactionAsync(cancellationToken);
+            check(await UsageAsync(connection, tx, c.ProjectId, cancellationToken));
+            await _containers.InsertAsync(connection, tx, c, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (mysql) { await ScalarAsync(connection, $"SELECT RELEASE_LOCK({lockName})", c.ProjectId, CancellationToken.None); }
+        }
+    }
+
+    /// <summary>The integer answer of <paramref name="sql"/> with @a0 bound, null for SQL NULL.</summary>
+    private static async Task<long?> ScalarAsync(DbConnection connection, string sql, string a0, CancellationToken cancellationToken)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        DocTable<Container>.Add(cmd, "@a0", a0);
+        return await cmd.ExecuteScalarAsync(cancellationToken) is { } v and not DBNull ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : null;
     }
 
     private static object? SortValue(Container c, string key) => key switch

@@ -45,6 +45,7 @@ public static class ContainersApi
             throw body is null ? new SchemaValidationError("'image' is a required property") : Schema.TypeError("", body, "object");
         }
         var (c, requestedHost) = ContainerCreateParser.Parse(obj, ctx, config, time);
+        // Checked here to refuse before the image is validated, and again, atomically, when the row is stored.
         await QuotasApi.CheckAsync(store, config, ctx.ProjectId, 1, c.Cpu, long.Parse(c.Memory!, CultureInfo.InvariantCulture), c.Disk ?? 0, cancellationToken);
         if (config.EnableImageValidation && await compute.ScheduleAsync(null, cancellationToken) is { } validator)
         {
@@ -56,7 +57,7 @@ public static class ContainersApi
             c.Status = ContainerStatus.Error;
             c.StatusReason = "There are not enough hosts available.";
         }
-        await store.InsertAsync(c, cancellationToken);
+        await QuotasApi.InsertWithinQuotaAsync(store, config, c, cancellationToken);
         await compute.RecordActionAsync(c, "create", ctx, cancellationToken);
         if (c.Host is not null)
         {

@@ -42,10 +42,22 @@ public static class QuotasApi
     }
 
     /// <summary>403 OverQuota when adding the deltas would pass a limit.</summary>
-    public static async Task CheckAsync(ZunStore store, ZunConfig config, string projectId, int containers, double cpu, long memory, long disk, CancellationToken cancellationToken)
+    public static async Task CheckAsync(ZunStore store, ZunConfig config, string projectId, int containers, double cpu, long memory, long disk, CancellationToken cancellationToken) =>
+        ThrowIfOver(await LimitsAsync(store, config, projectId, cancellationToken), await store.UsageAsync(projectId, cancellationToken), containers, cpu, memory, disk);
+
+    /// <summary>
+    /// Stores a new container only if it fits its project's quotas (403 OverQuota otherwise), checked against the usage
+    /// counted under the store's per-project lock: creates that arrive together cannot all pass on the same count.
+    /// </summary>
+    public static async Task InsertWithinQuotaAsync(ZunStore store, ZunConfig config, Container c, CancellationToken cancellationToken)
     {
-        var limits = await LimitsAsync(store, config, projectId, cancellationToken);
-        var used = await store.UsageAsync(projectId, cancellationToken);
+        var limits = await LimitsAsync(store, config, c.ProjectId, cancellationToken);
+        var memory = long.Parse(c.Memory!, CultureInfo.InvariantCulture);
+        await store.InsertWithinQuotaAsync(c, used => ThrowIfOver(limits, used, 1, c.Cpu, memory, c.Disk ?? 0), cancellationToken);
+    }
+
+    private static void ThrowIfOver(Dictionary<string, int> limits, ProjectUsage used, int containers, double cpu, long memory, long disk)
+    {
         var over = new List<string>();
         void Check(string name, double delta, double inUse)
         {

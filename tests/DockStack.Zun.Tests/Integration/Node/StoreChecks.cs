@@ -60,7 +60,8 @@ public static class StoreChecks
         Assert.Equal(containers.AsEnumerable().Reverse().Select(c => c.Uuid), byCreated.Select(c => c.Uuid));
 
         var usage = await store.UsageAsync("p1", ct);
-        Assert.Equal((4, 0.5 + 1.5 + 2.5 + 3.5, 64L + 128 + 192 + 256, 0L + 1 + 2 + 3), usage);
+        Assert.Equal(new ProjectUsage(4, 0.5 + 1.5 + 2.5 + 3.5, 64L + 128 + 192 + 256, 0L + 1 + 2 + 3), usage);
+        Assert.Equal(3, await ParallelCheckedInsertsAsync(store, "p-race", fits: 3, attempts: 12, ct));
 
         containers[1].Status = ContainerStatus.Error;
         containers[1].UpdatedAt = t0.AddMinutes(1);
@@ -120,5 +121,37 @@ public static class StoreChecks
         Assert.Empty(await store.QuotasAsync("p1", ct));
         await store.SetQuotaClassAsync("default", "memory", 1024, ct);
         Assert.Equal(1024, (await store.QuotaClassAsync("default", ct))["memory"]);
+    }
+
+    /// <summary>
+    /// <paramref name="attempts"/> checked inserts at once, each from its own thread, into an empty project where
+    /// <paramref name="fits"/> containers fit; each check lingers between the count and the insert, where an unlocked check
+    /// lets the others count too. Returns how many were stored, after checking that the store holds exactly those.
+    /// </summary>
+    public static async Task<int> ParallelCheckedInsertsAsync(ZunStore store, string projectId, int fits, int attempts, CancellationToken ct)
+    {
+        using var go = new ManualResetEventSlim();
+        var racers = Enumerable.Range(0, attempts).Select(i => Task.Factory.StartNew(async () =>
+        {
+            var c = new Container { Uuid = Guid.NewGuid().ToString(), Name = $"race{i}", Image = "cirros", ProjectId = projectId, UserId = "u", Cpu = 1, Memory = "64", CreatedAt = DateTime.UtcNow };
+            go.Wait(ct);
+            try
+            {
+                await store.InsertWithinQuotaAsync(c, used =>
+                {
+                    Thread.Sleep(20);
+                    if (used.Containers + 1 > fits) { throw new OverQuota(["containers"]); }
+                }, ct);
+                return true;
+            }
+            catch (OverQuota)
+            {
+                return false;
+            }
+        }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToList();
+        go.Set();
+        var stored = (await Task.WhenAll(racers)).Count(s => s);
+        Assert.Equal(stored, (await store.UsageAsync(projectId, ct)).Containers);
+        return stored;
     }
 }
