@@ -60,7 +60,17 @@ public sealed class RabbitComputeRpc(ZunConfig config) : IComputeRpc, IAsyncDisp
     private async Task<IChannel> ChannelAsync(CancellationToken cancellationToken)
     {
         if (_channel is { IsOpen: true }) { return _channel; }
-        _connection ??= await RabbitTransport.Factory(config.TransportUrl!).CreateConnectionAsync(cancellationToken);
+        if (_connection is null)
+        {
+            _connection = await RabbitTransport.Factory(config.TransportUrl!).CreateConnectionAsync(cancellationToken);
+            // The reply queue is server-named: when the connection recovers from a broker restart, the client declares
+            // it again under a new name. Replies must go to that one, or every call times out until a restart.
+            _connection.QueueNameChangedAfterRecoveryAsync += (_, e) =>
+            {
+                if (e.NameBefore == _replyQueue) { _replyQueue = e.NameAfter; }
+                return Task.CompletedTask;
+            };
+        }
         _channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
         var reply = await _channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, arguments: null, cancellationToken: cancellationToken);
         _replyQueue = reply.QueueName;
