@@ -37,7 +37,9 @@ public sealed class FaultTests(FullCloudFixture fixture, ITestOutputHelper outpu
         {
             // What a user made before the faults: a network and a running container (with output to read).
             var networkId = (await demo.ShowAsync(ct, "network", "create", network))["id"]!.ToString();
-            var containerId = (await demo.ShowAsync(ct, "appcontainer", "run", "--name", container, "cirros", "sh", "-c", "echo started; sleep 3600"))["uuid"]!.ToString();
+            // `appcontainer run` prints its table whatever the format asked; the uuid is read back.
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", container, "cirros", "sh", "-c", "echo started; sleep 3600");
+            var containerId = (await demo.ShowAsync(ct, "appcontainer", "show", container))["uuid"]!.ToString();
             await WaitForStatusAsync(container, "Running", ct);
             probe.Container = containerId;
             var (_, before) = await probe.WaitAsync(TimeSpan.FromMinutes(2), ct);
