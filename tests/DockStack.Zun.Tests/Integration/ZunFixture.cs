@@ -25,6 +25,8 @@ public sealed class ZunFixture : IAsyncLifetime
     public OpenStackCli Cli { get; }
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(90) };
     public ZunConfig Config { get; }
+    /// <summary>Every warning or error the service logged, in order, as "Level Category: message".</summary>
+    public LogCapture Log { get; } = new();
     private bool _createdImage;
 
     public ZunFixture()
@@ -50,7 +52,7 @@ public sealed class ZunFixture : IAsyncLifetime
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        Host = await ZunApp.BuildAsync(Config, ZunRole.All, l => l.SetMinimumLevel(LogLevel.Warning), "http://127.0.0.1:0", cancellationToken);
+        Host = await ZunApp.BuildAsync(Config, ZunRole.All, l => l.SetMinimumLevel(LogLevel.Warning).AddProvider(Log), "http://127.0.0.1:0", cancellationToken);
         await Host.StartAsync(cancellationToken);
         var addresses = Host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseUrl = addresses.First().TrimEnd('/');
@@ -101,6 +103,33 @@ public sealed class ZunFixture : IAsyncLifetime
             if (done(last)) { return last; }
             if (DateTime.UtcNow > deadline) { throw new Xunit.Sdk.XunitException($"Timed out after {timeout.TotalSeconds}s waiting for {what}; last: {last}"); }
             await Task.Delay(300);
+        }
+    }
+}
+
+/// <summary>Keeps what the service logs at warning and above, so a test can ask whether anything went wrong behind its answers.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public int Count => _lines.Count;
+
+    /// <summary>The lines logged after the first <paramref name="skip"/>.</summary>
+    public IReadOnlyList<string> Since(int skip) => _lines.Skip(skip).ToList();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose() { }
+
+    private sealed class Logger(LogCapture owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) { owner._lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})")}"); }
         }
     }
 }
