@@ -12,6 +12,9 @@ public static class Labels
     public const string VolumePath = "org.dockstack.volume-path";
     public const string CreatedAt = "org.dockstack.created-at";
 
+    /// <summary>The OpenStack project an object belongs to (Zun: the project that committed an image).</summary>
+    public const string Project = "org.dockstack.project";
+
     /// <summary>The label set for an object that belongs to one cloud (or to none, for shared images).</summary>
     public static Dictionary<string, string> For(string kind, string? cloud = null, IReadOnlyDictionary<string, string>? extra = null)
     {

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using DockStack.Docker;
 using DockStack.Zun.Api;
 using DockStack.Zun.Data;
+using Microsoft.Extensions.Logging;
 
 namespace DockStack.Zun.Compute;
 
@@ -80,35 +81,75 @@ public sealed partial class ComputeManager
         return null;
     }
 
+    /// <summary>
+    /// Commits the container as <c>repository:tag</c>, labelled with the caller's project. A name whose image the
+    /// caller's project did not commit (the cloud's images, another project's) is refused before the engine commits
+    /// anything (<see cref="ImageOwnership.MayReplace"/>): 409, and the name keeps its image.
+    /// </summary>
     public async Task<JsonNode?> HandleAsync(CommitContainer message, CallerInfo caller, CancellationToken cancellationToken)
     {
         var c = await CreatedAsync(message, cancellationToken);
+        if (caller.ProjectId.Length == 0) { throw new Invalid("A commit needs a caller with a project: the image belongs to it."); }
         var repo = message.Repository;
         var tag = message.Tag ?? "latest";
-        var labels = new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Kind] = "zun-image" };
-        var imageId = await engine.CommitAsync(c.ContainerId!, $"{repo}:{tag}", labels, pause: c.Status == ContainerStatus.Running, cancellationToken);
+        var reference = $"{repo}:{tag}";
+        var labels = new Dictionary<string, string> { [Labels.Managed] = "true", [Labels.Kind] = "zun-image", [Labels.Project] = caller.ProjectId };
+        string imageId;
+        using (await _imageNames.AcquireAsync(reference, cancellationToken))
+        {
+            var existing = await engine.InspectImageAsync(reference, cancellationToken);
+            if (!ImageOwnership.MayReplace(existing, caller))
+            {
+                LogCommitRefused(c.Uuid, reference, caller.ProjectId, ImageOwnership.ProjectOf(existing!) ?? "no project (the cloud's)");
+                throw ImageOwnership.ReplaceRefused(reference);
+            }
+            imageId = await engine.CommitAsync(c.ContainerId!, reference, labels, pause: c.Status == ContainerStatus.Running, cancellationToken);
+        }
         var info = await engine.InspectImageAsync(imageId, cancellationToken);
-        var record = new ImageRecord { Uuid = Guid.NewGuid().ToString(), ImageId = imageId, Repo = repo, Tag = tag, Size = info?.SizeBytes, Host = Host, ProjectId = c.ProjectId };
+        var record = new ImageRecord { Uuid = Guid.NewGuid().ToString(), ImageId = imageId, Repo = repo, Tag = tag, Size = info?.SizeBytes, Host = Host, ProjectId = caller.ProjectId };
         await store.InsertAsync(record, cancellationToken);
         return new JsonObject { ["uuid"] = record.Uuid };
     }
 
+    /// <summary>
+    /// The image named <paramref name="reference"/> on this engine, pulled first when absent and <paramref name="pull"/>
+    /// is given; null when absent. Under the name's lock, so a commit cannot take the name between the look and the pull.
+    /// </summary>
+    private async Task<ImageInfo?> LocalImageAsync(string reference, Func<CancellationToken, Task>? pull, CancellationToken cancellationToken)
+    {
+        using (await _imageNames.AcquireAsync(reference, cancellationToken))
+        {
+            var info = await engine.InspectImageAsync(reference, cancellationToken);
+            if (info is not null || pull is null) { return info; }
+            await pull(cancellationToken);
+            return await engine.InspectImageAsync(reference, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Before a create is accepted: the image is here or can be pulled, and the caller may use it (another project's
+    /// image is answered as an unknown one).
+    /// </summary>
     public async Task<JsonNode?> HandleAsync(ValidateImage message, CallerInfo caller, CancellationToken cancellationToken)
     {
         var image = message.Image;
         var reference = ImageReference.WithTag(image);
-        if (await engine.InspectImageAsync(reference, cancellationToken) is null)
+        var info = await LocalImageAsync(reference, async ct =>
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(config.DockerDefaultTimeout));
             try
             {
                 await engine.PullImageAsync(reference, null, timeout.Token);
             }
-            catch (Exception e) when (e is DockerEngineException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception e) when (e is DockerEngineException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
-                throw new ImageNotFound($"Image {image} could not be found.");
+                throw ImageOwnership.NotFound(image);
             }
+        }, cancellationToken);
+        if (info is null || !ImageOwnership.MayUse(info, caller))
+        {
+            throw ImageOwnership.NotFound(image);
         }
         return new JsonObject { ["image"] = reference };
     }
@@ -120,13 +161,13 @@ public sealed partial class ComputeManager
         var reference = $"{record.Repo}:{record.Tag}";
         try
         {
-            if (await engine.InspectImageAsync(reference, cancellationToken) is null)
+            var info = await LocalImageAsync(reference, ct => PullAsync(reference, ct), cancellationToken);
+            if (info is null || !ImageOwnership.MayUse(info, caller))
             {
-                await PullAsync(reference, cancellationToken);
+                throw ImageOwnership.NotFound(reference);
             }
-            var info = await engine.InspectImageAsync(reference, cancellationToken);
-            record.ImageId = info?.Id;
-            record.Size = info?.SizeBytes;
+            record.ImageId = info.Id;
+            record.Size = info.SizeBytes;
             await store.UpdateAsync(record, cancellationToken);
         }
         catch (ZunException e)
@@ -145,4 +186,7 @@ public sealed partial class ComputeManager
         await store.DeleteAsync(record, cancellationToken);
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Commit of {Uuid} to {Reference} by project {Project} refused: the image there belongs to {Owner}")]
+    private partial void LogCommitRefused(string uuid, string reference, string project, string owner);
 }

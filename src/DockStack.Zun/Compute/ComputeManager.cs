@@ -18,6 +18,9 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
 
     public string Host => config.Host;
 
+    /// <summary>Commits and pulls of one image name take turns (<see cref="ImageNameLocks"/>).</summary>
+    private readonly ImageNameLocks _imageNames = new();
+
     public static string DockerName(string uuid) => "zun-" + uuid;
 
     /// <summary>A lifecycle action: the task_state it sets while the engine works, Zun's name of its action event, the log word.</summary>
@@ -63,7 +66,7 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
         {
             c.TaskState = ContainerTaskState.Creating;
             await store.UpdateAsync(c, cancellationToken);
-            await WithinDeadlineAsync(message, ct => CreateInEngineAsync(c, message.Run, ct), cancellationToken);
+            await WithinDeadlineAsync(message, ct => CreateInEngineAsync(c, caller, message.Run, ct), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -176,16 +179,18 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
         }
     }
 
-    private async Task CreateInEngineAsync(Container c, bool run, CancellationToken cancellationToken)
+    /// <summary>
+    /// The engine container, from an image the caller may use (<see cref="ImageOwnership.MayUse"/>: checked here too, as
+    /// the api's validation may have run on another host, or not at all). Another project's image is an unknown image.
+    /// </summary>
+    private async Task CreateInEngineAsync(Container c, CallerInfo caller, bool run, CancellationToken cancellationToken)
     {
         var reference = ImageReference.WithTag(c.Image);
-        if (await engine.InspectImageAsync(reference, cancellationToken) is null)
+        var pull = string.Equals(c.ImagePullPolicy, "never", StringComparison.OrdinalIgnoreCase) ? null : (Func<CancellationToken, Task>)(ct => PullAsync(reference, ct));
+        var image = await LocalImageAsync(reference, pull, cancellationToken);
+        if (image is null || !ImageOwnership.MayUse(image, caller))
         {
-            if (string.Equals(c.ImagePullPolicy, "never", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ImageNotFound($"Image {c.Image} could not be found.");
-            }
-            await PullAsync(reference, cancellationToken);
+            throw ImageOwnership.NotFound(c.Image);
         }
         var id = await engine.CreateGuestAsync(GuestSpecs.For(c, config), cancellationToken);
         c.ContainerId = id;

@@ -41,8 +41,12 @@ internal sealed class FakeGuestEngine : IGuestEngine
     }
 
     public Task<EngineInfo> GetInfoAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>The engine's images by reference and by id, for the tests of names and commits; <see cref="ImageLookup"/> wins when set.</summary>
+    public Dictionary<string, ImageInfo>? Images { get; set; }
+
     public Task<ImageInfo?> InspectImageAsync(string reference, CancellationToken cancellationToken) =>
-        ImageLookup?.Invoke(cancellationToken) ?? throw new NotSupportedException();
+        ImageLookup?.Invoke(cancellationToken)
+        ?? (Images is { } images ? Task.FromResult(images.GetValueOrDefault(reference)) : throw new NotSupportedException());
     public Task PullImageAsync(string reference, IProgress<string>? progress, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task RemoveImageAsync(string reference, bool force, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken) => throw new NotSupportedException();
@@ -53,7 +57,16 @@ internal sealed class FakeGuestEngine : IGuestEngine
     public Task<Stream> GetArchiveAsync(string id, string path, CancellationToken cancellationToken) =>
         Archive is { } archive ? Task.FromResult(archive) : throw new NotSupportedException();
     public Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task<string> CommitAsync(string id, string reference, IReadOnlyDictionary<string, string> labels, bool pause, CancellationToken cancellationToken, IReadOnlyList<string>? changes = null) => throw new NotSupportedException();
+    /// <summary>With <see cref="Images"/> set, a commit tags a new image with its labels (recorded as <c>commit id reference</c>); otherwise refused.</summary>
+    public async Task<string> CommitAsync(string id, string reference, IReadOnlyDictionary<string, string> labels, bool pause, CancellationToken cancellationToken, IReadOnlyList<string>? changes = null)
+    {
+        if (Images is not { } images) { throw new NotSupportedException(); }
+        await Record($"commit {id} {reference}", cancellationToken);
+        var image = new ImageInfo($"sha256:{images.Count:x64}", [reference], 1234, DateTimeOffset.UtcNow, new Dictionary<string, string>(labels));
+        images[reference] = image;
+        images[image.Id] = image;
+        return image.Id;
+    }
     public Task<string> CreateGuestAsync(GuestSpec spec, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task UpdateResourcesAsync(string id, long? cpuShares, long? memoryBytes, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task ResizeTtyAsync(string id, int width, int height, CancellationToken cancellationToken) => throw new NotSupportedException();
