@@ -59,6 +59,8 @@ public sealed class FaultTests(FullCloudFixture fixture, ITestOutputHelper outpu
             Assert.Equal(networkId, (await demo.ShowAsync(ct, "network", "show", network))["id"]!.ToString());
             Assert.Equal(containerId, (await demo.ShowAsync(ct, "appcontainer", "show", container))["uuid"]!.ToString());
             Assert.Equal(imagesBefore, await NamesAsync("image", ct));
+            // The nested engine was killed too: the service's view of the container settles on the engine's.
+            await StoreMatchesEngineAsync(container, containerId, ct);
         }
         finally
         {
@@ -125,6 +127,25 @@ public sealed class FaultTests(FullCloudFixture fixture, ITestOutputHelper outpu
             await Task.Delay(1000, ct);
         }
         Assert.Equal(status, now);
+    }
+
+    private async Task StoreMatchesEngineAsync(string container, string uuid, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        string status, engine;
+        do
+        {
+            status = (await fixture.Demo.ShowAsync(ct, "appcontainer", "show", container))["status"]!.ToString();
+            var inspect = await fixture.Cloud.Node.ExecAsync(["docker", "inspect", "--format", "{{.State.Status}}", $"zun-{uuid}"], ct);
+            engine = inspect.ExitCode == 0 ? inspect.Stdout.Trim() : "none";
+            if ((status, engine) is ("Running", "running") or ("Stopped", "exited") or ("Paused", "paused"))
+            {
+                return;
+            }
+            await Task.Delay(2000, ct);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Fail($"the service says {status}, the engine says {engine}");
     }
 
     private async Task<List<string>> NamesAsync(string what, CancellationToken ct) =>

@@ -18,6 +18,7 @@ public static class ContainerServiceFiles
     public const string ImportScript = "/usr/local/sbin/dockstack-cirros";
     public const string RootfsScript = "/usr/local/sbin/dockstack-cirros-rootfs";
     public const string CirrosUnit = "dockstack-cirros.service";
+    public const string GuestFenceScript = "/usr/local/sbin/dockstack-guest-fence";
 
     public static string ZunConf(CloudSettings s) => $"""
         # Rendered by dockstack (containers layer). Zun's option names; see src/DockStack.Zun/README.md.
@@ -80,6 +81,10 @@ public static class ContainerServiceFiles
     /// into /bin, like CirrOS's userland.</summary>
     public static string RootfsScriptText => Read("Scripts/dockstack-cirros-rootfs");
 
+    /// <summary>Keeps guests from opening connections to the node's own services (docker.service runs it once dockerd
+    /// has made its bridge).</summary>
+    public static string GuestFenceText => Read("Scripts/dockstack-guest-fence");
+
     private static string Read(string path) => ServiceModule.Read("ContainerService", path);
 
     public static IReadOnlyList<NodeFile> All(CloudSettings settings) =>
@@ -91,5 +96,6 @@ public static class ContainerServiceFiles
         NodeFile.Text($"/etc/systemd/system/{CirrosUnit}", CirrosUnitText),
         NodeFile.Text(ImportScript, ImportScriptText, NodeFile.Executable),
         NodeFile.Text(RootfsScript, RootfsScriptText, NodeFile.Executable),
+        NodeFile.Text(GuestFenceScript, GuestFenceText, NodeFile.Executable),
     ];
 }
