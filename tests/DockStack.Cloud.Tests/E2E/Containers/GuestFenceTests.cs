@@ -21,7 +21,7 @@ public sealed class GuestFenceTests(ContainerCloudFixture cloud)
         var (target, attacker) = ($"e2e-fence-target-{suffix}", $"e2e-fence-attacker-{suffix}");
         try
         {
-            await os.RunAsync(ct, "appcontainer", "run", "--name", target, "cirros", "sh", "-c", "exec nc -lk -p 8080 -e echo guest-to-guest-ok");
+            await os.RunAsync(ct, "appcontainer", "run", "--name", target, "cirros", "sh", "-c", "exec nc -ll -p 8080 -e echo guest-to-guest-ok");
             await os.RunAsync(ct, "appcontainer", "run", "--name", attacker, "cirros", "sleep", "600");
             var targetUuid = (await cloud.WaitForStatusAsync(target, StateTimeout, "Running"))["uuid"]!.GetValue<string>();
             await cloud.WaitForStatusAsync(attacker, StateTimeout, "Running");
