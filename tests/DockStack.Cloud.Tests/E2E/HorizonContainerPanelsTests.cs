@@ -44,21 +44,7 @@ public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
 
             // The row's own update URL (what Horizon's table polls), read as often as it answers until the status
             // settles on Stopped: every status it showed, in order.
-            var seen = await page.EvaluateFunctionAsync<string[]>("""
-                async (uuid) => {
-                    const row = document.querySelector(`tr[data-object-id='${uuid}']`);
-                    const url = row.dataset.updateUrl, seen = [], deadline = Date.now() + 120000;
-                    while (Date.now() < deadline) {
-                        const r = await fetch(url, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
-                        const doc = new DOMParser().parseFromString(`<table>${await r.text()}</table>`, 'text/html');
-                        const status = (doc.querySelector("td[class*='status_']")?.innerText ?? '?').trim();
-                        if (seen[seen.length - 1] !== status) { seen.push(status); }
-                        if (status === 'Stopped' || status === 'Error') { break; }
-                        await new Promise(done => setTimeout(done, 250));
-                    }
-                    return seen;
-                }
-                """, uuid);
+            var seen = await StatusesUntilAsync(page, uuid, "Stopped");
             Assert.True(seen.Contains("Running") && seen[^1] == "Stopped" && Array.IndexOf(seen, "Running") < seen.Length - 1,
                 $"statuses seen: {string.Join(" -> ", seen)}");
 
@@ -86,6 +72,69 @@ public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
         {
             await browser.ScreenshotAsync("last-page-demo");
             await DeleteLeftoverAsync(name);
+        }
+    }
+
+    [Fact]
+    public async Task Demo_ExecutesACommand_Renames_Stops_Starts_AndKillsAContainer_FromItsRowActions()
+    {
+        var name = NewName("actions");
+        var renamed = name + "-renamed";
+        await fixture.Demo.RunAsync(Timeout(), "appcontainer", "run", "--name", name, "cirros", "sleep", "600");
+        await using var browser = await HorizonBrowser.LogInAsync(Root, "demo", Password);
+        var page = browser.Page;
+        try
+        {
+            var uuid = (await fixture.Demo.ShowAsync(Timeout(), "appcontainer", "show", name))["uuid"]!.ToString();
+            await browser.GoToAsync(ContainerPanels.ContainersPath);
+            await page.WaitForSelectorAsync($"tr[data-object-id='{uuid}']");
+            Assert.Equal("Running", (await StatusesUntilAsync(page, uuid, "Running"))[^1]);
+            await browser.GoToAsync(ContainerPanels.ContainersPath);
+
+            // Execute: the output and the exit code show in the dialog.
+            await ClickRowActionAsync(page, uuid, "execute");
+            await page.WaitForSelectorAsync("form #id_command", new WaitForSelectorOptions { Visible = true });
+            await page.TypeAsync("form #id_command", "sh -c 'echo exec-from-horizon; hostname'");
+            await page.ClickAsync(".modal form [type=submit]");
+            await page.WaitForFunctionAsync("() => (document.querySelector('.container-exec-output')?.innerText ?? '').includes('exec-from-horizon')");
+            Assert.Contains("exit code 0", await browser.TextAsync(".modal h4"));
+            await browser.ScreenshotAsync("execute-output");
+
+            // Rename.
+            await browser.GoToAsync(ContainerPanels.ContainersPath);
+            await ClickRowActionAsync(page, uuid, "rename");
+            await page.WaitForSelectorAsync(".modal form #id_name", new WaitForSelectorOptions { Visible = true });
+            await page.TypeAsync(".modal form #id_name", renamed);
+            await Task.WhenAll(page.WaitForNavigationAsync(), page.ClickAsync(".modal form [type=submit]"));
+            await page.WaitForSelectorAsync($"tr[data-object-id='{uuid}'][data-display='{renamed}']");
+
+            // Stop (confirmed), start, then kill with a signal.
+            await ClickRowActionAsync(page, uuid, "stop");
+            await page.WaitForSelectorAsync(".modal-footer .btn-danger", new WaitForSelectorOptions { Visible = true });
+            await Task.WhenAll(page.WaitForNavigationAsync(), page.ClickAsync(".modal-footer .btn-danger"));
+            Assert.Equal("Stopped", (await StatusesUntilAsync(page, uuid, "Stopped"))[^1]);
+
+            await browser.GoToAsync(ContainerPanels.ContainersPath);
+            await Task.WhenAll(page.WaitForNavigationAsync(), ClickRowActionAsync(page, uuid, "start"));
+            Assert.Equal("Running", (await StatusesUntilAsync(page, uuid, "Running"))[^1]);
+
+            await browser.GoToAsync(ContainerPanels.ContainersPath);
+            await ClickRowActionAsync(page, uuid, "kill");
+            await page.WaitForSelectorAsync(".modal form #id_signal", new WaitForSelectorOptions { Visible = true });
+            await page.SelectAsync(".modal form #id_signal", "SIGKILL");
+            await Task.WhenAll(page.WaitForNavigationAsync(), page.ClickAsync(".modal form [type=submit]"));
+            Assert.Equal("Stopped", (await StatusesUntilAsync(page, uuid, "Stopped"))[^1]);
+            await browser.ScreenshotAsync("after-row-actions");
+
+            var shown = await fixture.Demo.ShowAsync(Timeout(), "appcontainer", "show", uuid);
+            Assert.Equal(renamed, shown["name"]!.ToString());
+            Assert.Equal("Stopped", shown["status"]!.ToString());
+        }
+        finally
+        {
+            await browser.ScreenshotAsync("last-page-actions");
+            await DeleteLeftoverAsync(name);
+            await DeleteLeftoverAsync(renamed);
         }
     }
 
@@ -215,6 +264,37 @@ public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
             await Task.Delay(1000);
         }
     }
+
+    /// <summary>Clicks one of a row's actions: the row's first button, or an item of its drop-down.</summary>
+    private static async Task ClickRowActionAsync(IPage page, string uuid, string action)
+    {
+        var selector = $"#containers__row_{uuid}__action_{action}";
+        var visible = await page.EvaluateFunctionAsync<bool>("s => { const e = document.querySelector(s); return !!e && e.offsetParent !== null; }", selector);
+        if (!visible)
+        {
+            await page.ClickAsync($"tr[data-object-id='{uuid}'] .dropdown-toggle");
+        }
+        await page.ClickAsync(selector);
+    }
+
+    /// <summary>Reads the row's own update URL (what Horizon's table polls) as often as it answers, until the status is
+    /// <paramref name="final"/> (or Error): every status it showed, in order.</summary>
+    private static Task<string[]> StatusesUntilAsync(IPage page, string uuid, string final) =>
+        page.EvaluateFunctionAsync<string[]>("""
+            async (uuid, final) => {
+                const row = document.querySelector(`tr[data-object-id='${uuid}']`);
+                const url = row.dataset.updateUrl, seen = [], deadline = Date.now() + 120000;
+                while (Date.now() < deadline) {
+                    const r = await fetch(url, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+                    const doc = new DOMParser().parseFromString(`<table>${await r.text()}</table>`, 'text/html');
+                    const status = (doc.querySelector("td[class*='status_']")?.innerText ?? '?').trim();
+                    if (seen[seen.length - 1] !== status) { seen.push(status); }
+                    if (status === final || status === 'Error') { break; }
+                    await new Promise(done => setTimeout(done, 250));
+                }
+                return seen;
+            }
+            """, uuid, final);
 
     private static CancellationToken Timeout(int minutes = 3) => new CancellationTokenSource(TimeSpan.FromMinutes(minutes)).Token;
 
