@@ -1,19 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
-from horizon import exceptions
-from horizon import tables
-
 from dockstack_containers import api
+from dockstack_containers import views
 from dockstack_containers.content.hosts import tables as host_tables
 
 
-class IndexView(tables.DataTableView):
+class IndexView(views.ApiTableView):
     table_class = host_tables.HostsTable
     page_title = _('Container Hosts')
-
-    def get_data(self):
-        try:
-            return api.host_list(self.request)
-        except Exception:
-            exceptions.handle(self.request, _('Unable to retrieve the container hosts.'))
-            return []
+    list_call = staticmethod(api.host_list)
+    error_message = _('Unable to retrieve the container hosts.')

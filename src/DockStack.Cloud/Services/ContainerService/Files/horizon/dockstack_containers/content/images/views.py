@@ -1,26 +1,19 @@
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from django.urls import reverse_lazy
-
-from horizon import exceptions
 from horizon import forms
-from horizon import tables
 
 from dockstack_containers import api
+from dockstack_containers import views
 from dockstack_containers.content.images import forms as image_forms
 from dockstack_containers.content.images import tables as image_tables
 
 
-class IndexView(tables.DataTableView):
+class IndexView(views.ApiTableView):
     table_class = image_tables.ImagesTable
     page_title = _('Container Images')
-
-    def get_data(self):
-        try:
-            return api.image_list(self.request)
-        except Exception:
-            exceptions.handle(self.request, _('Unable to retrieve the container images.'))
-            return []
+    list_call = staticmethod(api.image_list)
+    error_message = _('Unable to retrieve the container images.')
 
 
 class PullView(forms.ModalFormView):
