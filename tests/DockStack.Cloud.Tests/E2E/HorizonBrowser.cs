@@ -28,8 +28,10 @@ public sealed class HorizonBrowser : IAsyncDisposable
     /// <summary>Horizon's root URL, such as http://127.0.0.1:80.</summary>
     public string Root { get; }
 
-    /// <summary>Starts chromium and logs in through Horizon's login form; the page is then on the user's landing page.</summary>
-    public static async Task<HorizonBrowser> LogInAsync(string root, string user, string password)
+    /// <summary>Starts chromium and logs in through Horizon's login form; the page is then on the user's landing page.
+    /// Horizon scopes the session to the first project Keystone lists for the user (in the order of their ids, which
+    /// differ from one image to the next); <paramref name="projectId"/> switches to that project, as its picker does.</summary>
+    public static async Task<HorizonBrowser> LogInAsync(string root, string user, string password, string? projectId = null)
     {
         var browser = await Puppeteer.LaunchAsync(new LaunchOptions
         {
@@ -54,6 +56,10 @@ public sealed class HorizonBrowser : IAsyncDisposable
             {
                 await horizon.ScreenshotAsync($"login-failed-{user}");
                 throw new InvalidOperationException($"Horizon did not log {user} in: {await horizon.TextAsync(".alert-danger, .help-block")}");
+            }
+            if (projectId is not null)
+            {
+                await horizon.GoToAsync($"/auth/switch/{projectId}/?next=/project/");
             }
             return horizon;
         }

@@ -22,7 +22,7 @@ public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
     public async Task Demo_CreatesAContainer_SeesItRunThenStop_ReadsItsLogs_AndDeletesIt()
     {
         var name = NewName("ping");
-        await using var browser = await HorizonBrowser.LogInAsync(Root, "demo", Password);
+        await using var browser = await HorizonBrowser.LogInAsync(Root, "demo", Password, await DemoProjectAsync());
         var page = browser.Page;
         try
         {
@@ -81,7 +81,7 @@ public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
         var name = NewName("actions");
         var renamed = name + "-renamed";
         await fixture.Demo.RunAsync(Timeout(), "appcontainer", "run", "--name", name, "cirros", "sleep", "600");
-        await using var browser = await HorizonBrowser.LogInAsync(Root, "demo", Password);
+        await using var browser = await HorizonBrowser.LogInAsync(Root, "demo", Password, await DemoProjectAsync());
         var page = browser.Page;
         try
         {
@@ -142,7 +142,7 @@ public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
     public async Task CreateForm_BadMemoryOrAnUnknownImage_ShowsTheFormsError_AndCreatesNothing()
     {
         var name = NewName("bad");
-        await using var browser = await HorizonBrowser.LogInAsync(Root, "demo", Password);
+        await using var browser = await HorizonBrowser.LogInAsync(Root, "demo", Password, await DemoProjectAsync());
         var page = browser.Page;
         try
         {
@@ -202,7 +202,7 @@ public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
             await admin.ScreenshotAsync("admin-container-images");
         }
 
-        await using var demo = await HorizonBrowser.LogInAsync(Root, "demo", Password);
+        await using var demo = await HorizonBrowser.LogInAsync(Root, "demo", Password, await DemoProjectAsync());
         var demoLinks = await demo.NavigationLinksAsync();
         Assert.Contains(ContainerPanels.ContainersPath, demoLinks);
         Assert.DoesNotContain(ContainerPanels.HostsPath, demoLinks);
@@ -218,7 +218,7 @@ public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
     public async Task ContainerServiceDown_ThePanelSaysSo_AndTheRestOfHorizonKeepsWorking()
     {
         var node = fixture.Cloud.Node;
-        await using var browser = await HorizonBrowser.LogInAsync(Root, "demo", Password);
+        await using var browser = await HorizonBrowser.LogInAsync(Root, "demo", Password, await DemoProjectAsync());
         var stop = await node.ExecAsync(["systemctl", "stop", ContainerServices.ApiUnit], Timeout());
         Assert.True(stop.ExitCode == 0, stop.Stderr);
         try
@@ -295,6 +295,10 @@ public sealed class HorizonContainerPanelsTests(FullCloudFixture fixture)
                 return seen;
             }
             """, uuid, final);
+
+    /// <summary>The demo project's id: the browser works in it, as the CLI's `devstack` cloud does.</summary>
+    private async Task<string> DemoProjectAsync() =>
+        (await fixture.Admin.ShowAsync(Timeout(), "project", "show", "demo"))["id"]!.ToString();
 
     private static CancellationToken Timeout(int minutes = 3) => new CancellationTokenSource(TimeSpan.FromMinutes(minutes)).Token;
 
