@@ -130,7 +130,8 @@ def container_action(request, ident, action, **params):
 
 
 def container_rename(request, ident, name):
-    return _call(request, 'POST', '/containers/%s/rename' % ident, params={'name': name})
+    """A new name, through an update (the `rename` action ends at microversion 1.13; from 1.14 a name is changed by PATCH)."""
+    return _call(request, 'PATCH', '/containers/%s' % ident, body={'name': name})
 
 
 def container_kill(request, ident, signal):

@@ -154,7 +154,7 @@ class RenameContainer(ContainerLinkAction):
     name = 'rename'
     verbose_name = _('Rename')
     url = 'horizon:project:appcontainers:rename'
-    policy_rules = (("container", "container:rename"),)
+    policy_rules = (("container", "container:update"),)
 
 
 class ExecuteCommand(ContainerLinkAction):
