@@ -62,20 +62,22 @@ public class ProgressTests
     public async Task Plain_AQuietStep_GetsStillRunningLines_AChattyOneNone()
     {
         var console = new TestConsole();
-        var renderer = new EventRenderer(console, new OutputMode(false, false, Json: false), heartbeat: TimeSpan.FromMilliseconds(150));
+        // Wide margins (a 600 ms heartbeat against 20 ms between notices), so a loaded machine cannot turn the chatty
+        // step's pauses into silences.
+        var renderer = new EventRenderer(console, new OutputMode(false, false, Json: false), heartbeat: TimeSpan.FromMilliseconds(600));
 
         await renderer.RunAsync(async events =>
         {
             events.Publish(new StepStarted("a", "Committing the image"));
-            await Task.Delay(700);
-            events.Publish(new StepCompleted("a", "Committing the image", TimeSpan.FromMilliseconds(700)));
+            await Task.Delay(2000);
+            events.Publish(new StepCompleted("a", "Committing the image", TimeSpan.FromMilliseconds(2000)));
             events.Publish(new StepStarted("b", "Installing"));
             for (var i = 1; i <= 10; i++)
             {
                 events.Publish(new Notice($"package {i}"));
-                await Task.Delay(50);
+                await Task.Delay(20);
             }
-            events.Publish(new StepCompleted("b", "Installing", TimeSpan.FromMilliseconds(500)));
+            events.Publish(new StepCompleted("b", "Installing", TimeSpan.FromMilliseconds(200)));
             return 0;
         });
 
