@@ -59,7 +59,10 @@ public sealed class EventRenderer : ICloudEvents
         var reader = _channel.Reader;
         while (true)
         {
-            using var quiet = new CancellationTokenSource(_heartbeat);
+            // Wait until the next line is due, not a whole interval: a timer that fires a little early would otherwise
+            // find the step quiet for not quite the interval and wait a second one (a line every 30 s, not 15).
+            var due = _lastPlainLine + _heartbeat - DateTimeOffset.UtcNow;
+            using var quiet = new CancellationTokenSource(due > TimeSpan.Zero ? due : _heartbeat);
             try
             {
                 if (!await reader.WaitToReadAsync(quiet.Token))
