@@ -27,7 +27,6 @@ public sealed class FaultTests(FullCloudFixture fixture, ITestOutputHelper outpu
     public async Task KillNine_OfEachService_ComesBackByItself_TheCloudAnswers_AndNothingIsLost()
     {
         var ct = Timeout(90);
-        var node = fixture.Cloud.Node;
         var suffix = Guid.NewGuid().ToString("N")[..6];
         var network = $"e2e-fault-net-{suffix}";
         var container = $"e2e-fault-ctr-{suffix}";
