@@ -9,21 +9,19 @@ public sealed class QuotaStoreTests
 {
     private static CancellationToken Ct => Integration.TestContext.Current();
 
-    [Fact]
-    public Task ParallelCheckedInserts_InMemory_OnlyTheQuotaIsStored() =>
-        InMemoryAsync(async store => Assert.Equal(3, await StoreChecks.ParallelCheckedInsertsAsync(store, "p", fits: 3, attempts: 12, Ct)));
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task ParallelCheckedInserts_OnlyTheQuotaIsStored(bool inAFile) =>
+        WithStoreAsync(inAFile, async store => Assert.Equal(3, await StoreChecks.ParallelCheckedInsertsAsync(store, "p", fits: 3, attempts: 12, Ct)));
 
-    [Fact]
-    public Task ParallelCheckedInserts_InAFile_OnlyTheQuotaIsStored() =>
-        InAFileAsync(async store => Assert.Equal(3, await StoreChecks.ParallelCheckedInsertsAsync(store, "p", fits: 3, attempts: 12, Ct)));
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task ParallelCheckedRaises_OnlyTheQuotaIsStored(bool inAFile) =>
+        WithStoreAsync(inAFile, async store => Assert.Equal(3, await StoreChecks.ParallelCheckedRaisesAsync(store, "p", fits: 3, attempts: 12, Ct)));
 
-    [Fact]
-    public Task ParallelCheckedRaises_InMemory_OnlyTheQuotaIsStored() =>
-        InMemoryAsync(async store => Assert.Equal(3, await StoreChecks.ParallelCheckedRaisesAsync(store, "p", fits: 3, attempts: 12, Ct)));
-
-    [Fact]
-    public Task ParallelCheckedRaises_InAFile_OnlyTheQuotaIsStored() =>
-        InAFileAsync(async store => Assert.Equal(3, await StoreChecks.ParallelCheckedRaisesAsync(store, "p", fits: 3, attempts: 12, Ct)));
+    private static Task WithStoreAsync(bool inAFile, Func<ZunStore, Task> test) => inAFile ? InAFileAsync(test) : InMemoryAsync(test);
 
     private static async Task InMemoryAsync(Func<ZunStore, Task> test)
     {
