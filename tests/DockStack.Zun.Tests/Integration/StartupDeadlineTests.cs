@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using DockStack.Zun.Tests.Integration.Node;
 
-namespace DockStack.Zun.Tests.Unit;
+namespace DockStack.Zun.Tests.Integration;
 
 /// <summary>
 /// The built <c>zun</c> executable, started with something it needs unreachable: a Docker socket that does not exist,
 /// a broker or a database on a closed 127.0.0.1 port. It keeps trying until <c>[DEFAULT] startup_timeout</c>, then
 /// logs one line naming what it could not reach and exits 1, which systemd's Restart=on-failure restarts. No engine,
-/// broker or database is needed.
+/// broker or database is needed, but a child process is (so not the unit tier).
 /// </summary>
-[Trait("Category", "Unit")]
+[Trait("Category", "Integration")]
 public sealed class StartupDeadlineTests : IDisposable
 {
     private const int Deadline = 3;
@@ -45,11 +45,11 @@ public sealed class StartupDeadlineTests : IDisposable
             port = {ZunProcess.FreePort()}
             [docker]
             api_url = unix://{_state}/no-engine.sock
-            """), Integration.TestContext.Current());
+            """), TestContext.Current());
         await using var zun = new ZunProcess(role, conf);
         var clock = Stopwatch.StartNew();
 
-        var exitCode = await zun.RunToExitAsync(TimeSpan.FromSeconds(Deadline + 60), Integration.TestContext.Current());
+        var exitCode = await zun.RunToExitAsync(TimeSpan.FromSeconds(Deadline + 60), TestContext.Current());
 
         Assert.True(exitCode == 1, $"zun {role} exited with {exitCode}:\n{zun.Log}");
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(Deadline), $"zun {role} gave up after {clock.Elapsed.TotalSeconds:F1}s, before its {Deadline}s deadline:\n{zun.Log}");
