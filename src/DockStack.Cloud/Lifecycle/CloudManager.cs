@@ -44,9 +44,9 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
             var ports = plan.Ports.Concat(extraPorts).DistinctBy(p => (p.ContainerPort, p.Protocol)).Select(address.Publish).ToList();
             EnsurePortsFree(ports);
             RememberConfig(cloud, options.ConfigPath);
-            var image = await BuildImagesAsync(plan, options.Base, cancellationToken);
             try
             {
+                var image = await BuildImagesAsync(plan, options.Base, cancellationToken);
                 result = await CreateNodeAsync(cloud, image, image, ports, plan, address, limits, options.BootTimeout, volumeSources: null, cancellationToken, options.Bare);
             }
             catch
