@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning;
 using DockStack.Cloud.Provisioning.Addressing;
 using DockStack.Cloud.Services.Horizon;
 using DockStack.Cloud.Services.Nova;
+using DockStack.TestSupport;
 
 namespace DockStack.Cloud.Tests;
 
@@ -90,6 +92,26 @@ public sealed partial class AddressRewriteTests : IDisposable
         RunScript("127.0.0.12", ["setting", Path.Combine(_dir, "absent.conf"), "novncproxy_base_url"]);
     }
 
+    [Fact]
+    public async Task HorizonAllowedHosts_AreTheCloudsAddress_And127001LocalhostAndTheHostname_WhereverTheCloudMoves()
+    {
+        var horizon = Write("horizon.py", System.Text.Encoding.UTF8.GetString(HorizonModule.SettingsSnippet.Content));
+        var keys = NodeAddressFiles.Rewrites(Plan("seed-local.conf").Settings).Single(r => r.Unit == HorizonModule.Unit).Arguments.Skip(2).ToList();
+        // What the node calls itself by: its probes ask http://127.0.0.1/auth/login/ whatever the cloud's address.
+        string[] inside = ["127.0.0.1", "localhost", NodeSpec.Hostname];
+
+        var asBuilt = await AllowedHostsAsync(horizon);
+        RunScript("127.0.0.7", ["setting", horizon, .. keys]);
+        var moved = await AllowedHostsAsync(horizon);
+        RunScript("127.0.0.8", ["setting", horizon, .. keys]);
+        var movedAgain = await AllowedHostsAsync(horizon);
+
+        Assert.Contains(HorizonModule.PublishedHostSetting, keys);
+        Assert.Equal([.. inside, "127.0.0.1"], asBuilt);
+        Assert.Equal([.. inside, "127.0.0.7"], moved);
+        Assert.Equal([.. inside, "127.0.0.8"], movedAgain);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:5000/v3/", "http://127.0.0.11:5000/v3/")]
     [InlineData("http://127.0.0.1:8774/v2.1", "http://127.0.0.11:8774/v2.1")]
@@ -143,6 +165,16 @@ public sealed partial class AddressRewriteTests : IDisposable
 
     [GeneratedRegex(@"^--execute=UPDATE endpoint SET url = REGEXP_REPLACE\(url, '(?<pattern>[^']*)', '(?<replacement>[^']*)'\) WHERE url REGEXP '(?<condition>[^']*)';$")]
     private static partial Regex UpdateStatement();
+
+    /// <summary><c>ALLOWED_HOSTS</c> of a settings snippet, exec()'d as Horizon's settings.py does with each one.</summary>
+    private static async Task<string[]> AllowedHostsAsync(string settings)
+    {
+        var python = await ProcessRunner.RunAsync(
+            "python3", ["-c", "import json, sys\nexec(open(sys.argv[1]).read())\nprint(json.dumps(ALLOWED_HOSTS))", settings],
+            new ProcessOptions { Timeout = TimeSpan.FromMinutes(1) }, CancellationToken.None);
+        Assert.True(python.ExitCode == 0, python.ToString());
+        return JsonSerializer.Deserialize<string[]>(python.Stdout)!;
+    }
 
     private string Write(string name, string text)
     {

@@ -62,27 +62,48 @@ public class ProgressTests
     public async Task Plain_AQuietStep_GetsStillRunningLines_AChattyOneNone()
     {
         var console = new TestConsole();
-        // Wide margins (a 600 ms heartbeat against 20 ms between notices), so a loaded machine cannot turn the chatty
-        // step's pauses into silences.
-        var renderer = new EventRenderer(console, new OutputMode(false, false, Json: false), heartbeat: TimeSpan.FromMilliseconds(600));
+        var clock = new ManualClock(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var renderer = new EventRenderer(console, new OutputMode(false, false, Json: false), heartbeat: TimeSpan.FromMilliseconds(600), time: clock);
+        var tick = TimeSpan.FromMilliseconds(200);
 
         await renderer.RunAsync(async events =>
         {
-            events.Publish(new StepStarted("a", "Committing the image"));
-            await Task.Delay(2000);
-            events.Publish(new StepCompleted("a", "Committing the image", TimeSpan.FromMilliseconds(2000)));
-            events.Publish(new StepStarted("b", "Installing"));
+            await clock.NextTimerAsync(); // the renderer waits for the first event
+            // The renderer sets a new timer after every line it prints: waiting for that timer is waiting for the line.
+            async Task Say(CloudEvent e)
+            {
+                events.Publish(e with { At = clock.GetUtcNow() });
+                await clock.NextTimerAsync();
+            }
+            async Task Pass(TimeSpan span)
+            {
+                for (var passed = TimeSpan.Zero; passed < span; passed += tick)
+                {
+                    if (clock.Advance(tick) > 0)
+                    {
+                        await clock.NextTimerAsync();
+                    }
+                }
+            }
+
+            await Say(new StepStarted("a", "Committing the image"));
+            await Pass(TimeSpan.FromSeconds(2));
+            await Say(new StepCompleted("a", "Committing the image", TimeSpan.FromSeconds(2)));
+            // As long as the quiet step, but never quiet for a whole interval.
+            await Say(new StepStarted("b", "Installing"));
             for (var i = 1; i <= 10; i++)
             {
-                events.Publish(new Notice($"package {i}"));
-                await Task.Delay(20);
+                await Say(new Notice($"package {i}"));
+                await Pass(tick);
             }
-            events.Publish(new StepCompleted("b", "Installing", TimeSpan.FromMilliseconds(200)));
+            await Say(new StepCompleted("b", "Installing", TimeSpan.FromSeconds(2)));
             return 0;
         });
 
         var lines = console.Output.Split('\n');
-        Assert.True(lines.Count(l => l.Contains("Committing the image: still running", StringComparison.Ordinal)) >= 2, console.Output);
+        Assert.Equal(
+            ["Committing the image: still running (0.6 s)", "Committing the image: still running (1.2 s)", "Committing the image: still running (1.8 s)"],
+            lines.Where(l => l.Contains("still running", StringComparison.Ordinal)).Select(l => l.Split("...    ", 2)[1].TrimEnd()));
         Assert.DoesNotContain(lines, l => l.Contains("Installing: still running", StringComparison.Ordinal));
     }
 }

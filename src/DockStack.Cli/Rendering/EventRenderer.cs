@@ -17,7 +17,8 @@ public sealed class EventRenderer : ICloudEvents
     private readonly Dictionary<string, string> _open = [];
     private readonly Dictionary<string, DateTimeOffset> _lastProgress = [];
     private readonly List<(string Id, string Title, DateTimeOffset Since)> _running = [];
-    private DateTimeOffset _lastPlainLine = DateTimeOffset.UtcNow;
+    private readonly TimeProvider _time;
+    private DateTimeOffset _lastPlainLine;
 
     /// <summary>In plain output, a step that prints nothing for this long gets a "still running" line (a CI log never looks hung).</summary>
     public static readonly TimeSpan PlainHeartbeatInterval = TimeSpan.FromSeconds(15);
@@ -28,11 +29,14 @@ public sealed class EventRenderer : ICloudEvents
     private readonly TimeSpan _heartbeat;
 
     /// <param name="heartbeat">Plain output's "still running" interval (<see cref="PlainHeartbeatInterval"/> unless given).</param>
-    public EventRenderer(IAnsiConsole console, OutputMode mode, TimeSpan? heartbeat = null)
+    /// <param name="time">The clock the heartbeat waits on (<see cref="TimeProvider.System"/> unless given).</param>
+    public EventRenderer(IAnsiConsole console, OutputMode mode, TimeSpan? heartbeat = null, TimeProvider? time = null)
     {
         _console = console;
         _mode = mode;
         _heartbeat = heartbeat ?? PlainHeartbeatInterval;
+        _time = time ?? TimeProvider.System;
+        _lastPlainLine = _time.GetUtcNow();
     }
 
     public void Publish(CloudEvent e) => _channel.Writer.TryWrite(e);
@@ -61,8 +65,8 @@ public sealed class EventRenderer : ICloudEvents
         {
             // Wait until the next line is due, not a whole interval: a timer that fires a little early would otherwise
             // find the step quiet for not quite the interval and wait a second one (a line every 30 s, not 15).
-            var due = _lastPlainLine + _heartbeat - DateTimeOffset.UtcNow;
-            using var quiet = new CancellationTokenSource(due > TimeSpan.Zero ? due : _heartbeat);
+            var due = _lastPlainLine + _heartbeat - _time.GetUtcNow();
+            using var quiet = new CancellationTokenSource(due > TimeSpan.Zero ? due : _heartbeat, _time);
             try
             {
                 if (!await reader.WaitToReadAsync(quiet.Token))
@@ -72,7 +76,7 @@ public sealed class EventRenderer : ICloudEvents
             }
             catch (OperationCanceledException)
             {
-                RenderPlain(Heartbeat(DateTimeOffset.UtcNow));
+                RenderPlain(Heartbeat(_time.GetUtcNow()));
                 continue;
             }
             while (reader.TryRead(out var e))

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using DockStack.Cloud.Services.ContainerService;
 using DockStack.Cloud.Services.Neutron;
@@ -157,9 +158,18 @@ public sealed class FullCloudTests(FullCloudFixture fixture)
     }
 
     [Fact]
-    public async Task Horizon_LogsInAsAdmin_AndShowsTheProjectOverview()
+    public async Task Horizon_RefusesAForeignHost_LogsInAsAdmin_AndShowsTheProjectOverview()
     {
         var root = $"http://{fixture.Cloud.Address}:{fixture.Cloud.Plan.Settings.HorizonPort}";
+        // Horizon answers for the cloud's address only: a page that rebinds its own name to it gets Django's 400.
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
+        {
+            using var own = await http.GetAsync(root + "/auth/login/", Timeout(1));
+            using var foreign = new HttpRequestMessage(HttpMethod.Get, root + "/auth/login/") { Headers = { Host = "evil.example" } };
+            using var rebound = await http.SendAsync(foreign, Timeout(1));
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, rebound.StatusCode);
+        }
         await using var browser = await HorizonBrowser.LogInAsync(root, "admin", fixture.Cloud.Plan.Settings.Passwords.Admin);
         var title = await browser.Page.GetTitleAsync();
         await browser.ScreenshotAsync("project-overview");

@@ -42,8 +42,10 @@ public static class NodeAddressFiles
         }
         if (settings.Has(HorizonModule.Service))
         {
-            // Horizon's Keystone, as its pages show it; memcached and the rest stay internal on 127.0.0.1.
-            rewrites.Add(new("horizon", HorizonModule.Unit, ["setting", HorizonModule.SettingsPath, "OPENSTACK_HOST", "OPENSTACK_KEYSTONE_URL"]));
+            // Horizon's Keystone, as its pages show it, and the Host it answers for (ALLOWED_HOSTS keeps 127.0.0.1 for
+            // the node's own probes); memcached and the rest stay internal on 127.0.0.1.
+            rewrites.Add(new("horizon", HorizonModule.Unit,
+                ["setting", HorizonModule.SettingsPath, "OPENSTACK_HOST", "OPENSTACK_KEYSTONE_URL", HorizonModule.PublishedHostSetting]));
         }
         return rewrites;
     }

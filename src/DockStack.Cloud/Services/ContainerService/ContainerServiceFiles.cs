@@ -19,6 +19,7 @@ public static class ContainerServiceFiles
     public const string RootfsScript = "/usr/local/sbin/dockstack-cirros-rootfs";
     public const string CirrosUnit = "dockstack-cirros.service";
     public const string GuestFenceScript = "/usr/local/sbin/dockstack-guest-fence";
+    public const string GuestUsernsScript = "/usr/local/sbin/dockstack-guest-userns";
 
     public static string ZunConf(CloudSettings s) => $"""
         # Rendered by dockstack (containers layer). Zun's option names; see src/DockStack.Zun/README.md.
@@ -51,9 +52,11 @@ public static class ContainerServiceFiles
         """;
 
     /// <summary>
-    /// The nested engine: storage under /var/lib/docker (a node volume at run time, so overlay2), and no
+    /// The nested engine: storage under /var/lib/docker (a node volume at run time, so overlay2); no
     /// iptables rules of its own: Neutron's agents own the node's filter tables, and guests need no NAT
-    /// (there is no registry to reach; they talk to the node and to each other on the bridge).
+    /// (there is no registry to reach; they talk to the node and to each other on the bridge); every guest in a
+    /// user namespace (<c>userns-remap</c>: root in a guest is uid 100000 in the node); project bridges from
+    /// 10.240.0.0/12, away from the subnets DevStack's and tempest's networks take.
     /// </summary>
     public static string DaemonJson => Read("Files/daemon.json");
 
@@ -86,6 +89,10 @@ public static class ContainerServiceFiles
     /// has made its bridge).</summary>
     public static string GuestFenceText => Read("Scripts/dockstack-guest-fence");
 
+    /// <summary>Mounts the unmasked proc and sysfs that runc needs to start guests in user namespaces (docker.service runs
+    /// it before dockerd).</summary>
+    public static string GuestUsernsText => Read("Scripts/dockstack-guest-userns");
+
     private static string Read(string path) => ServiceModule.Read("ContainerService", path);
 
     public static IReadOnlyList<NodeFile> All(CloudSettings settings) =>
@@ -98,5 +105,6 @@ public static class ContainerServiceFiles
         NodeFile.Text(ImportScript, ImportScriptText, NodeFile.Executable),
         NodeFile.Text(RootfsScript, RootfsScriptText, NodeFile.Executable),
         NodeFile.Text(GuestFenceScript, GuestFenceText, NodeFile.Executable),
+        NodeFile.Text(GuestUsernsScript, GuestUsernsText, NodeFile.Executable),
     ];
 }

@@ -3,7 +3,8 @@ using DockStack.Cloud.Provisioning.Config;
 
 namespace DockStack.Cloud.Services.Horizon;
 
-/// <summary>Horizon on Apache: a settings snippet that points it at Keystone on 127.0.0.1:5000 and accepts any host name.</summary>
+/// <summary>Horizon on Apache: a settings snippet that points it at Keystone on 127.0.0.1:5000 and accepts only the host
+/// names the cloud is reached by (its address, and 127.0.0.1, localhost and the node's hostname inside the node).</summary>
 public sealed class HorizonModule : ServiceModule
 {
     /// <summary>DevStack's name of Horizon.</summary>
@@ -12,6 +13,9 @@ public sealed class HorizonModule : ServiceModule
     public const string Unit = "apache2.service";
 
     public const string SettingsPath = "/etc/openstack-dashboard/local_settings.d/_9000_dockstack.py";
+
+    /// <summary>The snippet's setting that names the cloud's address in <c>ALLOWED_HOSTS</c> (127.0.0.1 in the image).</summary>
+    public const string PublishedHostSetting = "DOCKSTACK_PUBLISHED_HOST";
 
     public const string VhostPath = "/etc/apache2/sites-available/openstack-dashboard.conf";
 
