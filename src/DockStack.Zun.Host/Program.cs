@@ -40,7 +40,12 @@ try
     {
         await local.DrainAsync(TimeSpan.FromSeconds(10));
     }
-    return 0;
+    // Stopped because what it needs did not answer in time: non-zero, so that systemd starts it again.
+    return host.Services.GetRequiredService<StartupDeadline>().Failed ? 1 : 0;
+}
+catch (ZunStartupFailed)
+{
+    return 1; // the log says what was not reached
 }
 catch (ConfigException e)
 {

@@ -49,9 +49,17 @@ public static class ZunApp
             app.MapQuotas();
             host = app;
         }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        await host.Services.GetRequiredService<ZunStore>().MigrateAsync(timeout.Token);
+        try
+        {
+            // The start's deadline runs from here; the database is the first thing every role needs.
+            var startup = host.Services.GetRequiredService<StartupDeadline>();
+            await startup.RetryAsync(startup.Database, host.Services.GetRequiredService<ZunStore>().MigrateAsync, cancellationToken);
+        }
+        catch
+        {
+            host.Dispose(); // flushes the log, the line that says why included
+            throw;
+        }
         return host;
     }
 
@@ -68,6 +76,7 @@ public static class ZunApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new ZunDatabase(config.EffectiveDatabaseConnection));
         services.AddSingleton<ZunStore>();
+        services.AddSingleton<StartupDeadline>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
         if (role != ZunRole.Api)

@@ -50,10 +50,10 @@ public sealed class LayerBuilder(INodeEngine engine, ICloudEvents events)
         var name = $"dockstack-build-{layer.Name}-{reference[(reference.LastIndexOf(':') + 1)..][..8]}-{Guid.NewGuid().ToString("N")[..6]}";
         var id = await engine.CreateContainerAsync(NodeSpec.ForBuild(name, parentId, layer.Name), cancellationToken);
         var keep = false;
+        var node = new Node(engine, id, events);
         try
         {
             await engine.StartContainerAsync(id, cancellationToken);
-            var node = new Node(engine, id, events);
             await node.WaitForSystemdAsync(BootTimeout, cancellationToken);
             await layer.BuildAsync(node, cancellationToken);
             await events.StepAsync($"Committing {reference}", async () =>
@@ -66,10 +66,20 @@ public sealed class LayerBuilder(INodeEngine engine, ICloudEvents events)
                 }), pause: false, cancellationToken);
             });
         }
-        catch (Exception) when (Environment.GetEnvironmentVariable(KeepFailedVariable) == "1" && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not DiskFullException && !cancellationToken.IsCancellationRequested)
         {
-            keep = true;
-            events.Warn($"{KeepFailedVariable}=1: the failed build node {name} is kept for inspection (docker exec -it {name} bash); dockstack clean removes it.");
+            // A step that ran out of space fails in its own words (MariaDB's errno 28, apt's write error, a timeout):
+            // the user is told the one thing to do about it, with the step's failure kept as the inner exception.
+            var diskFull = await IsDiskFullAsync(node, e);
+            if (Environment.GetEnvironmentVariable(KeepFailedVariable) == "1")
+            {
+                keep = true;
+                events.Warn($"{KeepFailedVariable}=1: the failed build node {name} is kept for inspection (docker exec -it {name} bash); dockstack clean removes it.");
+            }
+            if (diskFull)
+            {
+                throw new DiskFullException($"building the {layer.Name} image", e);
+            }
             throw;
         }
         finally
@@ -89,5 +99,42 @@ public sealed class LayerBuilder(INodeEngine engine, ICloudEvents events)
                 events.Warn($"Could not remove the build node {name} ({e.Message}); dockstack clean removes it.");
             }
         }
+    }
+
+    /// <summary>Below this much free space where the build node writes, a failed build is taken as the disk being full.</summary>
+    public const long DiskFullBelowBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Whether a failed build ran out of space: its output says so (<c>No space left on device</c>, errno 28), or
+    /// the file system under the build node (the engine's data root) has less than <see cref="DiskFullBelowBytes"/> left.
+    /// </summary>
+    private static async Task<bool> IsDiskFullAsync(Node node, Exception failure)
+    {
+        if (failure is NodeCommandException { Tail: var tail } && tail.Any(IsNoSpaceMessage))
+        {
+            return true;
+        }
+        try
+        {
+            using var probe = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var df = await node.ExecAsync(["df", "-P", "-B1", "/"], probe.Token);
+            return df.Succeeded && FreeBytes(df.Stdout) is < DiskFullBelowBytes;
+        }
+        catch (Exception e) when (e is OperationCanceledException or DockerEngineException)
+        {
+            return false;
+        }
+    }
+
+    public static bool IsNoSpaceMessage(string line) =>
+        line.Contains("No space left on device", StringComparison.OrdinalIgnoreCase) || line.Contains("errno: 28", StringComparison.Ordinal);
+
+    /// <summary>The "Available" column of <c>df -P -B1</c>'s one file system; null when the output is not that.</summary>
+    public static long? FreeBytes(string dfOutput)
+    {
+        var lines = dfOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length < 2) { return null; }
+        var columns = lines[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return columns.Length >= 4 && long.TryParse(columns[3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var free) ? free : null;
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using DockStack.Docker;
@@ -11,16 +12,30 @@ namespace DockStack.Zun.Compute;
 /// <summary>
 /// The zun-compute role's loops: register the service and node, settle containers left mid-task,
 /// heartbeat, report the host's resources, follow engine events, and re-sync all containers periodically.
+/// The start (the database and the engine reached, the rows settled) is bounded by <see cref="StartupDeadline"/>:
+/// past it the process stops and exits non-zero.
 /// </summary>
-public sealed partial class ComputeAgent(ZunConfig config, ZunStore store, IGuestEngine engine, ContainerSync sync, ComputeReadiness readiness, TimeProvider time, ILogger<ComputeAgent> logger)
+public sealed partial class ComputeAgent(ZunConfig config, ZunStore store, IGuestEngine engine, ContainerSync sync, ComputeReadiness readiness,
+    StartupDeadline startup, TimeProvider time, ILogger<ComputeAgent> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await HeartbeatAsync(stoppingToken);
-        await InventoryAsync(stoppingToken);
-        await sync.InitContainersAsync(stoppingToken);
-        await sync.SyncAllAsync(stoppingToken);
+        try
+        {
+            await startup.RetryAsync(startup.Database, HeartbeatAsync, stoppingToken);
+            await startup.RetryAsync(e => e is DbException ? startup.Database : startup.Engine, async ct =>
+            {
+                await InventoryAsync(ct);
+                await sync.InitContainersAsync(ct);
+                return true;
+            }, stoppingToken);
+        }
+        catch (Exception e) when (e is ZunStartupFailed or OperationCanceledException)
+        {
+            return; // given up (logged, the process exits non-zero) or stopping
+        }
+        await PassAsync("sync", sync.SyncAllAsync, stoppingToken); // one container's trouble is not the start's: the loop retries it
         readiness.Set();
         LogStarted(config.Host);
         await Task.WhenAll(
@@ -35,16 +50,22 @@ public sealed partial class ComputeAgent(ZunConfig config, ZunStore store, IGues
         using var timer = new PeriodicTimer(every, time);
         while (await WaitAsync(timer, stoppingToken))
         {
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                timeout.CancelAfter(TimeSpan.FromMinutes(2));
-                await work(timeout.Token);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogLoopFailed(name, e.Message);
-            }
+            await PassAsync(name, work, stoppingToken);
+        }
+    }
+
+    /// <summary>One pass of a loop, cut off after 2 minutes; a failure is logged, and the next pass tries again.</summary>
+    private async Task PassAsync(string name, Func<CancellationToken, Task> work, CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(TimeSpan.FromMinutes(2));
+            await work(timeout.Token);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogLoopFailed(name, e.Message);
         }
     }
 

@@ -9,30 +9,49 @@ namespace DockStack.Zun.Compute;
 
 /// <summary>
 /// zun-compute's listener on its host queue. A message is acknowledged only after it was handled,
-/// so a compute restart mid-cast gets it again instead of losing it.
+/// so a compute restart mid-cast gets it again instead of losing it. The broker is reached at start within the
+/// <see cref="StartupDeadline"/>, alongside the engine and the database (the process exits non-zero past it); the queue
+/// is consumed once the agent is ready. A broker lost later is reconnected to in process, every 5 s until it answers.
 /// </summary>
-public sealed partial class RabbitComputeServer(ZunConfig config, IComputeHandler handler, ComputeReadiness readiness, ILogger<RabbitComputeServer> logger) : BackgroundService
+public sealed partial class RabbitComputeServer(ZunConfig config, IComputeHandler handler, ComputeReadiness readiness, StartupDeadline startup,
+    ILogger<RabbitComputeServer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try { await readiness.WaitAsync(stoppingToken); } catch (OperationCanceledException) { return; }
+        var factory = RabbitTransport.Factory(config.TransportUrl!);
+        IConnection? connection = null;
+        try
+        {
+            connection = await startup.RetryAsync(_ => startup.Broker, ct => factory.CreateConnectionAsync(ct), stoppingToken);
+            await readiness.WaitAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is ZunStartupFailed or OperationCanceledException)
+        {
+            if (connection is not null) { await connection.DisposeAsync(); }
+            return; // given up (logged, the process exits non-zero) or stopping
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ServeAsync(stoppingToken);
+                connection ??= await factory.CreateConnectionAsync(stoppingToken);
+                await ServeAsync(connection, stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 LogBrokerLost(e.Message);
                 try { await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken); } catch (OperationCanceledException) { return; }
             }
+            finally
+            {
+                if (connection is not null) { await connection.DisposeAsync(); }
+                connection = null;
+            }
         }
     }
 
-    private async Task ServeAsync(CancellationToken stoppingToken)
+    private async Task ServeAsync(IConnection connection, CancellationToken stoppingToken)
     {
-        await using var connection = await RabbitTransport.Factory(config.TransportUrl!).CreateConnectionAsync(stoppingToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
         var queue = RabbitTransport.QueueFor(handler.Host);
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: stoppingToken);

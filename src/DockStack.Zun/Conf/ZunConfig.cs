@@ -19,6 +19,11 @@ public sealed record ZunConfig
     public int DefaultMemory { get; init; } = 512;
     public string ContainerRuntime { get; init; } = "runc";
     public string DefaultAvailabilityZone { get; init; } = "nova";
+    /// <summary>
+    /// Seconds the process may take to reach what it needs at start (the database; for compute the Docker engine and the
+    /// message broker) before it exits non-zero for its supervisor to start it again (DockStack's own option).
+    /// </summary>
+    public int StartupTimeout { get; init; } = 90;
 
     // [api]
     public string ApiHost { get; init; } = "127.0.0.1";
@@ -62,6 +67,14 @@ public sealed record ZunConfig
     public string EffectiveDatabaseConnection =>
         string.IsNullOrWhiteSpace(DatabaseConnection) ? $"sqlite:///{Path.Combine(StatePath, "zun.sqlite")}" : DatabaseConnection;
 
+    /// <summary><paramref name="url"/> with its credentials (<c>user:password@</c>) shown as <c>***@</c>, for messages and logs.</summary>
+    public static string Redact(string url)
+    {
+        var at = url.LastIndexOf('@');
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        return at > scheme && scheme >= 0 ? url[..(scheme + 3)] + "***@" + url[(at + 1)..] : url;
+    }
+
     public static ZunConfig Load(string path)
     {
         if (!File.Exists(path))
@@ -86,6 +99,7 @@ public sealed record ZunConfig
             DefaultMemory = r.Int("DEFAULT", "default_memory", 512, 4),
             ContainerRuntime = r.Str("DEFAULT", "container_runtime") ?? "runc",
             DefaultAvailabilityZone = r.Str("DEFAULT", "default_availability_zone") ?? "nova",
+            StartupTimeout = r.Int("DEFAULT", "startup_timeout", 90, 1, 3600),
             ApiHost = r.Str("api", "host_ip") ?? "127.0.0.1",
             ApiPort = r.Int("api", "port", 9517, 1, 65535),
             MaxLimit = r.Int("api", "max_limit", 1000, 1),

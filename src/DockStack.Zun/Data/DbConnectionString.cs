@@ -31,13 +31,13 @@ public static class DbConnectionString
         {
             if (!Uri.TryCreate("mysql://" + url.Split("://", 2)[1], UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
             {
-                throw new ConfigException($"[database] connection: '{Redact(url)}' is not a valid URL (mysql+pymysql://user:password@host/zun).");
+                throw new ConfigException($"[database] connection: '{ZunConfig.Redact(url)}' is not a valid URL (mysql+pymysql://user:password@host/zun).");
             }
             var userInfo = uri.UserInfo.Split(':', 2);
             var database = uri.AbsolutePath.Trim('/');
             if (database.Length == 0)
             {
-                throw new ConfigException($"[database] connection: '{Redact(url)}' names no database (…@host/zun).");
+                throw new ConfigException($"[database] connection: '{ZunConfig.Redact(url)}' names no database (…@host/zun).");
             }
             var builder = new MySqlConnectionStringBuilder
             {
@@ -53,7 +53,7 @@ public static class DbConnectionString
             ApplySsl(builder, uri.Query);
             return (DbProvider.MySql, builder.ConnectionString);
         }
-        throw new ConfigException($"[database] connection: unsupported database URL '{Redact(url)}' (use sqlite:////path/zun.sqlite or mysql+pymysql://user:password@host/zun).");
+        throw new ConfigException($"[database] connection: unsupported database URL '{ZunConfig.Redact(url)}' (use sqlite:////path/zun.sqlite or mysql+pymysql://user:password@host/zun).");
     }
 
     /// <summary>
@@ -68,12 +68,5 @@ public static class DbConnectionString
         if (ssl.TryGetValue("ssl_ca", out var ca)) builder.SslCa = ca;
         if (ssl.TryGetValue("ssl_cert", out var cert)) builder.SslCert = cert;
         if (ssl.TryGetValue("ssl_key", out var key)) builder.SslKey = key;
-    }
-
-    private static string Redact(string url)
-    {
-        var at = url.LastIndexOf('@');
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        return at > scheme && scheme >= 0 ? url[..(scheme + 3)] + "***@" + url[(at + 1)..] : url;
     }
 }

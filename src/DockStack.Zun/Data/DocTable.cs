@@ -34,7 +34,14 @@ internal sealed class DocTable<T>(ZunDatabase db, string table, params (string C
     public async Task<bool> UpdateAsync(T doc, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
+        return await UpdateAsync(connection, null, doc, cancellationToken);
+    }
+
+    /// <summary>Rewrites the row on an open connection, inside <paramref name="tx"/> when given.</summary>
+    public async Task<bool> UpdateAsync(DbConnection connection, DbTransaction? tx, T doc, CancellationToken cancellationToken)
+    {
         await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
         var names = columns.Select(c => c.Column).Append("data").ToList();
         cmd.CommandText = $"UPDATE {table} SET {string.Join(", ", names.Select((n, i) => $"{Quote(n)} = @p{i}"))} WHERE id = @id";
         Bind(cmd, doc);

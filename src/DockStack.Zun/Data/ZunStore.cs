@@ -106,32 +106,60 @@ public sealed class ZunStore(ZunDatabase db)
 
     /// <summary>
     /// Inserts <paramref name="c"/> once <paramref name="check"/> (which throws to refuse) has passed on what its project uses,
-    /// the count and the insert under one lock per project, so creates that arrive together are counted one after the other.
-    /// SQLite: a write transaction begun IMMEDIATE (the database's one writer, taken before the count). MariaDB: the named
-    /// lock <c>zun_quota_&lt;sha1 of the project&gt;</c>, taken before the transaction begins, which every api process sharing
-    /// the database takes too.
+    /// the count and the insert under the project's quota lock (<see cref="WithinQuotaLockAsync"/>), so creates that arrive
+    /// together are counted one after the other.
     /// </summary>
-    public async Task InsertWithinQuotaAsync(Container c, Action<ProjectUsage> check, CancellationToken cancellationToken)
+    public Task InsertWithinQuotaAsync(Container c, Action<ProjectUsage> check, CancellationToken cancellationToken) =>
+        WithinQuotaLockAsync(c.ProjectId, async (connection, tx) =>
+        {
+            check(await UsageAsync(connection, tx, c.ProjectId, cancellationToken));
+            await _containers.InsertAsync(connection, tx, c, cancellationToken);
+            return c;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Changes the stored row of <paramref name="c"/>: <paramref name="change"/> gets the row as stored now and what its
+    /// project uses (that row included), and changes the row or throws to refuse. The read, the count and the write are
+    /// under the project's quota lock, as a create's are, so changes that arrive together are counted one after the other.
+    /// Returns the row as written, null when it is gone.
+    /// </summary>
+    public Task<Container?> UpdateWithinQuotaAsync(Container c, Action<Container, ProjectUsage> change, CancellationToken cancellationToken) =>
+        WithinQuotaLockAsync<Container?>(c.ProjectId, async (connection, tx) =>
+        {
+            var current = (await _containers.QueryAsync(connection, tx, "id = @a0", [c.Id], null, 1, cancellationToken)).FirstOrDefault();
+            if (current is null) { return null; }
+            change(current, await UsageAsync(connection, tx, c.ProjectId, cancellationToken));
+            await _containers.UpdateAsync(connection, tx, current, cancellationToken);
+            return current;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction under one lock per project, committed when it returns.
+    /// SQLite: a write transaction begun IMMEDIATE (the database's one writer, taken before anything is read). MariaDB: the
+    /// named lock <c>zun_quota_&lt;sha1 of the project&gt;</c>, taken before the transaction begins, which every api process
+    /// sharing the database takes too.
+    /// </summary>
+    private async Task<T> WithinQuotaLockAsync<T>(string projectId, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         const string lockName = "CONCAT('zun_quota_', SHA1(@a0))";
         await using var connection = await db.OpenAsync(cancellationToken);
         var mysql = connection is MySqlConnection;
-        if (mysql && await ScalarAsync(connection, $"SELECT GET_LOCK({lockName}, 30)", c.ProjectId, cancellationToken) is not 1)
+        if (mysql && await ScalarAsync(connection, $"SELECT GET_LOCK({lockName}, 30)", projectId, cancellationToken) is not 1)
         {
-            throw new TimeoutException($"The quota lock of project {c.ProjectId} was not free within 30 s.");
+            throw new TimeoutException($"The quota lock of project {projectId} was not free within 30 s.");
         }
         try
         {
             await using var tx = connection is SqliteConnection sqlite
                 ? sqlite.BeginTransaction(deferred: false)
                 : await connection.BeginTransactionAsync(cancellationToken);
-            check(await UsageAsync(connection, tx, c.ProjectId, cancellationToken));
-            await _containers.InsertAsync(connection, tx, c, cancellationToken);
+            var result = await work(connection, tx);
             await tx.CommitAsync(cancellationToken);
+            return result;
         }
         finally
         {
-            if (mysql) { await ScalarAsync(connection, $"SELECT RELEASE_LOCK({lockName})", c.ProjectId, CancellationToken.None); }
+            if (mysql) { await ScalarAsync(connection, $"SELECT RELEASE_LOCK({lockName})", projectId, CancellationToken.None); }
         }
     }
 

@@ -1,11 +1,15 @@
+using System.Globalization;
 using System.Net;
+using DockStack.Zun.Data;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DockStack.Zun.Tests.Integration;
 
-/// <summary>Quotas under attack: creates that arrive together for one project never pass its limit.</summary>
+/// <summary>Quotas under attack: creates, updates and resizes that arrive together for one project never pass its limit.</summary>
 public sealed partial class HttpContractTests
 {
     private const int ParallelCreates = 12;
+    private const int ParallelResizes = 24;
 
     /// <summary>
     /// An admin sets one of the project's quotas so that three containers fit, then twelve creates are sent at once:
@@ -62,6 +66,67 @@ public sealed partial class HttpContractTests
             }
             var (quotaDel, _) = await SendAsync(HttpMethod.Delete, $"/v1/quotas/{project}");
             Assert.Equal(HttpStatusCode.OK, quotaDel.StatusCode);
+        }
+    }
+
+    /// <summary>
+    /// 24 containers of one project, stored without an engine container (so nothing reaches the engine), each with
+    /// 64 MiB and 1 cpu; the project's quota leaves room for three of them to grow by one step. 24 raises are sent at
+    /// once, one per container, by PATCH or resize_container: exactly three are accepted, the other 21 get the 403
+    /// over-quota a create gets, and the project's usage ends exactly at its quota.
+    /// </summary>
+    [Theory]
+    [InlineData("PATCH", "memory", """{"memory": "128"}""")]
+    [InlineData("resize_container", "memory", """{"memory": 128}""")]
+    [InlineData("resize_container", "cpu", """{"cpu": 2}""")]
+    public async Task ParallelResizes_PastAQuota_AcceptExactlyTheQuota(string how, string resource, string body)
+    {
+        const int fits = 3;
+        var project = $"resize-{how.ToLowerInvariant()}-{resource}-{zun.RunId}";
+        var token = $"dave:{project}";
+        var store = zun.Host!.Services.GetRequiredService<ZunStore>();
+        var rows = new List<Container>();
+        try
+        {
+            for (var i = 0; i < ParallelResizes; i++)
+            {
+                var row = new Container
+                {
+                    Uuid = Guid.NewGuid().ToString(), Name = $"r{i}-{zun.RunId}", Image = "cirros", Status = ContainerStatus.Stopped,
+                    Cpu = 1, Memory = "64", ProjectId = project, UserId = "dave", CreatedAt = DateTime.UtcNow,
+                };
+                await store.InsertAsync(row, Ct);
+                rows.Add(row);
+            }
+            var (step, limit) = resource == "memory" ? (64, (ParallelResizes + fits) * 64) : (1, ParallelResizes + fits);
+            var (put, _) = await SendAsync(HttpMethod.Put, $"/v1/quotas/{project}", $"{{\"{resource}\": {limit}}}");
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+            var results = await Task.WhenAll(rows.Select(r => how == "PATCH"
+                ? SendAsync(HttpMethod.Patch, $"/v1/containers/{r.Uuid}", body, token: token)
+                : SendAsync(HttpMethod.Post, $"/v1/containers/{r.Uuid}/resize_container", body, token: token)));
+            var accepted = results.Count(r => r.Response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted);
+            var refused = results.Where(r => r.Response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Accepted)).ToList();
+
+            Assert.True(accepted == fits, $"{accepted} of {ParallelResizes} parallel {how} raises of {resource} were accepted under a quota of {limit}; {fits} fit");
+            foreach (var (response, error) in refused)
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+                AssertError(error, 403, "container.over-quota", $"Quota exceeded for resources: ['{resource}']");
+            }
+            var (_, usage) = await SendAsync(HttpMethod.Get, $"/v1/quotas/{project}?usages=true", token: token);
+            Assert.Equal(limit, (int)usage![resource]!["in_use"]!);
+            var stored = await store.UsageAsync(project, Ct);
+            Assert.Equal(limit, resource == "memory" ? stored.Memory : stored.Cpu);
+            var (_, list) = await SendAsync(HttpMethod.Get, "/v1/containers", token: token);
+            Assert.Equal(fits, list!["containers"]!.AsArray().Count(c => resource == "memory"
+                ? (string?)c!["memory"] == (64 + step).ToString(CultureInfo.InvariantCulture)
+                : (double)c!["cpu"]! == 1 + step));
+        }
+        finally
+        {
+            foreach (var row in rows) { await store.DeleteAsync(row, CancellationToken.None); }
+            await SendAsync(HttpMethod.Delete, $"/v1/quotas/{project}");
         }
     }
 }

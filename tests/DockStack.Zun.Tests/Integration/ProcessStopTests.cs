@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using DockStack.Zun.Tests.Integration.Node;
 
 namespace DockStack.Zun.Tests.Integration;
@@ -19,8 +17,7 @@ public sealed class ProcessStopTests : IDisposable
     public async Task Sigterm_ExitsZero_WithoutAnException(string role)
     {
         var host = $"zunstop-{Guid.NewGuid().ToString("N")[..8]}";
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0)) { listener.Start(); port = ((IPEndPoint)listener.LocalEndpoint).Port; }
+        var port = ZunProcess.FreePort();
         Directory.CreateDirectory(_state);
         var conf = Path.Combine(_state, $"{role}.conf");
         await File.WriteAllTextAsync(conf, $"""

@@ -29,6 +29,8 @@ public sealed class ConfigTests
         Assert.Equal("node1", config.Host);
         Assert.Equal(9600, config.ApiPort);
         Assert.Equal(7, config.ExecuteTimeout);
+        Assert.Equal(90, config.StartupTimeout);
+        Assert.Equal(45, Load("[DEFAULT]\nauth_strategy = noauth\nstartup_timeout = 45\n").StartupTimeout);
         Assert.Equal(DbProvider.MySql, DbConnectionString.Translate(config.EffectiveDatabaseConnection).Provider);
     }
 
@@ -47,6 +49,9 @@ public sealed class ConfigTests
     [InlineData("[DEFAULT]\nauth_strategy = noauth\n[compute]\nmax_memory = 3\n", "[compute] max_memory")]
     [InlineData("[DEFAULT]\nauth_strategy = noauth\n[compute]\nmax_memory = 512M\n", "[compute] max_memory")]
     [InlineData("[DEFAULT]\nauth_strategy = noauth\ndefault_memory = 4096\n[compute]\nmax_memory = 2048\n", "[DEFAULT] default_memory")]
+    [InlineData("[DEFAULT]\nauth_strategy = noauth\nstartup_timeout = 0\n", "[DEFAULT] startup_timeout")]
+    [InlineData("[DEFAULT]\nauth_strategy = noauth\nstartup_timeout = 3601\n", "[DEFAULT] startup_timeout")]
+    [InlineData("[DEFAULT]\nauth_strategy = noauth\nstartup_timeout = 90s\n", "[DEFAULT] startup_timeout")]
     public void Load_BadOption_NamesIt(string text, string named)
     {
         var e = Assert.Throws<ConfigException>(() => Load(text));

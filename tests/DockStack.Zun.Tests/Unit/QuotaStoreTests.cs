@@ -3,23 +3,35 @@ using DockStack.Zun.Tests.Integration.Node;
 
 namespace DockStack.Zun.Tests.Unit;
 
-/// <summary>The store's checked insert on SQLite, in memory (as the unit tests run it) and in a WAL file (as a host runs it).</summary>
+/// <summary>The store's checked insert and update on SQLite, in memory (as the unit tests run it) and in a WAL file (as a host runs it).</summary>
 [Trait("Category", "Unit")]
 public sealed class QuotaStoreTests
 {
     private static CancellationToken Ct => Integration.TestContext.Current();
 
-    [Fact]
-    public async Task ParallelCheckedInserts_InMemory_OnlyTheQuotaIsStored()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task ParallelCheckedInserts_OnlyTheQuotaIsStored(bool inAFile) =>
+        WithStoreAsync(inAFile, async store => Assert.Equal(3, await StoreChecks.ParallelCheckedInsertsAsync(store, "p", fits: 3, attempts: 12, Ct)));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task ParallelCheckedRaises_OnlyTheQuotaIsStored(bool inAFile) =>
+        WithStoreAsync(inAFile, async store => Assert.Equal(3, await StoreChecks.ParallelCheckedRaisesAsync(store, "p", fits: 3, attempts: 12, Ct)));
+
+    private static Task WithStoreAsync(bool inAFile, Func<ZunStore, Task> test) => inAFile ? InAFileAsync(test) : InMemoryAsync(test);
+
+    private static async Task InMemoryAsync(Func<ZunStore, Task> test)
     {
         using var db = new ZunDatabase("sqlite://");
         var store = new ZunStore(db);
         await store.MigrateAsync(Ct);
-        Assert.Equal(3, await StoreChecks.ParallelCheckedInsertsAsync(store, "p", fits: 3, attempts: 12, Ct));
+        await test(store);
     }
 
-    [Fact]
-    public async Task ParallelCheckedInserts_InAFile_OnlyTheQuotaIsStored()
+    private static async Task InAFileAsync(Func<ZunStore, Task> test)
     {
         var file = Path.Combine(Path.GetTempPath(), $"zun-quota-{Guid.NewGuid():N}.sqlite");
         try
@@ -28,7 +40,7 @@ public sealed class QuotaStoreTests
             {
                 var store = new ZunStore(db);
                 await store.MigrateAsync(Ct);
-                Assert.Equal(3, await StoreChecks.ParallelCheckedInsertsAsync(store, "p", fits: 3, attempts: 12, Ct));
+                await test(store);
             }
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using DockStack.Zun.Api.Resources;
-using DockStack.Zun.Compute;
 using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
 using Microsoft.AspNetCore.Builder;
@@ -88,16 +85,7 @@ public static class ContainerExtrasApi
         int? memory = body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, config.MaxMemory) : null;
         var c = await ContainerLookup.FindAsync(store, http, ident, "container:resize_container", cancellationToken);
         ContainerLookup.CheckState(c, "resize_container");
-        var oldMemory = long.TryParse(c.Memory, CultureInfo.InvariantCulture, out var m) ? m : 0;
-        await QuotasApi.CheckAsync(store, config, c.ProjectId, 0, (cpu ?? c.Cpu) - c.Cpu, (memory ?? oldMemory) - oldMemory, 0, cancellationToken);
-        if (c.ContainerId is not null)
-        {
-            await compute.CallAsync(c, new UpdateContainer(c.Uuid, cpu, memory), ctx, cancellationToken);
-            c = await store.GetContainerAsync(c.Uuid, cancellationToken) ?? throw new ContainerNotFound(ident);
-        }
-        if (cpu is { } newCpu) { c.Cpu = newCpu; }
-        if (memory is { } newMemory) { c.Memory = newMemory.ToString(CultureInfo.InvariantCulture); }
-        await store.UpdateAsync(c, cancellationToken);
+        c = await ContainerResize.ApplyAsync(store, compute, config, ctx, c, ident, cpu, memory, null, cancellationToken);
         return ZunResults.Json(ContainerView.Render(c, ctx, http.Request), StatusCodes.Status202Accepted);
     }
 

@@ -127,23 +127,22 @@ public static class ContainersApi
         int? memory = body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, config.MaxMemory) : null;
         var name = body.ContainsKey("name") ? Schema.String("name", body["name"], 2, 255, "^[a-zA-Z0-9][a-zA-Z0-9_.-]+$", nullable: false) : null;
         bool? autoHeal = body.ContainsKey("auto_heal") ? Schema.Bool("auto_heal", body["auto_heal"]) : null;
+        void Change(Container row)
+        {
+            if (name is not null) { row.Name = name; }
+            if (autoHeal is not null) { row.AutoHeal = autoHeal; }
+            row.UpdatedAt = Times.Now(TimeProvider.System);
+        }
         if (cpu is not null || memory is not null)
         {
             ContainerLookup.CheckState(c, "update");
-            var oldMemory = long.TryParse(c.Memory, CultureInfo.InvariantCulture, out var m) ? m : 0;
-            await QuotasApi.CheckAsync(store, config, c.ProjectId, 0, (cpu ?? c.Cpu) - c.Cpu, (memory ?? oldMemory) - oldMemory, 0, cancellationToken);
-            if (c.ContainerId is not null)
-            {
-                await compute.CallAsync(c, new UpdateContainer(c.Uuid, cpu, memory), ctx, cancellationToken);
-                c = await store.GetContainerAsync(c.Uuid, cancellationToken) ?? throw new ContainerNotFound(ident);
-            }
-            if (cpu is { } newCpu) { c.Cpu = newCpu; }
-            if (memory is { } newMemory) { c.Memory = newMemory.ToString(CultureInfo.InvariantCulture); }
+            c = await ContainerResize.ApplyAsync(store, compute, config, ctx, c, ident, cpu, memory, Change, cancellationToken);
         }
-        if (name is not null) { c.Name = name; }
-        if (autoHeal is not null) { c.AutoHeal = autoHeal; }
-        c.UpdatedAt = Times.Now(TimeProvider.System);
-        await store.UpdateAsync(c, cancellationToken);
+        else
+        {
+            Change(c);
+            await store.UpdateAsync(c, cancellationToken);
+        }
         return ZunResults.Json(ContainerView.Render(c, ctx, http.Request));
     }
 

@@ -56,7 +56,8 @@ public static class QuotasApi
         await store.InsertWithinQuotaAsync(c, used => ThrowIfOver(limits, used, 1, c.Cpu, memory, c.Disk ?? 0), cancellationToken);
     }
 
-    private static void ThrowIfOver(Dictionary<string, int> limits, ProjectUsage used, int containers, double cpu, long memory, long disk)
+    /// <summary>403 OverQuota naming each resource whose positive delta, added to what is in use, would pass its limit.</summary>
+    public static void ThrowIfOver(Dictionary<string, int> limits, ProjectUsage used, int containers, double cpu, long memory, long disk)
     {
         var over = new List<string>();
         void Check(string name, double delta, double inUse)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using DockStack.Docker;
@@ -77,7 +76,7 @@ public sealed class NodeFixture : IAsyncLifetime
         _createdImage = await CirrosImage.EnsureAsync(Engine, ct);
         Node = await DockStackNode.UpAsync(NodeName, DockStackNode.KeystoneOnlyConfig, [3306, 5672], TimeSpan.FromMinutes(35), ct);
         await PrepareMariaDbAsync(ct);
-        var apiPort = FreePort();
+        var apiPort = ZunProcess.FreePort();
         ApiUrl = $"http://127.0.0.1:{apiPort}";
         await PrepareKeystoneAsync(ct);
         WriteCloudsFile();
@@ -217,13 +216,6 @@ public sealed class NodeFixture : IAsyncLifetime
     public Task StartComputeAsync(CancellationToken ct) =>
         Compute.StartAsync(p => Task.FromResult(p.Log.Contains($"zun-compute is up on host {ComputeHost}", StringComparison.Ordinal)
             && p.Log.Contains($"listens on RabbitMQ queue {RabbitTransport.QueueFor(ComputeHost)}", StringComparison.Ordinal)), TimeSpan.FromSeconds(90), ct);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async Task DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DockStack.Zun.Data;
 
 namespace DockStack.Zun.Tests.Integration.Node;
@@ -62,6 +63,7 @@ public static class StoreChecks
         var usage = await store.UsageAsync("p1", ct);
         Assert.Equal(new ProjectUsage(4, 0.5 + 1.5 + 2.5 + 3.5, 64L + 128 + 192 + 256, 0L + 1 + 2 + 3), usage);
         Assert.Equal(3, await ParallelCheckedInsertsAsync(store, "p-race", fits: 3, attempts: 12, ct));
+        Assert.Equal(3, await ParallelCheckedRaisesAsync(store, "p-raise", fits: 3, attempts: 12, ct));
 
         containers[1].Status = ContainerStatus.Error;
         containers[1].UpdatedAt = t0.AddMinutes(1);
@@ -130,18 +132,59 @@ public static class StoreChecks
     /// </summary>
     public static async Task<int> ParallelCheckedInsertsAsync(ZunStore store, string projectId, int fits, int attempts, CancellationToken ct)
     {
-        using var go = new ManualResetEventSlim();
-        var racers = Enumerable.Range(0, attempts).Select(i => Task.Factory.StartNew(async () =>
+        var stored = await RaceAsync(Enumerable.Range(0, attempts).Select(i =>
         {
             var c = new Container { Uuid = Guid.NewGuid().ToString(), Name = $"race{i}", Image = "cirros", ProjectId = projectId, UserId = "u", Cpu = 1, Memory = "64", CreatedAt = DateTime.UtcNow };
+            return (Func<Task>)(() => store.InsertWithinQuotaAsync(c, used =>
+            {
+                Thread.Sleep(20);
+                if (used.Containers + 1 > fits) { throw new OverQuota(["containers"]); }
+            }, ct));
+        }), ct);
+        Assert.Equal(stored, (await store.UsageAsync(projectId, ct)).Containers);
+        return stored;
+    }
+
+    /// <summary>
+    /// <paramref name="attempts"/> containers of 64 MiB in an empty project, then one checked update per container at once,
+    /// each from its own thread, raising it by 64 MiB where <paramref name="fits"/> raises fit; each check lingers between the
+    /// count and the write. Returns how many were stored, after checking that the project's usage holds exactly those.
+    /// </summary>
+    public static async Task<int> ParallelCheckedRaisesAsync(ZunStore store, string projectId, int fits, int attempts, CancellationToken ct)
+    {
+        var rows = new List<Container>();
+        for (var i = 0; i < attempts; i++)
+        {
+            var row = new Container { Uuid = Guid.NewGuid().ToString(), Name = $"raise{i}", Image = "cirros", ProjectId = projectId, UserId = "u", Cpu = 1, Memory = "64", CreatedAt = DateTime.UtcNow };
+            await store.InsertAsync(row, ct);
+            rows.Add(row);
+        }
+        var limit = (attempts + fits) * 64L;
+        var stored = await RaceAsync(rows.Select(row => (Func<Task>)(async () =>
+        {
+            var written = await store.UpdateWithinQuotaAsync(row, (current, used) =>
+            {
+                Thread.Sleep(20);
+                if (used.Memory + 64 > limit) { throw new OverQuota(["memory"]); }
+                current.Memory = (long.Parse(current.Memory!, CultureInfo.InvariantCulture) + 64).ToString(CultureInfo.InvariantCulture);
+            }, ct);
+            Assert.Equal("128", written!.Memory);
+        })), ct);
+        Assert.Equal(attempts * 64L + stored * 64L, (await store.UsageAsync(projectId, ct)).Memory);
+        Assert.Null(await store.UpdateWithinQuotaAsync(new Container { Id = -1, ProjectId = projectId }, (_, _) => Assert.Fail("no row to change"), ct));
+        return stored;
+    }
+
+    /// <summary>Runs every attempt at once, each from its own thread; returns how many were not refused with <see cref="OverQuota"/>.</summary>
+    private static async Task<int> RaceAsync(IEnumerable<Func<Task>> attempts, CancellationToken ct)
+    {
+        using var go = new ManualResetEventSlim();
+        var racers = attempts.Select(attempt => Task.Factory.StartNew(async () =>
+        {
             go.Wait(ct);
             try
             {
-                await store.InsertWithinQuotaAsync(c, used =>
-                {
-                    Thread.Sleep(20);
-                    if (used.Containers + 1 > fits) { throw new OverQuota(["containers"]); }
-                }, ct);
+                await attempt();
                 return true;
             }
             catch (OverQuota)
@@ -150,8 +193,6 @@ public static class StoreChecks
             }
         }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToList();
         go.Set();
-        var stored = (await Task.WhenAll(racers)).Count(s => s);
-        Assert.Equal(stored, (await store.UsageAsync(projectId, ct)).Containers);
-        return stored;
+        return (await Task.WhenAll(racers)).Count(s => s);
     }
 }

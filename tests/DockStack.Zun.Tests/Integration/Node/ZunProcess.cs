@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using DockStack.TestSupport;
 
@@ -32,6 +34,14 @@ public sealed class ZunProcess : IAsyncDisposable
 
     public static string ZunDll { get; } = FindZunDll();
 
+    /// <summary>A 127.0.0.1 port nothing listens on, free a moment ago (for a zun to bind, or for one to find closed).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public int Pid => _process?.Id ?? throw new InvalidOperationException($"zun {_role} is not running.");
 
     public bool IsRunning => _process is { HasExited: false };
@@ -44,24 +54,14 @@ public sealed class ZunProcess : IAsyncDisposable
     /// <summary>Starts the process and waits until <paramref name="ready"/> holds (or it exits, or the timeout passes).</summary>
     public async Task StartAsync(Func<ZunProcess, Task<bool>> ready, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (IsRunning) { throw new InvalidOperationException($"zun {_role} is already running."); }
-        var psi = new ProcessStartInfo(_executable ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in (_executable is null ? [ZunDll] : Array.Empty<string>()).Concat([_role, "--config-file", _configFile])) { psi.ArgumentList.Add(a); }
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (key, value) in _environment) { psi.Environment[key] = value; }
-        _process = Process.Start(psi)!;
-        _process.StandardInput.Close();
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data, stderr: true);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        var process = Launch();
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_process.HasExited)
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"zun {_role} exited with {_process.ExitCode} while starting:\n{Log}");
+                throw new InvalidOperationException($"zun {_role} exited with {process.ExitCode} while starting:\n{Log}");
             }
             try
             {
@@ -74,6 +74,41 @@ public sealed class ZunProcess : IAsyncDisposable
             }
             await Task.Delay(200, cancellationToken);
         }
+    }
+
+    /// <summary>Starts the process and waits for it to exit on its own; returns its exit code. Killed past the timeout.</summary>
+    public async Task<int> RunToExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var process = Launch();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"zun {_role} was still running after {timeout.TotalSeconds:F0}s:\n{Log}");
+        }
+        var exitCode = process.ExitCode;
+        await KillAsync(); // waits for the redirected output to be read to its end
+        return exitCode;
+    }
+
+    private Process Launch()
+    {
+        if (IsRunning) { throw new InvalidOperationException($"zun {_role} is already running."); }
+        var psi = new ProcessStartInfo(_executable ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in (_executable is null ? [ZunDll] : Array.Empty<string>()).Concat([_role, "--config-file", _configFile])) { psi.ArgumentList.Add(a); }
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in _environment) { psi.Environment[key] = value; }
+        _process = Process.Start(psi)!;
+        _process.StandardInput.Close();
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data, stderr: true);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        return _process;
     }
 
     /// <summary>SIGTERM, as systemd stops a service; SIGKILL after 30 s. Returns the exit code (null: was not running).</summary>
