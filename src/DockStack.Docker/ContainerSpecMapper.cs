@@ -54,6 +54,7 @@ internal static class ContainerSpecMapper
             PidsLimit = spec.PidsLimit,
             Runtime = spec.Runtime!,
             RestartPolicy = spec.RestartPolicy.ToEngine(),
+            NetworkMode = spec.Network!,
         };
         return parameters;
     }

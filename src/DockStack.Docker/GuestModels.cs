@@ -21,7 +21,18 @@ public sealed record GuestSpec : IProcessSpec
     public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.No;
     public string? Runtime { get; init; }
     public IReadOnlyList<string> ExposedPorts { get; init; } = [];
+    /// <summary>The network the guest is created on (the engine's NetworkMode); null: the engine's default bridge.</summary>
+    public string? Network { get; init; }
 }
+
+/// <summary>
+/// A user-defined bridge network: its name, the Linux bridge under it (<see cref="BridgeName"/>, an interface name: at
+/// most 15 characters), our labels, and whether its containers reach each other. The engine picks its subnet.
+/// </summary>
+public sealed record BridgeNetworkSpec(string Name, string BridgeName, IReadOnlyDictionary<string, string> Labels, bool InterContainer = true);
+
+/// <summary>A network as the engine knows it: id, name, labels and the driver's options.</summary>
+public sealed record NetworkInfo(string Id, string Name, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Options);
 
 /// <summary>What the container service reads back from an inspect.</summary>
 public sealed record GuestInfo(

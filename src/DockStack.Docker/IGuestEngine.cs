@@ -2,7 +2,7 @@ namespace DockStack.Docker;
 
 /// <summary>
 /// What the container service (zun-compute) needs beyond <see cref="IEngine"/> to drive guest containers:
-/// create and inspect them in its own terms, restart, resize, logs, processes, statistics and events.
+/// create and inspect them in its own terms, the bridge networks they are put on, restart, resize, logs, processes, statistics and events.
 /// </summary>
 public interface IGuestEngine : IEngine
 {
@@ -20,6 +20,23 @@ public interface IGuestEngine : IEngine
     /// read from the engine in fixed chunks so memory stays bounded whatever the command writes.
     /// </summary>
     Task<GuestExecResult> ExecCappedAsync(string id, IReadOnlyList<string> command, int maxOutputBytes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The bridge network of that name, made unless it exists; also when a create running in parallel made it first (the
+    /// engine's 409 for the name, or 403 for the bridge: older engines let two networks share a name, never a bridge).
+    /// </summary>
+    Task<NetworkInfo> EnsureBridgeNetworkAsync(BridgeNetworkSpec spec, CancellationToken cancellationToken);
+    Task<NetworkInfo?> InspectNetworkAsync(string name, CancellationToken cancellationToken);
+    Task<IReadOnlyList<NetworkInfo>> ListNetworksAsync(IList<string> labelFilters, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The containers, in any state, made for the network: running ones are attached, created and stopped ones attach
+    /// when they start (the engine lets a network they need be removed, and they then cannot start).
+    /// </summary>
+    Task<IReadOnlyList<ContainerSummary>> ListContainersOnNetworkAsync(string network, CancellationToken cancellationToken);
+
+    /// <summary>Removes the network: true when it is gone (or was already), false when the engine refused because containers are attached to it.</summary>
+    Task<bool> RemoveNetworkAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>Container events of objects with all the given labels, until cancelled.</summary>
     IAsyncEnumerable<EngineEvent> WatchContainerEventsAsync(IList<string> labelFilters, CancellationToken cancellationToken);

@@ -21,6 +21,11 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
     /// <summary>Commits and pulls of one image name take turns (<see cref="ImageNameLocks"/>).</summary>
     private readonly ImageNameLocks _imageNames = new();
 
+    private ProjectNetworks? _networks;
+
+    /// <summary>The projects' networks on this agent's engine (one instance: creates, deletes and the sync share its locks).</summary>
+    public ProjectNetworks Networks => LazyInitializer.EnsureInitialized(ref _networks, () => new ProjectNetworks(engine, config.Host, logger));
+
     public static string DockerName(string uuid) => "zun-" + uuid;
 
     /// <summary>A lifecycle action: the task_state it sets while the engine works, Zun's name of its action event, the log word.</summary>
@@ -100,8 +105,26 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
         {
             LogOperationFailed("delete", c.Uuid, e.Message);
             await FailedAsync(c, ev, e);
+            return null;
         }
+        await ReleaseNetworkAsync(c, cancellationToken);
         return null;
+    }
+
+    /// <summary>After a delete, the project's network goes if nothing else is made for it; a failure leaves it to the periodic sync.</summary>
+    private async Task ReleaseNetworkAsync(Container c, CancellationToken cancellationToken)
+    {
+        if (!config.ProjectNetworks) { return; }
+        try
+        {
+            using var grace = new CancellationTokenSource(ComputeDeadlines.CleanupGrace, time);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, grace.Token);
+            await Networks.ReleaseAsync(c.ProjectId, bounded.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogOperationFailed("network release", c.Uuid, e.Message);
+        }
     }
 
     /// <summary>A create or delete that failed: the event fails, the container is Error with the reason, its task over.</summary>
@@ -192,7 +215,7 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
         {
             throw ImageOwnership.NotFound(c.Image);
         }
-        var id = await engine.CreateGuestAsync(GuestSpecs.For(c, config), cancellationToken);
+        var id = await Networks.CreateGuestAsync(GuestSpecs.For(c, config), c.ProjectId, cancellationToken);
         c.ContainerId = id;
         await SyncFromEngineAsync(c, forced: true, cancellationToken);
         c.TaskState = null;

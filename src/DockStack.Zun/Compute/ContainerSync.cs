@@ -4,7 +4,10 @@ using Microsoft.Extensions.Logging;
 
 namespace DockStack.Zun.Compute;
 
-/// <summary>Keeps the store true to the engine: a full pass (periodic and at start) and one container at a time (events).</summary>
+/// <summary>
+/// Keeps the store true to the engine: a full pass (periodic and at start) and one container at a time (events). The full
+/// pass also removes the projects' networks no container is made for any more (<see cref="ProjectNetworks.SweepAsync"/>).
+/// </summary>
 public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, ComputeManager manager, TimeProvider time, ILogger<ContainerSync> logger)
 {
     /// <summary>A row whose engine container is gone: Deleted when it was auto_remove, else Error.</summary>
@@ -66,6 +69,7 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
             }
             await SyncAsync(c, onEngine.Contains(c.Uuid), cancellationToken);
         }
+        await manager.Networks.SweepAsync(cancellationToken);
     }
 
     public async Task SyncOneAsync(string uuid, CancellationToken cancellationToken)

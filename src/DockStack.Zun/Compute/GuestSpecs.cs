@@ -28,7 +28,8 @@ public static class ImageReference
 /// <summary>
 /// How a stored container becomes an engine container: name zun-&lt;uuid&gt;, cpu shares, our labels, and limits every
 /// guest has: its memory in MiB (<c>[DEFAULT] default_memory</c> when it has none) with no swap beyond it, and at most
-/// <c>[compute] pids_limit</c> processes and threads.
+/// <c>[compute] pids_limit</c> processes and threads. With <c>[docker] project_networks</c>, on its project's network
+/// (<see cref="ProjectNetworks"/>).
 /// </summary>
 public static class GuestSpecs
 {
@@ -60,6 +61,7 @@ public static class GuestSpecs
             RestartPolicy = RestartPolicyOf(c.RestartPolicy),
             Runtime = c.Runtime is null or "runc" ? null : c.Runtime,
             ExposedPorts = c.ExposedPorts?.Select(p => p.Key.Contains('/', StringComparison.Ordinal) ? p.Key : p.Key + "/tcp").ToList() ?? [],
+            Network = config.ProjectNetworks ? ProjectNetworks.NetworkName(c.ProjectId) : null,
         };
     }
 

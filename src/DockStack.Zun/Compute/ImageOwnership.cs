@@ -40,17 +40,11 @@ public static class ImageOwnership
 /// One lock per image name on this agent, so that deciding about a name and writing it are one step: a commit's
 /// "may I replace it" and its tag, or a pull's "is it absent" and its pull, never interleave with another's on the same
 /// name (a name cannot change hands between the check and the write). Names are compared as Docker resolves them
-/// (<see cref="Key"/>). A gate lives while someone holds or awaits it.
+/// (<see cref="Key"/>).
 /// </summary>
 public sealed class ImageNameLocks
 {
-    private readonly Dictionary<string, Gate> _gates = new(StringComparer.Ordinal);
-
-    private sealed class Gate
-    {
-        public SemaphoreSlim Semaphore { get; } = new(1, 1);
-        public int Users { get; set; }
-    }
+    private readonly KeyedLocks _locks = new();
 
     /// <summary>The name as the engine resolves it: tag <c>latest</c> when none, Docker Hub's <c>docker.io/</c> and <c>library/</c> dropped.</summary>
     public static string Key(string reference)
@@ -68,60 +62,8 @@ public sealed class ImageNameLocks
     }
 
     /// <summary>Gates currently held or awaited (for tests: none are left behind).</summary>
-    internal int Count
-    {
-        get
-        {
-            lock (_gates) { return _gates.Count; }
-        }
-    }
+    internal int Count => _locks.Count;
 
     /// <summary>Waits for the name's lock; disposing the result releases it.</summary>
-    public async Task<IDisposable> AcquireAsync(string reference, CancellationToken cancellationToken)
-    {
-        var key = Key(reference);
-        Gate? gate;
-        lock (_gates)
-        {
-            if (!_gates.TryGetValue(key, out gate))
-            {
-                gate = new Gate();
-                _gates[key] = gate;
-            }
-            gate.Users++;
-        }
-        try
-        {
-            await gate.Semaphore.WaitAsync(cancellationToken);
-        }
-        catch
-        {
-            Leave(key, gate, held: false);
-            throw;
-        }
-        return new Holder(this, key, gate);
-    }
-
-    private void Leave(string key, Gate gate, bool held)
-    {
-        bool last;
-        lock (_gates)
-        {
-            gate.Users--;
-            last = gate.Users == 0;
-            if (last) { _gates.Remove(key); }
-        }
-        if (held) { gate.Semaphore.Release(); }
-        if (last) { gate.Semaphore.Dispose(); }
-    }
-
-    private sealed class Holder(ImageNameLocks owner, string key, Gate gate) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) { owner.Leave(key, gate, held: true); }
-        }
-    }
+    public Task<IDisposable> AcquireAsync(string reference, CancellationToken cancellationToken) => _locks.AcquireAsync(Key(reference), cancellationToken);
 }

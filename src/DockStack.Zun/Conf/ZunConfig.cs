@@ -38,6 +38,8 @@ public sealed record ZunConfig
     public string DockerApiUrl { get; init; } = "unix:///var/run/docker.sock";
     public int ExecuteTimeout { get; init; } = 5;
     public int DockerDefaultTimeout { get; init; } = 60;
+    /// <summary>Each project's guests on a bridge network of their own (DockStack's own option; off: the engine's default bridge).</summary>
+    public bool ProjectNetworks { get; init; }
 
     // [compute]
     public int SyncContainerStateInterval { get; init; } = 60;
@@ -106,6 +108,7 @@ public sealed record ZunConfig
             DockerApiUrl = r.Str("docker", "api_url") ?? "unix:///var/run/docker.sock",
             ExecuteTimeout = r.Int("docker", "execute_timeout", 5, 1),
             DockerDefaultTimeout = r.Int("docker", "default_timeout", 60, 1),
+            ProjectNetworks = r.Bool("docker", "project_networks", false),
             SyncContainerStateInterval = r.Int("compute", "sync_container_state_interval", 60, 1),
             MaxMemory = r.Int("compute", "max_memory", 8192, 4),
             PidsLimit = r.Int("compute", "pids_limit", 1024, 16, 4_194_304),

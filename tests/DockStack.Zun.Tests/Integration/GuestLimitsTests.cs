@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -177,19 +176,7 @@ public sealed class GuestLimitsTests(ZunFixture zun)
         File.ReadAllLines(Path.Combine(cgroup, "pids.events")).Select(l => l.Split(' ')).Where(f => f.Length == 2 && f[0] == "max")
             .Select(f => long.Parse(f[1], CultureInfo.InvariantCulture)).FirstOrDefault();
 
-    private static async Task<string> DockerAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) { start.ArgumentList.Add(a); }
-        using var process = Process.Start(start)!;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"docker {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}");
-        return await stdout;
-    }
+    private static Task<string> DockerAsync(params string[] args) => DockerCli.RunAsync(Ct, args);
 
     private async Task<(HttpResponseMessage Response, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? body = null)
     {

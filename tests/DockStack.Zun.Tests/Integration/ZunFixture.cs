@@ -12,9 +12,9 @@ namespace DockStack.Zun.Tests.Integration;
 /// <summary>
 /// One <c>zun all</c> in this process for the whole integration collection: no-auth mode, a fresh SQLite file,
 /// the host's Docker engine, and a compute host name unique to this run so it only ever sees its own containers.
-/// Disposing removes every engine container of that host, and the test image if this run imported it.
+/// Disposing removes every engine container and network of that host, and the test image if this run imported it.
 /// </summary>
-public sealed class ZunFixture : IAsyncLifetime
+public class ZunFixture : IAsyncLifetime
 {
     public string RunId { get; } = Guid.NewGuid().ToString("N")[..10];
     public string HostName => $"zuntest-{RunId}";
@@ -29,7 +29,12 @@ public sealed class ZunFixture : IAsyncLifetime
     public LogCapture Log { get; } = new();
     private bool _createdImage;
 
-    public ZunFixture()
+    public ZunFixture() : this("")
+    {
+    }
+
+    /// <summary>A fixture whose zun.conf has <paramref name="moreConfig"/> (whole sections) after the collection's own options.</summary>
+    protected ZunFixture(string moreConfig)
     {
         Cli = new OpenStackCli(() => BaseUrl);
         Config = ZunConfig.From(IniFile.Parse($"""
@@ -40,6 +45,7 @@ public sealed class ZunFixture : IAsyncLifetime
             report_interval = 2
             [compute]
             sync_container_state_interval = 5
+            {moreConfig}
             """));
     }
 
@@ -82,6 +88,10 @@ public sealed class ZunFixture : IAsyncLifetime
         foreach (var c in await Engine.ListContainersAsync([$"{ComputeManager.HostLabel}={HostName}"], all: true, timeout.Token))
         {
             await Engine.RemoveContainerAsync(c.Id, force: true, timeout.Token);
+        }
+        foreach (var n in await Engine.ListNetworksAsync([$"{ComputeManager.HostLabel}={HostName}"], timeout.Token))
+        {
+            await Engine.RemoveNetworkAsync(n.Name, timeout.Token);
         }
         if (_createdImage)
         {
@@ -138,4 +148,15 @@ public sealed class LogCapture : ILoggerProvider
 public sealed class ZunCollection : ICollectionFixture<ZunFixture>
 {
     public const string Name = "zun";
+}
+
+/// <summary>The service with <c>[docker] project_networks = true</c>: each project's guests on a bridge of their own.</summary>
+public sealed class ProjectNetworksFixture() : ZunFixture("[docker]\nproject_networks = true")
+{
+}
+
+[CollectionDefinition(Name)]
+public sealed class ProjectNetworksCollection : ICollectionFixture<ProjectNetworksFixture>
+{
+    public const string Name = "zun project networks";
 }

@@ -49,7 +49,7 @@ internal sealed class FakeGuestEngine : IGuestEngine
         ?? (Images is { } images ? Task.FromResult(images.GetValueOrDefault(reference)) : throw new NotSupportedException());
     public Task PullImageAsync(string reference, IProgress<string>? progress, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task RemoveImageAsync(string reference, bool force, CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken) => Record($"remove {id}", cancellationToken);
     public Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IList<string> labelFilters, bool all, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<ExecResult> ExecAsync(string id, ExecRequest request, Action<ExecOutput>? onOutput, CancellationToken cancellationToken) => throw new NotSupportedException();
     /// <summary>What get_archive reads from; unset, it is refused like every call a test does not expect.</summary>
@@ -67,7 +67,66 @@ internal sealed class FakeGuestEngine : IGuestEngine
         images[image.Id] = image;
         return image.Id;
     }
-    public Task<string> CreateGuestAsync(GuestSpec spec, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>What a guest create answers (its id), or throws; unset, it is refused like every call a test does not expect.</summary>
+    public Func<GuestSpec, string>? CreateGuest { get; set; }
+
+    public async Task<string> CreateGuestAsync(GuestSpec spec, CancellationToken cancellationToken)
+    {
+        if (CreateGuest is not { } create) { throw new NotSupportedException(); }
+        await Record($"create {spec.Name} on {spec.Network ?? "(default bridge)"}", cancellationToken);
+        return create(spec);
+    }
+
+    /// <summary>The engine's networks by name, for the tests of project networks; unset, network calls are refused.</summary>
+    public Dictionary<string, NetworkInfo>? Networks { get; set; }
+
+    /// <summary>How many containers are made for each network (what the engine's <c>network</c> filter would list).</summary>
+    public Dictionary<string, int> NetworkUsers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The engine refuses to remove any network, as it does one with attached containers.</summary>
+    public bool RefuseNetworkRemoval { get; set; }
+
+    private Dictionary<string, NetworkInfo> NetworkTable => Networks ?? throw new NotSupportedException();
+
+    public async Task<NetworkInfo> EnsureBridgeNetworkAsync(BridgeNetworkSpec spec, CancellationToken cancellationToken)
+    {
+        var networks = NetworkTable;
+        await Record($"ensure {spec.Name} bridge {spec.BridgeName}", cancellationToken);
+        if (!networks.TryGetValue(spec.Name, out var network))
+        {
+            network = new NetworkInfo($"net-{networks.Count}", spec.Name, spec.Labels, new Dictionary<string, string> { [DockerEngine.BridgeNameOption] = spec.BridgeName });
+            networks[spec.Name] = network;
+        }
+        return network;
+    }
+
+    public async Task<NetworkInfo?> InspectNetworkAsync(string name, CancellationToken cancellationToken)
+    {
+        var networks = NetworkTable;
+        await Record($"inspect network {name}", cancellationToken);
+        return networks.GetValueOrDefault(name);
+    }
+
+    public Task<IReadOnlyList<NetworkInfo>> ListNetworksAsync(IList<string> labelFilters, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NetworkInfo>>(NetworkTable.Values
+            .Where(n => labelFilters.All(f => f.Split('=', 2) is [var key, var value] && n.Labels.GetValueOrDefault(key) == value)).ToList());
+
+    public async Task<IReadOnlyList<ContainerSummary>> ListContainersOnNetworkAsync(string network, CancellationToken cancellationToken)
+    {
+        _ = NetworkTable;
+        await Record($"containers on {network}", cancellationToken);
+        return Enumerable.Range(0, NetworkUsers.GetValueOrDefault(network))
+            .Select(i => new ContainerSummary($"user-{i}", [], "cirros", "exited", "Exited", new Dictionary<string, string>())).ToList();
+    }
+
+    public async Task<bool> RemoveNetworkAsync(string name, CancellationToken cancellationToken)
+    {
+        var networks = NetworkTable;
+        await Record($"remove network {name}", cancellationToken);
+        if (RefuseNetworkRemoval) { return false; }
+        networks.Remove(name);
+        return true;
+    }
     public Task UpdateResourcesAsync(string id, long? cpuShares, long? memoryBytes, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task ResizeTtyAsync(string id, int width, int height, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<string> GetGuestLogsAsync(string id, GuestLogOptions options, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -38,6 +38,7 @@ public static class ContainerServiceFiles
 
         [docker]
         api_url = unix:///var/run/docker.sock
+        project_networks = true
 
         [keystone_authtoken]
         www_authenticate_uri = {KeystoneModule.Url}/v3

@@ -21,6 +21,9 @@ public sealed class ContainerCloudFixture : IAsyncLifetime
 
     public OpenStackCli Admin => new(CloudsYaml, "devstack-admin");
 
+    /// <summary>DevStack's demo user, a member of the demo project: another project than <see cref="Admin"/>'s.</summary>
+    public OpenStackCli Demo => new(CloudsYaml, "devstack");
+
     private DockStackCli Cli => new(Home);
 
     public async Task InitializeAsync()
@@ -91,14 +94,18 @@ public sealed class ContainerCloudFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Polls `appcontainer show` until the status is one of <paramref name="statuses"/>.</summary>
-    public async Task<JsonObject> WaitForStatusAsync(string name, TimeSpan timeout, params string[] statuses)
+    /// <summary>Polls `appcontainer show` (as the admin, in the admin project) until the status is one of <paramref name="statuses"/>.</summary>
+    public Task<JsonObject> WaitForStatusAsync(string name, TimeSpan timeout, params string[] statuses) =>
+        WaitForStatusAsync(Admin, name, timeout, statuses);
+
+    /// <summary>Polls `appcontainer show` as <paramref name="user"/> until the status is one of <paramref name="statuses"/>.</summary>
+    public async Task<JsonObject> WaitForStatusAsync(OpenStackCli user, string name, TimeSpan timeout, params string[] statuses)
     {
         using var cts = new CancellationTokenSource(timeout);
         JsonObject? last = null;
         while (!cts.IsCancellationRequested)
         {
-            last = await Admin.ShowAsync(CancellationToken.None, "appcontainer", "show", name);
+            last = await user.ShowAsync(CancellationToken.None, "appcontainer", "show", name);
             if (statuses.Contains(last["status"]?.GetValue<string>()))
             {
                 return last;
