@@ -91,6 +91,11 @@ public sealed class ContainerHostNotUp(string uuid, string host) : ZunException(
 public sealed class ComputeDeadlineExceeded(string method, TimeSpan limit)
     : ZunException(500, ZunFaults.ZunInternalError, $"The compute operation {method} did not finish within its deadline of {(int)limit.TotalSeconds} s and was given up.");
 
+/// <summary>A call to a compute agent got no answer in time (the agent is down, or the broker lost the request or the
+/// reply): a 500 as Zun gives for oslo.messaging's MessagingTimeout, naming what to look at.</summary>
+public sealed class ComputeCallTimedOut(string method, string host, TimeSpan limit)
+    : ZunException(500, ZunFaults.ZunInternalError, $"The compute host {host} did not answer {method} within {(int)limit.TotalSeconds} s ([DEFAULT] rpc_response_timeout); check that zun-compute is up (openstack appcontainer service list).");
+
 /// <summary>A fault reported by a remote compute agent, rebuilt on the api side with its status and code.</summary>
 public sealed class RemoteZunException(int status, string? codeName, string message) : ZunException(status, codeName, message);
 

@@ -37,7 +37,7 @@ public sealed partial class CloudManager
         });
         // The new images are made under temporary tags; only once all of them exist do they take the snapshot's
         // references and the old snapshot's images go. A save that fails (disk full, Ctrl+C) leaves the old one intact.
-        var previous = await SnapshotImageIdsAsync(cloud, name, cancellationToken);
+        var previous = await SnapshotImagesAsync(cloud, name, cancellationToken);
         var saving = $".saving-{Guid.NewGuid().ToString("N")[..6]}";
         var created = new List<(string Id, string Final, string Temporary)>();
         try
@@ -75,17 +75,10 @@ public sealed partial class CloudManager
             await engine.TagImageAsync(image.Id, image.Final, cancellationToken);
             await engine.RemoveImageAsync(image.Temporary, force: false, cancellationToken);
         }
-        foreach (var id in previous.Except(created.Select(c => c.Id)))
+        foreach (var image in previous.Where(p => created.All(c => c.Id != p.Id)))
         {
-            try
-            {
-                await engine.RemoveImageAsync(id, force: true, cancellationToken);
-            }
-            catch (DockerEngineException e) when (e.Message.Contains("dependent child images", StringComparison.Ordinal))
-            {
-                // A node restored from the old snapshot was committed on top of it: the old image, untagged now, stays
-                // as the new one's parent layer (listings skip it; the engine removes it with its last child).
-            }
+            // Its tags went to the new images already; what is left is the old image by id.
+            await RemoveSnapshotImageAsync(image with { Tags = [] }, cancellationToken);
         }
         return (await ListSnapshotsAsync(cloud, cancellationToken)).Single(s => s.Name == name);
     }
@@ -111,12 +104,12 @@ public sealed partial class CloudManager
         var roots = await engine.ListImagesAsync(Labels.Filter(cloud.Value, "snapshot"), cancellationToken);
         var volumes = await engine.ListImagesAsync(Labels.Filter(cloud.Value, "snapshot-volume"), cancellationToken);
         return roots
-            .Where(i => i.Labels.ContainsKey(Labels.Snapshot))
+            .Where(i => i.Labels.ContainsKey(Labels.Snapshot) && IsTaggedAs(i, i.Labels[Labels.Snapshot]))
             .Select(i =>
             {
                 var name = i.Labels[Labels.Snapshot];
                 var volumeImages = volumes
-                    .Where(v => v.Labels.GetValueOrDefault(Labels.Snapshot) == name && v.Labels.ContainsKey(VolumeKeyLabel))
+                    .Where(v => v.Labels.GetValueOrDefault(Labels.Snapshot) == name && v.Labels.ContainsKey(VolumeKeyLabel) && IsTaggedAs(v, name))
                     .ToDictionary(v => v.Labels[VolumeKeyLabel], v => v.Id);
                 var created = DateTimeOffset.TryParse(i.Labels.GetValueOrDefault(Labels.CreatedAt), out var at) ? at : i.Created;
                 return new SnapshotInfo(name, i.Id, created, i.SizeBytes, volumeImages);
@@ -137,18 +130,49 @@ public sealed partial class CloudManager
 
     private async Task RemoveSnapshotImagesAsync(CloudName cloud, string name, CancellationToken cancellationToken)
     {
-        foreach (var id in await SnapshotImageIdsAsync(cloud, name, cancellationToken))
+        foreach (var image in await SnapshotImagesAsync(cloud, name, cancellationToken))
         {
-            await engine.RemoveImageAsync(id, force: true, cancellationToken);
+            await RemoveSnapshotImageAsync(image, cancellationToken);
         }
     }
 
-    private async Task<IReadOnlyList<string>> SnapshotImageIdsAsync(CloudName cloud, string name, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Removes a snapshot's image by its tags: the engine refuses to remove, even forced, by id an image a container
+    /// runs from (a node restored from this snapshot), while a forced removal by tag takes the name and leaves the
+    /// layers to the node (the engine removes them with it).
+    /// </summary>
+    private async Task RemoveSnapshotImageAsync(ImageInfo image, CancellationToken cancellationToken)
+    {
+        foreach (var tag in image.Tags.Where(t => !t.EndsWith(":<none>", StringComparison.Ordinal)))
+        {
+            await engine.RemoveImageAsync(tag, force: true, cancellationToken);
+        }
+        if (await engine.InspectImageAsync(image.Id, cancellationToken) is null)
+        {
+            return;
+        }
+        try
+        {
+            await engine.RemoveImageAsync(image.Id, force: true, cancellationToken);
+        }
+        catch (DockerEngineException e) when (e.Message.Contains("dependent child images", StringComparison.Ordinal)
+            || e.Message.Contains("being used by running container", StringComparison.Ordinal))
+        {
+            // Untagged and out of every listing: a node restored from it runs on it, or a later snapshot was committed
+            // on top of it; the engine removes it with the last of those.
+        }
+    }
+
+    private async Task<IReadOnlyList<ImageInfo>> SnapshotImagesAsync(CloudName cloud, string name, CancellationToken cancellationToken) =>
         (await engine.ListImagesAsync(Labels.Filter(cloud.Value), cancellationToken))
             .Where(i => i.Labels.GetValueOrDefault(Labels.Snapshot) == name && i.Labels.GetValueOrDefault(Labels.Kind) is "snapshot" or "snapshot-volume")
-            .Select(i => i.Id)
-            .Distinct()
+            .Where(i => IsTaggedAs(i, name))
+            .DistinctBy(i => i.Id)
             .ToList();
+
+    /// <summary>A snapshot is its images tagged with its name: an image that lost the tag (removed, or replaced by a
+    /// new save, while a node still runs on it; a save's temporary tag) is no snapshot.</summary>
+    private static bool IsTaggedAs(ImageInfo image, string name) => image.Tags.Any(t => t.EndsWith(":" + name, StringComparison.Ordinal));
 
     /// <summary>Replaces the node with one made from a snapshot: its root file system and its volumes, nothing else.</summary>
     public async Task<UpResult> RestoreAsync(CloudName cloud, string name, CancellationToken cancellationToken)

@@ -21,4 +21,10 @@ public static class ComputeDeadlines
         CreateContainer or PullImage or ValidateImage or CommitContainer => Create,
         _ => Default,
     };
+
+    /// <summary>How long the api waits for the answer to a call: <paramref name="rpcResponseTimeout"/> (oslo.messaging's
+    /// <c>rpc_response_timeout</c>, as Zun does), or the operation's own deadline and the grace when it has a longer one
+    /// (a create that pulls, a stop with a long timeout).</summary>
+    public static TimeSpan ForCall(ComputeMessage message, TimeSpan rpcResponseTimeout) =>
+        For(message) is var own && own != Default && own + CleanupGrace > rpcResponseTimeout ? own + CleanupGrace : rpcResponseTimeout;
 }

@@ -25,9 +25,18 @@ public sealed class RabbitComputeRpc(ZunConfig config) : IComputeRpc, IAsyncDisp
         _pending[id] = waiter;
         try
         {
+            var limit = ComputeDeadlines.ForCall(request.Message, TimeSpan.FromSeconds(config.RpcResponseTimeout));
             await PublishAsync(host, request, id, cancellationToken);
-            var body = await waiter.Task.WaitAsync(cancellationToken);
-            return RabbitTransport.ReadReply(body);
+            try
+            {
+                // A request or reply lost with the broker (a restart) is never answered: the caller gets a fault, not a hang.
+                var body = await waiter.Task.WaitAsync(limit, cancellationToken);
+                return RabbitTransport.ReadReply(body);
+            }
+            catch (TimeoutException)
+            {
+                throw new ComputeCallTimedOut(request.Message.Method, host, limit);
+            }
         }
         finally
         {

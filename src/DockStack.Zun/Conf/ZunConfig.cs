@@ -25,6 +25,10 @@ public sealed record ZunConfig
     /// </summary>
     public int StartupTimeout { get; init; } = 90;
 
+    /// <summary><c>[DEFAULT] rpc_response_timeout</c> (oslo.messaging's name and default): how long the api waits for a
+    /// compute agent's answer to a call whose operation has no longer deadline of its own.</summary>
+    public int RpcResponseTimeout { get; init; } = 60;
+
     // [api]
     public string ApiHost { get; init; } = "127.0.0.1";
     public int ApiPort { get; init; } = 9517;
@@ -100,6 +104,7 @@ public sealed record ZunConfig
             ContainerRuntime = r.Str("DEFAULT", "container_runtime") ?? "runc",
             DefaultAvailabilityZone = r.Str("DEFAULT", "default_availability_zone") ?? "nova",
             StartupTimeout = r.Int("DEFAULT", "startup_timeout", 90, 1, 3600),
+            RpcResponseTimeout = r.Int("DEFAULT", "rpc_response_timeout", 60, 1, 3600),
             ApiHost = r.Str("api", "host_ip") ?? "127.0.0.1",
             ApiPort = r.Int("api", "port", 9517, 1, 65535),
             MaxLimit = r.Int("api", "max_limit", 1000, 1),

@@ -54,6 +54,47 @@ public sealed class CloudProbe(string keystoneUrl, string password) : IDisposabl
         }
     }
 
+    /// <summary>
+    /// Load on the container service's RPC path while something breaks: <paramref name="workers"/> callers read
+    /// <see cref="Container"/>'s logs (an API-to-compute round trip over RabbitMQ) back to back until
+    /// <paramref name="stop"/> fires. Each call's time and outcome (an HTTP status, or the exception's type).
+    /// </summary>
+    public async Task<IReadOnlyList<(TimeSpan Took, string Outcome, DateTimeOffset Ended)>> LoadAsync(int workers, CancellationToken stop)
+    {
+        var container = Container ?? throw new InvalidOperationException("no container to read the logs of");
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
+        var demo = await new KeystoneClient(http, new Uri(keystoneUrl), null)
+            .AuthenticateAsync(new PasswordCredentials("demo", password, "demo"), CancellationToken.None);
+        var url = demo.Info.EndpointFor("container")!.TrimEnd('/') + $"/containers/{container}/logs?stdout=true&tail=1";
+        var calls = new List<(TimeSpan, string, DateTimeOffset)>();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var clock = Stopwatch.StartNew();
+                string outcome;
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                    request.Headers.Add("X-Auth-Token", demo.Token);
+                    request.Headers.Add("OpenStack-API-Version", "container 1.40");
+                    using var response = await http.SendAsync(request, CancellationToken.None);
+                    outcome = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    outcome = e.GetType().Name;
+                    await Task.Delay(250, CancellationToken.None);
+                }
+                lock (calls)
+                {
+                    calls.Add((clock.Elapsed, outcome, DateTimeOffset.UtcNow));
+                }
+            }
+        }));
+        return calls;
+    }
+
     /// <summary>Polls until the cloud answers every check: the time it took, or the last failure when the bound runs out.</summary>
     public async Task<(TimeSpan Took, string? Failure)> WaitAsync(TimeSpan bound, CancellationToken cancellationToken)
     {

@@ -121,7 +121,11 @@ public sealed class EngineFaultTests(EngineFaultFixture fixture) : IClassFixture
         var projects = await fixture.Admin.ListAsync(ct, "project", "list");
         Assert.DoesNotContain(projects, p => p!["Name"]!.GetValue<string>() == marker);
         Assert.Contains(projects, p => p!["Name"]!.GetValue<string>() == "demo");
+        // The node now runs on that snapshot's image: saving over it and removing it still work (the engine refuses to
+        // remove by id an image a container runs from).
+        await EngineFaultFixture.Succeed(fixture.Cli.RunAsync(["snapshot", "save", name, "--name", EngineFaultFixture.Cloud], cancellationToken: ct));
         await EngineFaultFixture.Succeed(fixture.Cli.RunAsync(["snapshot", "rm", name, "--name", EngineFaultFixture.Cloud], cancellationToken: ct));
+        Assert.DoesNotContain(name, (await fixture.Cli.RunAsync(["snapshot", "list", "--name", EngineFaultFixture.Cloud, "-o", "json"], cancellationToken: ct)).Stdout);
     }
 
     [Fact]

@@ -48,7 +48,9 @@ public sealed class FaultTests(FullCloudFixture fixture, ITestOutputHelper outpu
             var recoveries = new List<Recovery>();
             foreach (var unit in await UnitsAsync(ct))
             {
-                recoveries.Add(await KillAndRecoverAsync(unit, probe, ct));
+                recoveries.Add(unit.StartsWith("rabbitmq", StringComparison.Ordinal)
+                    ? await KillRabbitUnderLoadAsync(unit, probe, ct)
+                    : await KillAndRecoverAsync(unit, probe, ct));
                 output.WriteLine(Row(recoveries[^1]));
             }
             await WriteReportAsync(recoveries);
@@ -83,6 +85,40 @@ public sealed class FaultTests(FullCloudFixture fixture, ITestOutputHelper outpu
         }
         return units;
     }
+
+    /// <summary>
+    /// RabbitMQ killed under load: four callers read a container's logs over the broker throughout. Every call ends
+    /// (an answer or an error, never a hang), the container service answers again without being restarted, and every
+    /// call from a few seconds after the cloud answers again succeeds.
+    /// </summary>
+    private async Task<Recovery> KillRabbitUnderLoadAsync(string unit, CloudProbe probe, CancellationToken ct)
+    {
+        var zunBefore = await MainPidAsync(ContainerApiUnit, ct);
+        using var stop = new CancellationTokenSource();
+        var load = probe.LoadAsync(workers: 4, stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(3), ct);
+        var recovery = await KillAndRecoverAsync(unit, probe, ct);
+        var answering = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(10), ct);
+        await stop.CancelAsync();
+        var calls = await load;
+        var failed = calls.Where(c => c.Outcome != "200").ToList();
+        var slowest = calls.Max(c => c.Took);
+        output.WriteLine($"{unit} under load: {calls.Count} calls, {failed.Count} failed ({string.Join(", ", failed.GroupBy(c => c.Outcome).Select(g => $"{g.Count()} x {g.Key}"))}), slowest {slowest.TotalSeconds:0.0} s");
+        var problem =
+            recovery.Failure is not null ? null
+            : await MainPidAsync(ContainerApiUnit, ct) != zunBefore ? "the container service was restarted"
+            : calls.Count(c => c.Ended < answering.AddSeconds(-recovery.AnsweringSeconds)) == 0 ? "no call was made before the kill"
+            : slowest > LoadCallBound ? $"a call took {slowest.TotalSeconds:0} s"
+            : failed.FirstOrDefault(c => c.Ended > answering.AddSeconds(3)) is { Outcome: not null } late ? $"a call failed ({late.Outcome}) after the cloud answered again"
+            : null;
+        return problem is null ? recovery : recovery with { Failure = problem };
+    }
+
+    private const string ContainerApiUnit = "zun-api.service";
+
+    /// <summary>The longest a call may take while the broker is away: the service's RPC timeout and some.</summary>
+    private static readonly TimeSpan LoadCallBound = TimeSpan.FromSeconds(90);
 
     private async Task<Recovery> KillAndRecoverAsync(string unit, CloudProbe probe, CancellationToken ct)
     {

@@ -120,4 +120,22 @@ public sealed class ComputeDeadlineTests : IAsyncLifetime
 
     private static GuestInfo Running() =>
         new("cid", "zun-" + Uuid, "running", true, false, false, false, 0, null, DateTimeOffset.UtcNow.AddMinutes(-5), null, "h", null, null, [], new Dictionary<string, string>());
+
+    [Fact]
+    public void ACall_WaitsTheRpcResponseTimeout_OrItsOperationsLongerDeadline()
+    {
+        var rpc = TimeSpan.FromSeconds(60);
+        Assert.Equal(rpc, ComputeDeadlines.ForCall(new ShowContainer(Uuid), rpc));
+        Assert.Equal(TimeSpan.FromSeconds(0 + 60 + 30), ComputeDeadlines.ForCall(new StopContainer(Uuid, 0), rpc));
+        Assert.Equal(TimeSpan.FromSeconds(600 + 60 + 30), ComputeDeadlines.ForCall(new StopContainer(Uuid, 600), rpc));
+        Assert.Equal(ComputeDeadlines.Create + ComputeDeadlines.CleanupGrace, ComputeDeadlines.ForCall(new CreateContainer(Uuid, Run: true), rpc));
+        Assert.Equal(TimeSpan.FromSeconds(5), ComputeDeadlines.ForCall(new ShowContainer(Uuid), TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void RpcResponseTimeout_IsOsloMessagingsOption_60ByDefault()
+    {
+        Assert.Equal(60, _config.RpcResponseTimeout);
+        Assert.Equal(7, ZunConfig.From(IniFile.Parse("[DEFAULT]\nauth_strategy = noauth\nrpc_response_timeout = 7\n")).RpcResponseTimeout);
+    }
 }
