@@ -84,6 +84,11 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
 
     private async Task SyncAsync(Container c, bool? present, CancellationToken cancellationToken)
     {
+        if (await HealsAsync(c, present, cancellationToken))
+        {
+            await HealAsync(c, cancellationToken);
+            return;
+        }
         var before = (c.Status, c.StatusDetail, c.StatusReason);
         if (present == false)
         {
@@ -115,6 +120,39 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
         }
     }
 
+    /// <summary>Containers being healed by this agent (the event watcher and the periodic pass may both find one gone).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _healing = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Zun's auto_heal: a container with <c>auto_heal</c> (and not <c>auto_remove</c>) that was made, is Created, Running or
+    /// Stopped, and is gone from the engine, is rebuilt instead of marked Error. <paramref name="present"/> is what the
+    /// engine's list said, null to ask the engine.
+    /// </summary>
+    private async Task<bool> HealsAsync(Container c, bool? present, CancellationToken cancellationToken) =>
+        c.AutoHeal == true && c.AutoRemove != true && c.ContainerId is not null
+        && c.Status is ContainerStatus.Created or ContainerStatus.Running or ContainerStatus.Stopped
+        && !(present ?? await engine.InspectGuestAsync(c.ContainerId, cancellationToken) is not null);
+
+    /// <summary>Rebuilds the container from its image (running again if it was Running), recorded as a <c>rebuild</c> action of its owner's.</summary>
+    private async Task HealAsync(Container c, CancellationToken cancellationToken)
+    {
+        if (!_healing.TryAdd(c.Uuid, true)) { return; }
+        try
+        {
+            var caller = new CallerInfo($"req-{Guid.NewGuid()}", c.UserId, c.ProjectId, IsAdmin: true);
+            await store.InsertAsync(new ContainerAction
+            {
+                ContainerUuid = c.Uuid, Action = "rebuild", RequestId = caller.RequestId, UserId = c.UserId, ProjectId = c.ProjectId, StartTime = Times.Now(time),
+            }, cancellationToken);
+            LogHealing(c.Uuid, c.ContainerId ?? "", c.Status);
+            await manager.HandleAsync(new RebuildContainer(c.Uuid, Run: c.Status == ContainerStatus.Running, Image: null), caller, cancellationToken);
+        }
+        finally
+        {
+            _healing.TryRemove(c.Uuid, out _);
+        }
+    }
+
     /// <summary>The fields the engine decides (ContainerStateMapper, MarkMissing), copied from one copy of a row to another.</summary>
     public static void ApplyEngineState(Container from, Container to)
     {
@@ -128,6 +166,9 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
         to.Command ??= from.Command;
         to.Entrypoint ??= from.Entrypoint;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Container {Uuid} ({Status}, auto_heal) is gone from the engine (was {EngineId}); rebuilding it")]
+    private partial void LogHealing(string uuid, string engineId, string status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Container {Uuid} is now {After} (was {Before}) on the engine")]
     private partial void LogChanged(string uuid, string before, string after);
