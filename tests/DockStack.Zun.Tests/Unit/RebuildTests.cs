@@ -239,6 +239,23 @@ public sealed class RebuildTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(true, ContainerStatus.Running)]
+    [InlineData(false, ContainerStatus.Error)]
+    public async Task Show_ContainerGoneFromTheEngine_IsLeftForTheSyncToHealWithAutoHeal_ErrorWithout(bool autoHeal, string status)
+    {
+        var c = (await _store.GetContainerAsync(Uuid, Ct))!;
+        c.Status = ContainerStatus.Running;
+        c.AutoHeal = autoHeal;
+        await _store.UpdateAsync(c, Ct);
+        _engine.Guest = null;
+
+        await new ComputeRequest(new ShowContainer(Uuid), Caller).DispatchAsync(_manager, Ct);
+
+        Assert.Equal(status, (await _store.GetContainerAsync(Uuid, Ct))!.Status);
+        Assert.Empty(_engine.Calls);
+    }
+
     [Fact]
     public void Deadline_OfARebuild_IsACreates() =>
         Assert.Equal(ComputeDeadlines.Create, ComputeDeadlines.For(new RebuildContainer(Uuid, true, null)));
