@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.Text;
 using DockStack.Docker;
 using DockStack.Zun.Compute;
-using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -13,58 +12,44 @@ namespace DockStack.Zun.Tests.Unit;
 /// fake engine that plays the guest's life: created by a create, running once started.
 /// </summary>
 [Trait("Category", "Unit")]
-public sealed class RebuildTests : IAsyncLifetime
+public sealed class RebuildTests : ComputeTestBed
 {
     private const string Uuid = "3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c";
     private static readonly CallerInfo Caller = new("req-rb", "u", "p", IsAdmin: false);
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
-    private readonly ZunDatabase _db = new("sqlite://");
-    private readonly FakeGuestEngine _engine = new() { PutArchives = [] };
     private readonly List<GuestSpec> _specs = [];
-    private readonly ZunStore _store;
     private readonly ComputeManager _manager;
 
     public RebuildTests()
     {
-        _store = new ZunStore(_db);
-        var config = ZunConfig.From(IniFile.Parse("[DEFAULT]\nauth_strategy = noauth\nhost = node1\n"));
-        _manager = new ComputeManager(config, _store, _engine, TimeProvider.System, NullLogger<ComputeManager>.Instance);
-        _engine.CreateGuest = spec =>
+        _manager = NewManager();
+        Engine.PutArchives = [];
+        Engine.CreateGuest = spec =>
         {
             _specs.Add(spec);
             return $"cid-{_specs.Count + 1}";
         };
-        _engine.Images = new() { ["cirros:latest"] = Image("sha256:c1", "cirros:latest"), ["busy:1"] = Image("sha256:b1", "busy:1") };
-        _engine.OnCall = () =>
+        Engine.Images = new() { ["cirros:latest"] = Image("sha256:c1", "cirros:latest"), ["busy:1"] = Image("sha256:b1", "busy:1") };
+        Engine.OnCall = () =>
         {
             // The engine's own view follows the calls: a create makes a created guest, a start runs it.
-            var call = _engine.Calls[^1].Split(' ');
-            if (call[0] == "create") { _engine.Guest = Guest($"cid-{_specs.Count + 2}", running: false); }
-            if (call[0] == "start") { _engine.Guest = Guest(call[1], running: true); }
+            var call = Engine.Calls[^1].Split(' ');
+            if (call[0] == "create") { Engine.Guest = Guest($"cid-{_specs.Count + 2}", running: false); }
+            if (call[0] == "start") { Engine.Guest = Guest(call[1], running: true); }
             return Task.CompletedTask;
         };
     }
 
-    private CancellationToken Ct => _timeout.Token;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await _store.MigrateAsync(Ct);
-        await _store.InsertAsync(new Container
+        await base.InitializeAsync();
+        await Store.InsertAsync(new Container
         {
             Uuid = Uuid, Name = "web", Image = "cirros", Host = "node1", ContainerId = "cid-1", Status = ContainerStatus.Rebuilding,
             Labels = new() { ["team"] = "a" }, Memory = "256", Cpu = 0.5, UserId = "u", ProjectId = "p", CreatedAt = DateTime.UtcNow,
         }, Ct);
-        await _store.InsertAsync([new InjectedFile { ContainerUuid = Uuid, Destination = "/data/testfile", Contents = Convert.ToBase64String("Random text"u8.ToArray()) }], Ct);
-        await _store.InsertAsync(new ContainerAction { ContainerUuid = Uuid, Action = "rebuild", RequestId = Caller.RequestId, StartTime = DateTime.UtcNow }, Ct);
-        _engine.Guest = Guest("cid-1", running: true);
-    }
-
-    public Task DisposeAsync()
-    {
-        _db.Dispose();
-        _timeout.Dispose();
-        return Task.CompletedTask;
+        await Store.InsertAsync([new InjectedFile { ContainerUuid = Uuid, Destination = "/data/testfile", Contents = Convert.ToBase64String("Random text"u8.ToArray()) }], Ct);
+        await Store.InsertAsync(new ContainerAction { ContainerUuid = Uuid, Action = "rebuild", RequestId = Caller.RequestId, StartTime = DateTime.UtcNow }, Ct);
+        Engine.Guest = Guest("cid-1", running: true);
     }
 
     private static ImageInfo Image(string id, string tag) => new(id, [tag], 100, DateTimeOffset.UtcNow, new Dictionary<string, string>());
@@ -76,7 +61,7 @@ public sealed class RebuildTests : IAsyncLifetime
     private Task Rebuild(bool run, string? image = null) =>
         new ComputeRequest(new RebuildContainer(Uuid, run, image), Caller).DispatchAsync(_manager, Ct);
 
-    private async Task<ContainerAction> ActionAsync() => (await _store.ActionAsync(Uuid, Caller.RequestId, Ct))!;
+    private async Task<ContainerAction> ActionAsync() => (await Store.ActionAsync(Uuid, Caller.RequestId, Ct))!;
 
     private static (string Name, string Content, UnixFileMode Mode) SingleFile(byte[] tar)
     {
@@ -91,25 +76,25 @@ public sealed class RebuildTests : IAsyncLifetime
     public async Task Rebuild_RunningContainer_IsMadeAgainWithItsSettingsAndFile_RunningUnderANewEngineId()
     {
         string? taskDuringRemove = null;
-        var play = _engine.OnCall;
-        _engine.OnCall = async () =>
+        var play = Engine.OnCall;
+        Engine.OnCall = async () =>
         {
-            if (_engine.Calls[^1].StartsWith("remove", StringComparison.Ordinal)) { taskDuringRemove = (await _store.GetContainerAsync(Uuid, Ct))!.TaskState; }
+            if (Engine.Calls[^1].StartsWith("remove", StringComparison.Ordinal)) { taskDuringRemove = (await Store.GetContainerAsync(Uuid, Ct))!.TaskState; }
             await play!();
         };
 
         await Rebuild(run: true);
 
-        Assert.Equal(["remove cid-1", $"create zun-{Uuid} on (default bridge)", "put cid-2 /", "start cid-2"], _engine.Calls);
+        Assert.Equal(["remove cid-1", $"create zun-{Uuid} on (default bridge)", "put cid-2 /", "start cid-2"], Engine.Calls);
         Assert.Equal(ContainerTaskState.Rebuilding, taskDuringRemove);
         var spec = Assert.Single(_specs);
         Assert.Equal("cirros:latest", spec.Image);
         Assert.Equal("a", spec.Labels["team"]);
         Assert.Equal(Uuid, spec.Labels[ComputeManager.UuidLabel]);
         Assert.Equal(256L * 1024 * 1024, spec.MemoryBytes);
-        var (name, content, mode) = SingleFile(Assert.Single(_engine.PutArchives!).Tar);
+        var (name, content, mode) = SingleFile(Assert.Single(Engine.PutArchives!).Tar);
         Assert.Equal(("data/testfile", "Random text", FileInjection.FileMode), (name, content, mode));
-        var c = (await _store.GetContainerAsync(Uuid, Ct))!;
+        var c = (await Store.GetContainerAsync(Uuid, Ct))!;
         Assert.Equal((ContainerStatus.Running, "cid-2", null, "cirros", "web"), (c.Status, c.ContainerId, c.TaskState, c.Image, c.Name));
         var action = await ActionAsync();
         Assert.NotNull(action.FinishTime);
@@ -123,23 +108,23 @@ public sealed class RebuildTests : IAsyncLifetime
     {
         await Rebuild(run: false, image: "busy:1");
 
-        Assert.Equal(["remove cid-1", $"create zun-{Uuid} on (default bridge)", "put cid-2 /"], _engine.Calls);
+        Assert.Equal(["remove cid-1", $"create zun-{Uuid} on (default bridge)", "put cid-2 /"], Engine.Calls);
         Assert.Equal("busy:1", Assert.Single(_specs).Image);
-        var c = (await _store.GetContainerAsync(Uuid, Ct))!;
+        var c = (await Store.GetContainerAsync(Uuid, Ct))!;
         Assert.Equal((ContainerStatus.Created, "busy:1", "cid-2"), (c.Status, c.Image, c.ContainerId));
     }
 
     [Fact]
     public async Task Rebuild_ImageMissing_LeavesTheOldContainer_TheActionFailsWithCreatesMessage()
     {
-        var c = (await _store.GetContainerAsync(Uuid, Ct))!;
+        var c = (await Store.GetContainerAsync(Uuid, Ct))!;
         c.ImagePullPolicy = "never";
-        await _store.UpdateAsync(c, Ct);
+        await Store.UpdateAsync(c, Ct);
 
         await Rebuild(run: true, image: "nosuch");
 
-        Assert.Empty(_engine.Calls);
-        c = (await _store.GetContainerAsync(Uuid, Ct))!;
+        Assert.Empty(Engine.Calls);
+        c = (await Store.GetContainerAsync(Uuid, Ct))!;
         Assert.Equal((ContainerStatus.Running, "cid-1", "cirros", null), (c.Status, c.ContainerId, c.Image, c.TaskState));
         Assert.Equal("Image nosuch could not be found.", c.StatusReason);
         var action = await ActionAsync();
@@ -150,14 +135,14 @@ public sealed class RebuildTests : IAsyncLifetime
     [Fact]
     public async Task Rebuild_WhileAnotherActionRuns_TouchesNothing_TheEventFails()
     {
-        var c = (await _store.GetContainerAsync(Uuid, Ct))!;
+        var c = (await Store.GetContainerAsync(Uuid, Ct))!;
         c.TaskState = ContainerTaskState.Stopping;
-        await _store.UpdateAsync(c, Ct);
+        await Store.UpdateAsync(c, Ct);
 
         await Rebuild(run: true);
 
-        Assert.Empty(_engine.Calls);
-        Assert.Equal(ContainerTaskState.Stopping, (await _store.GetContainerAsync(Uuid, Ct))!.TaskState);
+        Assert.Empty(Engine.Calls);
+        Assert.Equal(ContainerTaskState.Stopping, (await Store.GetContainerAsync(Uuid, Ct))!.TaskState);
         var ev = Assert.Single((await ActionAsync()).Events);
         Assert.Equal("Error", ev.Result);
         Assert.Contains("Cannot rebuild container", ev.Traceback);
@@ -166,11 +151,11 @@ public sealed class RebuildTests : IAsyncLifetime
     [Fact]
     public async Task Rebuild_CreateRefusedOnceTheOldIsRemoved_IsErrorWithTheReason()
     {
-        _engine.CreateGuest = _ => throw new DockerEngineException("no space left on device");
+        Engine.CreateGuest = _ => throw new DockerEngineException("no space left on device");
 
         await Rebuild(run: true);
 
-        var c = (await _store.GetContainerAsync(Uuid, Ct))!;
+        var c = (await Store.GetContainerAsync(Uuid, Ct))!;
         Assert.Equal((ContainerStatus.Error, "no space left on device", null), (c.Status, c.StatusReason, c.TaskState));
         Assert.Equal("Error", (await ActionAsync()).Message);
     }
@@ -178,32 +163,42 @@ public sealed class RebuildTests : IAsyncLifetime
     [Fact]
     public async Task Rebuild_RowDeletedMeanwhile_TheNewEngineContainerGoesToo()
     {
-        var play = _engine.OnCall;
-        _engine.OnCall = async () =>
+        var play = Engine.OnCall;
+        Engine.OnCall = async () =>
         {
             await play!();
-            if (_engine.Calls[^1] == "start cid-2") { await _store.DeleteAsync((await _store.GetContainerAsync(Uuid, Ct))!, Ct); }
+            if (Engine.Calls[^1] == "start cid-2") { await Store.DeleteAsync((await Store.GetContainerAsync(Uuid, Ct))!, Ct); }
         };
 
         await Rebuild(run: true);
 
-        Assert.Equal("remove cid-2", _engine.Calls[^1]);
-        Assert.Empty(await _store.InjectedFilesAsync(Uuid, Ct));
+        Assert.Equal("remove cid-2", Engine.Calls[^1]);
+        Assert.Empty(await Store.InjectedFilesAsync(Uuid, Ct));
     }
 
     [Fact]
     public async Task Create_WithInjectedFiles_WritesThemBeforeTheStart()
     {
-        var c = (await _store.GetContainerAsync(Uuid, Ct))!;
+        var c = (await Store.GetContainerAsync(Uuid, Ct))!;
         c.ContainerId = null;
         c.Status = ContainerStatus.Creating;
-        await _store.UpdateAsync(c, Ct);
+        await Store.UpdateAsync(c, Ct);
 
         await new ComputeRequest(new CreateContainer(Uuid, Run: true), Caller).DispatchAsync(_manager, Ct);
 
-        Assert.Equal([$"create zun-{Uuid} on (default bridge)", "put cid-2 /", "start cid-2"], _engine.Calls);
-        Assert.Equal("Random text", SingleFile(Assert.Single(_engine.PutArchives!).Tar).Content);
-        Assert.Equal(ContainerStatus.Running, (await _store.GetContainerAsync(Uuid, Ct))!.Status);
+        Assert.Equal([$"create zun-{Uuid} on (default bridge)", "put cid-2 /", "start cid-2"], Engine.Calls);
+        Assert.Equal("Random text", SingleFile(Assert.Single(Engine.PutArchives!).Tar).Content);
+        Assert.Equal(ContainerStatus.Running, (await Store.GetContainerAsync(Uuid, Ct))!.Status);
+    }
+
+    /// <summary>The container, Running as last seen, is gone from the engine behind the service's back.</summary>
+    private async Task GoneFromTheEngineAsync(bool autoHeal)
+    {
+        var c = (await Store.GetContainerAsync(Uuid, Ct))!;
+        c.Status = ContainerStatus.Running;
+        c.AutoHeal = autoHeal;
+        await Store.UpdateAsync(c, Ct);
+        Engine.Guest = null;
     }
 
     [Theory]
@@ -211,22 +206,18 @@ public sealed class RebuildTests : IAsyncLifetime
     [InlineData(false, ContainerStatus.Error)]
     public async Task Sync_ContainerGoneFromTheEngine_IsRebuiltWithAutoHeal_ErrorWithout(bool autoHeal, string status)
     {
-        var c = (await _store.GetContainerAsync(Uuid, Ct))!;
-        c.Status = ContainerStatus.Running;
-        c.AutoHeal = autoHeal;
-        await _store.UpdateAsync(c, Ct);
-        _engine.Guest = null;
-        var sync = new ContainerSync(_store, _engine, _manager, TimeProvider.System, NullLogger<ContainerSync>.Instance);
+        await GoneFromTheEngineAsync(autoHeal);
+        var sync = new ContainerSync(Store, Engine, _manager, TimeProvider.System, NullLogger<ContainerSync>.Instance);
 
         await sync.SyncOneAsync(Uuid, Ct);
 
-        c = (await _store.GetContainerAsync(Uuid, Ct))!;
+        var c = (await Store.GetContainerAsync(Uuid, Ct))!;
         Assert.Equal(status, c.Status);
-        var heal = (await _store.ActionsAsync(Uuid, Ct)).Where(a => a.RequestId != Caller.RequestId).ToList();
+        var heal = (await Store.ActionsAsync(Uuid, Ct)).Where(a => a.RequestId != Caller.RequestId).ToList();
         if (autoHeal)
         {
             Assert.Equal("cid-2", c.ContainerId);
-            Assert.Equal(["remove cid-1", $"create zun-{Uuid} on (default bridge)", "put cid-2 /", "start cid-2"], _engine.Calls);
+            Assert.Equal(["remove cid-1", $"create zun-{Uuid} on (default bridge)", "put cid-2 /", "start cid-2"], Engine.Calls);
             var action = Assert.Single(heal);
             Assert.Equal(("rebuild", "u", "p", null), (action.Action, action.UserId, action.ProjectId, action.Message));
             Assert.Equal("Success", Assert.Single(action.Events).Result);
@@ -234,7 +225,7 @@ public sealed class RebuildTests : IAsyncLifetime
         else
         {
             Assert.StartsWith("No such container", c.StatusReason);
-            Assert.Empty(_engine.Calls);
+            Assert.Empty(Engine.Calls);
             Assert.Empty(heal);
         }
     }
@@ -244,19 +235,11 @@ public sealed class RebuildTests : IAsyncLifetime
     [InlineData(false, ContainerStatus.Error)]
     public async Task Show_ContainerGoneFromTheEngine_IsLeftForTheSyncToHealWithAutoHeal_ErrorWithout(bool autoHeal, string status)
     {
-        var c = (await _store.GetContainerAsync(Uuid, Ct))!;
-        c.Status = ContainerStatus.Running;
-        c.AutoHeal = autoHeal;
-        await _store.UpdateAsync(c, Ct);
-        _engine.Guest = null;
+        await GoneFromTheEngineAsync(autoHeal);
 
         await new ComputeRequest(new ShowContainer(Uuid), Caller).DispatchAsync(_manager, Ct);
 
-        Assert.Equal(status, (await _store.GetContainerAsync(Uuid, Ct))!.Status);
-        Assert.Empty(_engine.Calls);
+        Assert.Equal(status, (await Store.GetContainerAsync(Uuid, Ct))!.Status);
+        Assert.Empty(Engine.Calls);
     }
-
-    [Fact]
-    public void Deadline_OfARebuild_IsACreates() =>
-        Assert.Equal(ComputeDeadlines.Create, ComputeDeadlines.For(new RebuildContainer(Uuid, true, null)));
 }
