@@ -45,6 +45,16 @@ public static class RequestLimits
     /// <summary>The longest command (create's command or entrypoint, all words together; exec's command string).</summary>
     public const int MaxCommandLength = 64 * KiB;
 
+    /// <summary>
+    /// Files a create injects (<c>mounts</c> of type <c>bind</c>): at most <see cref="MaxInjectedFiles"/>, of at most
+    /// <see cref="MaxInjectedBytes"/> together once decoded. In base64 that is 699,052 characters, so the files and the
+    /// rest of the create fit in its <see cref="MaxRequestBodyBytes"/> body; a destination has at most
+    /// <see cref="MaxInjectedPathLength"/> characters (Linux's PATH_MAX).
+    /// </summary>
+    public const int MaxInjectedFiles = 16;
+    public const int MaxInjectedBytes = 512 * KiB;
+    public const int MaxInjectedPathLength = 4096;
+
     /// <summary>The body limit of a request to <paramref name="path"/>: put_archive carries an archive, everything else JSON arguments.</summary>
     public static long MaxBodyBytes(string path) =>
         path.EndsWith("/put_archive", StringComparison.Ordinal) ? MaxPutArchiveBodyBytes : MaxRequestBodyBytes;

@@ -49,6 +49,9 @@ public sealed class RequestParams
 
     public bool Has(string name) => _values.ContainsKey(name);
 
+    /// <summary>The value as it came (a query value is a JSON string); null when absent or null.</summary>
+    public JsonNode? Node(string name) => _values.GetValueOrDefault(name);
+
     public string? String(string name, bool noneIsNull = false)
     {
         if (!_values.TryGetValue(name, out var node) || node is null) { return null; }

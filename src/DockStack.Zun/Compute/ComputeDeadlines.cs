@@ -2,7 +2,7 @@ namespace DockStack.Zun.Compute;
 
 /// <summary>
 /// How long one compute operation may take before it is given up: a stop or reboot its own timeout plus
-/// <see cref="Margin"/> (the engine kills after the timeout, then waits for the exit), a create or pull
+/// <see cref="Margin"/> (the engine kills after the timeout, then waits for the exit), a create, rebuild or pull
 /// <see cref="Create"/> (the pull alone may take 10 minutes), everything else <see cref="Default"/>.
 /// A lifecycle operation past its deadline fails its action event and clears the container's task_state;
 /// <see cref="ComputeRequest"/> cuts any handler off <see cref="CleanupGrace"/> later, with <see cref="ComputeDeadlineExceeded"/>.
@@ -18,7 +18,7 @@ public static class ComputeDeadlines
     {
         StopContainer stop => TimeSpan.FromSeconds(Math.Max(0, stop.Timeout)) + Margin,
         RebootContainer reboot => TimeSpan.FromSeconds(Math.Max(0, reboot.Timeout)) + Margin,
-        CreateContainer or PullImage or ValidateImage or CommitContainer => Create,
+        CreateContainer or RebuildContainer or PullImage or ValidateImage or CommitContainer => Create,
         _ => Default,
     };
 

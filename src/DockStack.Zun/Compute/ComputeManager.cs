@@ -167,6 +167,14 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
             if (task == Starting) { c.Status = ContainerStatus.Error; }
         }
         c.TaskState = null;
+        await ReadBackAsync(c, task.Action);
+        await store.UpdateAsync(c, CancellationToken.None);
+        return null;
+    }
+
+    /// <summary>After an action, the engine's view of the container (within the cleanup grace); a failure to read it is logged, not raised.</summary>
+    private async Task ReadBackAsync(Container c, string action)
+    {
         try
         {
             using var readBack = new CancellationTokenSource(ComputeDeadlines.CleanupGrace, time);
@@ -174,10 +182,8 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
         }
         catch (Exception e)
         {
-            LogOperationFailed(task.Action, c.Uuid, $"reading the container back: {e.Message}");
+            LogOperationFailed(action, c.Uuid, $"reading the container back: {e.Message}");
         }
-        await store.UpdateAsync(c, CancellationToken.None);
-        return null;
     }
 
     /// <summary>Each message's deadline (<see cref="ComputeDeadlines.For"/>; a test shortens it).</summary>
@@ -202,22 +208,11 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
         }
     }
 
-    /// <summary>
-    /// The engine container, from an image the caller may use (<see cref="ImageOwnership.MayUse"/>: checked here too, as
-    /// the api's validation may have run on another host, or not at all). Another project's image is an unknown image.
-    /// </summary>
+    /// <summary>The engine container from an image the caller may use, with its files (<see cref="MakeGuestAsync"/>), started when <paramref name="run"/>.</summary>
     private async Task CreateInEngineAsync(Container c, CallerInfo caller, bool run, CancellationToken cancellationToken)
     {
-        var reference = ImageReference.WithTag(c.Image);
-        var pull = string.Equals(c.ImagePullPolicy, "never", StringComparison.OrdinalIgnoreCase) ? null : (Func<CancellationToken, Task>)(ct => PullAsync(reference, ct));
-        var image = await LocalImageAsync(reference, pull, cancellationToken);
-        if (image is null || !ImageOwnership.MayUse(image, caller))
-        {
-            throw ImageOwnership.NotFound(c.Image);
-        }
-        var id = await Networks.CreateGuestAsync(GuestSpecs.For(c, config), c.ProjectId, cancellationToken);
-        c.ContainerId = id;
-        await SyncFromEngineAsync(c, forced: true, cancellationToken);
+        await RequireImageAsync(c.Image, c.ImagePullPolicy, caller, cancellationToken);
+        var id = await MakeGuestAsync(c, cancellationToken);
         c.TaskState = null;
         if (run)
         {

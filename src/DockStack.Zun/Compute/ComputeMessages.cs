@@ -17,6 +17,7 @@ namespace DockStack.Zun.Compute;
 [JsonDerivedType(typeof(PauseContainer), "container_pause")]
 [JsonDerivedType(typeof(UnpauseContainer), "container_unpause")]
 [JsonDerivedType(typeof(KillContainer), "container_kill")]
+[JsonDerivedType(typeof(RebuildContainer), "container_rebuild")]
 [JsonDerivedType(typeof(ShowContainer), "container_show")]
 [JsonDerivedType(typeof(GetContainerLogs), "container_logs")]
 [JsonDerivedType(typeof(ExecInContainer), "container_exec")]
@@ -88,6 +89,15 @@ public sealed record UnpauseContainer(string Uuid) : ContainerMessage(Uuid)
 
 /// <summary>Sends a signal (SIGTERM, 9...); null is SIGKILL.</summary>
 public sealed record KillContainer(string Uuid, string? Signal) : ContainerMessage(Uuid)
+{
+    public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
+}
+
+/// <summary>
+/// Makes the engine container again, from <paramref name="Image"/> (null: the container's own image), with the same uuid,
+/// name and settings and its injected files; started again when <paramref name="Run"/> (it was Running when asked).
+/// </summary>
+public sealed record RebuildContainer(string Uuid, bool Run, string? Image) : ContainerMessage(Uuid)
 {
     public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
 }

@@ -5,18 +5,26 @@ using Microsoft.Extensions.Logging;
 namespace DockStack.Zun.Compute;
 
 /// <summary>
-/// Keeps the store true to the engine: a full pass (periodic and at start) and one container at a time (events). The full
-/// pass also removes the projects' networks no container is made for any more (<see cref="ProjectNetworks.SweepAsync"/>).
+/// Keeps the store true to the engine: a full pass (periodic and at start) and one container at a time (events). A
+/// container gone from the engine is rebuilt when it has auto_heal (<see cref="Heals"/>). The full pass also removes the
+/// projects' networks no container is made for any more (<see cref="ProjectNetworks.SweepAsync"/>).
 /// </summary>
 public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, ComputeManager manager, TimeProvider time, ILogger<ContainerSync> logger)
 {
-    /// <summary>A row whose engine container is gone: Deleted when it was auto_remove, else Error.</summary>
+    /// <summary>
+    /// A row whose engine container is gone: Deleted when it was auto_remove; left as it is when the sync rebuilds it
+    /// (<see cref="Heals"/>), whoever noticed first (a show, an action's read back); else Error.
+    /// </summary>
     public static void MarkMissing(Container c)
     {
         if (c.AutoRemove == true)
         {
             c.Status = ContainerStatus.Deleted;
             c.StatusDetail = null;
+        }
+        else if (Heals(c))
+        {
+            // auto_heal: the sync (the engine's event, or the next pass) rebuilds it.
         }
         else
         {
@@ -84,6 +92,11 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
 
     private async Task SyncAsync(Container c, bool? present, CancellationToken cancellationToken)
     {
+        if (await HealsAsync(c, present, cancellationToken))
+        {
+            await HealAsync(c, cancellationToken);
+            return;
+        }
         var before = (c.Status, c.StatusDetail, c.StatusReason);
         if (present == false)
         {
@@ -115,6 +128,41 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
         }
     }
 
+    /// <summary>Containers being healed by this agent (the event watcher and the periodic pass may both find one gone).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _healing = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Zun's auto_heal: a container with <c>auto_heal</c> (and not <c>auto_remove</c>) that was made and is Created, Running
+    /// or Stopped is rebuilt when it is gone from the engine, instead of marked Error.
+    /// </summary>
+    public static bool Heals(Container c) =>
+        c.AutoHeal == true && c.AutoRemove != true && c.ContainerId is not null
+        && c.Status is ContainerStatus.Created or ContainerStatus.Running or ContainerStatus.Stopped;
+
+    /// <summary>Whether to heal <paramref name="c"/> now: it <see cref="Heals"/> and is gone (<paramref name="present"/>: the engine's list; null: ask the engine).</summary>
+    private async Task<bool> HealsAsync(Container c, bool? present, CancellationToken cancellationToken) =>
+        Heals(c) && !(present ?? await engine.InspectGuestAsync(c.ContainerId!, cancellationToken) is not null);
+
+    /// <summary>Rebuilds the container from its image (running again if it was Running), recorded as a <c>rebuild</c> action of its owner's.</summary>
+    private async Task HealAsync(Container c, CancellationToken cancellationToken)
+    {
+        if (!_healing.TryAdd(c.Uuid, true)) { return; }
+        try
+        {
+            var caller = new CallerInfo($"req-{Guid.NewGuid()}", c.UserId, c.ProjectId, IsAdmin: true);
+            await store.InsertAsync(new ContainerAction
+            {
+                ContainerUuid = c.Uuid, Action = "rebuild", RequestId = caller.RequestId, UserId = c.UserId, ProjectId = c.ProjectId, StartTime = Times.Now(time),
+            }, cancellationToken);
+            LogHealing(c.Uuid, c.ContainerId ?? "", c.Status);
+            await manager.HandleAsync(new RebuildContainer(c.Uuid, Run: c.Status == ContainerStatus.Running, Image: null), caller, cancellationToken);
+        }
+        finally
+        {
+            _healing.TryRemove(c.Uuid, out _);
+        }
+    }
+
     /// <summary>The fields the engine decides (ContainerStateMapper, MarkMissing), copied from one copy of a row to another.</summary>
     public static void ApplyEngineState(Container from, Container to)
     {
@@ -128,6 +176,9 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
         to.Command ??= from.Command;
         to.Entrypoint ??= from.Entrypoint;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Container {Uuid} ({Status}, auto_heal) is gone from the engine (was {EngineId}); rebuilding it")]
+    private partial void LogHealing(string uuid, string engineId, string status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Container {Uuid} is now {After} (was {Before}) on the engine")]
     private partial void LogChanged(string uuid, string before, string after);

@@ -19,6 +19,7 @@ public interface IComputeHandler
     Task<JsonNode?> HandleAsync(PauseContainer message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(UnpauseContainer message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(KillContainer message, CallerInfo caller, CancellationToken cancellationToken);
+    Task<JsonNode?> HandleAsync(RebuildContainer message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(ShowContainer message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(GetContainerLogs message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(ExecInContainer message, CallerInfo caller, CancellationToken cancellationToken);

@@ -58,6 +58,16 @@ internal sealed class DocTable<T>(ZunDatabase db, string table, params (string C
         return await cmd.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    /// <summary>Removes the rows matching <paramref name="where"/> (SQL over the columns, parameters @a0..); returns how many.</summary>
+    public async Task<int> DeleteWhereAsync(string where, IReadOnlyList<object?> args, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"DELETE FROM {table} WHERE {where}";
+        for (var i = 0; i < args.Count; i++) { Add(cmd, "@a" + i, args[i]); }
+        return await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Rows matching <paramref name="where"/> (SQL over the columns, parameters @a0..), ordered, at most <paramref name="limit"/>.</summary>
     public async Task<List<T>> QueryAsync(string? where, IReadOnlyList<object?> args, string? orderBy, int? limit, CancellationToken cancellationToken)
     {

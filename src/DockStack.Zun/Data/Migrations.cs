@@ -23,6 +23,11 @@ public static class Migrations
         CREATE TABLE quotas (id {ID}, project_id VARCHAR(255) NOT NULL, resource VARCHAR(64) NOT NULL, hard_limit INT NOT NULL, UNIQUE (project_id, resource));
         CREATE TABLE quota_classes (id {ID}, class_name VARCHAR(255) NOT NULL, resource VARCHAR(64) NOT NULL, hard_limit INT NOT NULL, UNIQUE (class_name, resource))
         """,
+        // 2: files injected at create (mounts of type bind), one row each, written in again by a rebuild.
+        """
+        CREATE TABLE injected_files (id {ID}, container_uuid VARCHAR(36) NOT NULL, data {TEXT} NOT NULL);
+        CREATE INDEX ix_injected_files_container ON injected_files (container_uuid)
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -69,7 +69,20 @@ public static class ContainerTaskState
 {
     public const string Creating = "container_creating", Deleting = "container_deleting", Starting = "container_starting",
         Stopping = "container_stopping", Rebooting = "container_rebooting", Pausing = "container_pausing",
-        Unpausing = "container_unpausing", Killing = "container_killing";
+        Unpausing = "container_unpausing", Killing = "container_killing", Rebuilding = "container_rebuilding";
+}
+
+/// <summary>
+/// A file written into a container before it first starts, from a create's <c>mounts</c> entry of type <c>bind</c> (Zun's
+/// volume mapping with the <c>local</c> provider): its path in the container and its content in base64. Kept apart from
+/// the container's row, which every list reads, and written in again by a rebuild.
+/// </summary>
+public sealed class InjectedFile : IDocument
+{
+    public long Id { get; set; }
+    public string ContainerUuid { get; set; } = "";
+    public string Destination { get; set; } = "";
+    public string Contents { get; set; } = "";
 }
 
 public sealed class ContainerAction : IDocument

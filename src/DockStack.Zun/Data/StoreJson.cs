@@ -9,6 +9,7 @@ namespace DockStack.Zun.Data;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(Container))]
 [JsonSerializable(typeof(ContainerAction))]
+[JsonSerializable(typeof(InjectedFile))]
 [JsonSerializable(typeof(ImageRecord))]
 [JsonSerializable(typeof(ComputeNode))]
 [JsonSerializable(typeof(ZunService))]

@@ -22,6 +22,7 @@ public sealed class ZunStore(ZunDatabase db)
         ("memory", c => c.Memory), ("auto_remove", c => c.AutoRemove), ("created_at", c => c.CreatedAt), ("updated_at", c => c.UpdatedAt));
     private readonly DocTable<ContainerAction> _actions = new(db, "container_actions",
         ("container_uuid", a => a.ContainerUuid), ("request_id", a => a.RequestId), ("action", a => a.Action));
+    private readonly DocTable<InjectedFile> _files = new(db, "injected_files", ("container_uuid", f => f.ContainerUuid));
     private readonly DocTable<ImageRecord> _images = new(db, "images",
         ("uuid", i => i.Uuid), ("host", i => i.Host), ("project_id", i => i.ProjectId), ("repo", i => i.Repo));
     private readonly DocTable<ComputeNode> _nodes = new(db, "compute_nodes", ("uuid", n => n.Uuid), ("hostname", n => n.Hostname));
@@ -35,7 +36,14 @@ public sealed class ZunStore(ZunDatabase db)
 
     public Task InsertAsync(Container c, CancellationToken cancellationToken) => _containers.InsertAsync(c, cancellationToken);
     public Task<bool> UpdateAsync(Container c, CancellationToken cancellationToken) => _containers.UpdateAsync(c, cancellationToken);
-    public Task<bool> DeleteAsync(Container c, CancellationToken cancellationToken) => _containers.DeleteAsync(c.Id, cancellationToken);
+
+    /// <summary>Removes the container's row and its injected files.</summary>
+    public async Task<bool> DeleteAsync(Container c, CancellationToken cancellationToken)
+    {
+        var deleted = await _containers.DeleteAsync(c.Id, cancellationToken);
+        await _files.DeleteWhereAsync("container_uuid = @a0", [c.Uuid], cancellationToken);
+        return deleted;
+    }
 
     public Task<Container?> GetContainerAsync(string uuid, CancellationToken cancellationToken) =>
         _containers.FirstAsync("uuid = @a0", [uuid], cancellationToken);
@@ -179,6 +187,17 @@ public sealed class ZunStore(ZunDatabase db)
         "created_at" => Times.Sortable(c.CreatedAt), "updated_at" => c.UpdatedAt is { } u ? Times.Sortable(u) : null,
         _ => null,
     };
+
+    // --------------------------------------------------------- injected files
+
+    public async Task InsertAsync(IEnumerable<InjectedFile> files, CancellationToken cancellationToken)
+    {
+        foreach (var f in files) { await _files.InsertAsync(f, cancellationToken); }
+    }
+
+    /// <summary>The files injected into the container, in the order the create listed them.</summary>
+    public Task<List<InjectedFile>> InjectedFilesAsync(string uuid, CancellationToken cancellationToken) =>
+        _files.QueryAsync("container_uuid = @a0", [uuid], "id", null, cancellationToken);
 
     // --------------------------------------------------------------- actions
 

@@ -71,7 +71,8 @@ public class ZunFixture : IAsyncLifetime
         await StartAsync(cancellationToken);
     }
 
-    private async Task StopAsync()
+    /// <summary>Stops the whole process (api and compute), draining its casts; <see cref="StartAsync"/> starts a new one on the same store.</summary>
+    public async Task StopAsync()
     {
         if (Host is null) { return; }
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -46,6 +46,7 @@ public sealed class ComputeDeadlineTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromSeconds(7) + ComputeDeadlines.Margin, ComputeDeadlines.For(new RebootContainer(Uuid, 7)));
         Assert.Equal(ComputeDeadlines.Margin, ComputeDeadlines.For(new StopContainer(Uuid, -5)));
         Assert.Equal(ComputeDeadlines.Create, ComputeDeadlines.For(new CreateContainer(Uuid, Run: true)));
+        Assert.Equal(ComputeDeadlines.Create, ComputeDeadlines.For(new RebuildContainer(Uuid, Run: true, null)));
         Assert.Equal(ComputeDeadlines.Default, ComputeDeadlines.For(new PauseContainer(Uuid)));
         Assert.Equal(ComputeDeadlines.Default, ComputeDeadlines.For(new ExecInContainer(Uuid, "true", true, false)));
     }

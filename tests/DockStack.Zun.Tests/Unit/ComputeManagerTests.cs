@@ -1,44 +1,24 @@
 using DockStack.Docker;
 using DockStack.Zun.Compute;
-using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DockStack.Zun.Tests.Unit;
 
 /// <summary>zun-compute's handling of one message, over an in-memory store and a fake guest engine.</summary>
 [Trait("Category", "Unit")]
-public sealed class ComputeManagerTests : IAsyncLifetime
+public sealed class ComputeManagerTests : ComputeTestBed
 {
     private const string Uuid = "6c1f3c2e-0d5b-4a3e-9f7a-2b8e1d4c5a60";
     private static readonly CallerInfo Caller = new("req-1", "u", "p", IsAdmin: false);
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
-    private readonly ZunDatabase _db = new("sqlite://");
-    private readonly FakeGuestEngine _engine = new();
-    private readonly ZunStore _store;
     private readonly ComputeManager _manager;
 
-    public ComputeManagerTests()
-    {
-        _store = new ZunStore(_db);
-        var config = ZunConfig.From(IniFile.Parse("[DEFAULT]\nauth_strategy = noauth\nhost = node1\n"));
-        _manager = new ComputeManager(config, _store, _engine, TimeProvider.System, NullLogger<ComputeManager>.Instance);
-    }
+    public ComputeManagerTests() => _manager = NewManager();
 
-    private CancellationToken Ct => _timeout.Token;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await _store.MigrateAsync(Ct);
-        await _store.InsertAsync(new Container { Uuid = Uuid, Name = "web", Image = "cirros", Host = "node1", ContainerId = "cid", Status = ContainerStatus.Running, CreatedAt = DateTime.UtcNow }, Ct);
-        await _store.InsertAsync(new ContainerAction { ContainerUuid = Uuid, Action = "stop", RequestId = Caller.RequestId, StartTime = DateTime.UtcNow }, Ct);
-    }
-
-    public Task DisposeAsync()
-    {
-        _db.Dispose();
-        _timeout.Dispose();
-        return Task.CompletedTask;
+        await base.InitializeAsync();
+        await Store.InsertAsync(new Container { Uuid = Uuid, Name = "web", Image = "cirros", Host = "node1", ContainerId = "cid", Status = ContainerStatus.Running, CreatedAt = DateTime.UtcNow }, Ct);
+        await Store.InsertAsync(new ContainerAction { ContainerUuid = Uuid, Action = "stop", RequestId = Caller.RequestId, StartTime = DateTime.UtcNow }, Ct);
     }
 
     private static GuestInfo Exited() =>
@@ -48,18 +28,18 @@ public sealed class ComputeManagerTests : IAsyncLifetime
     public async Task Stop_RunningContainer_StopsWithItsTimeoutUnderTheTaskState_ThenReadsItBack()
     {
         string? taskDuringCall = null;
-        _engine.OnCall = async () => taskDuringCall = (await _store.GetContainerAsync(Uuid, Ct))!.TaskState;
-        _engine.Guest = Exited();
+        Engine.OnCall = async () => taskDuringCall = (await Store.GetContainerAsync(Uuid, Ct))!.TaskState;
+        Engine.Guest = Exited();
 
         var reply = await new ComputeRequest(new StopContainer(Uuid, 7), Caller).DispatchAsync(_manager, Ct);
 
         Assert.Null(reply);
-        Assert.Equal(["stop cid 7s"], _engine.Calls);
+        Assert.Equal(["stop cid 7s"], Engine.Calls);
         Assert.Equal(ContainerTaskState.Stopping, taskDuringCall);
-        var c = await _store.GetContainerAsync(Uuid, Ct);
+        var c = await Store.GetContainerAsync(Uuid, Ct);
         Assert.Null(c!.TaskState);
         Assert.Equal(ContainerStatus.Stopped, c.Status);
-        var ev = Assert.Single((await _store.ActionAsync(Uuid, Caller.RequestId, Ct))!.Events);
+        var ev = Assert.Single((await Store.ActionAsync(Uuid, Caller.RequestId, Ct))!.Events);
         Assert.Equal("compute__do_container_stop", ev.Event);
         Assert.Equal("Success", ev.Result);
     }
@@ -67,25 +47,25 @@ public sealed class ComputeManagerTests : IAsyncLifetime
     [Fact]
     public async Task Kill_WithoutSignal_SendsSigkill()
     {
-        _engine.Guest = Exited();
+        Engine.Guest = Exited();
         await new ComputeRequest(new KillContainer(Uuid, null), Caller).DispatchAsync(_manager, Ct);
-        Assert.Equal(["kill cid SIGKILL"], _engine.Calls);
+        Assert.Equal(["kill cid SIGKILL"], Engine.Calls);
     }
 
     [Fact]
     public async Task Pause_EngineRefuses_TheReasonIsKept_TheEventFailed_TheStateIsTheEngines()
     {
-        _engine.Failure = new DockerEngineException("container cid is not running");
-        _engine.Guest = Exited();
+        Engine.Failure = new DockerEngineException("container cid is not running");
+        Engine.Guest = Exited();
 
         await new ComputeRequest(new PauseContainer(Uuid), Caller).DispatchAsync(_manager, Ct);
 
-        var c = await _store.GetContainerAsync(Uuid, Ct);
-        Assert.Equal(["pause cid"], _engine.Calls);
+        var c = await Store.GetContainerAsync(Uuid, Ct);
+        Assert.Equal(["pause cid"], Engine.Calls);
         Assert.Equal(ContainerStatus.Stopped, c!.Status);
         Assert.Equal("container cid is not running", c.StatusReason);
         Assert.Null(c.TaskState);
-        var ev = Assert.Single((await _store.ActionAsync(Uuid, Caller.RequestId, Ct))!.Events);
+        var ev = Assert.Single((await Store.ActionAsync(Uuid, Caller.RequestId, Ct))!.Events);
         Assert.Equal("compute__do_container_pause", ev.Event);
         Assert.Equal("Error", ev.Result);
     }
@@ -93,26 +73,26 @@ public sealed class ComputeManagerTests : IAsyncLifetime
     [Fact]
     public async Task Show_WhileAStopStartsMeanwhile_KeepsTheStopsTaskState()
     {
-        _engine.Guest = Exited();
+        Engine.Guest = Exited();
         // While the show asks the engine, a stop begins and writes its task_state.
-        _engine.OnInspect = async () =>
+        Engine.OnInspect = async () =>
         {
-            _engine.OnInspect = null;
-            var row = (await _store.GetContainerAsync(Uuid, Ct))!;
+            Engine.OnInspect = null;
+            var row = (await Store.GetContainerAsync(Uuid, Ct))!;
             row.TaskState = ContainerTaskState.Stopping;
-            await _store.UpdateAsync(row, Ct);
+            await Store.UpdateAsync(row, Ct);
         };
 
         await new ComputeRequest(new ShowContainer(Uuid), Caller).DispatchAsync(_manager, Ct);
 
-        Assert.Equal(ContainerTaskState.Stopping, (await _store.GetContainerAsync(Uuid, Ct))!.TaskState);
+        Assert.Equal(ContainerTaskState.Stopping, (await Store.GetContainerAsync(Uuid, Ct))!.TaskState);
     }
 
     [Fact]
     public async Task GetArchive_EndlessArchive_Is413_AfterReadingNoMoreThanTheLimitAndOneChunk()
     {
         var endless = new EndlessStream();
-        _engine.Archive = endless;
+        Engine.Archive = endless;
 
         var e = await Assert.ThrowsAsync<RequestEntityTooLarge>(() =>
             new ComputeRequest(new GetContainerArchive(Uuid, "/", ArchiveEncoding.Base64), Caller).DispatchAsync(_manager, Ct));
@@ -126,12 +106,12 @@ public sealed class ComputeManagerTests : IAsyncLifetime
     [Fact]
     public async Task Exec_OutputCutByTheEngine_EndsWithTheMarker_ExitCodeUnknown()
     {
-        _engine.ExecResult = new GuestExecResult(null, new string('x', 10), Truncated: true);
+        Engine.ExecResult = new GuestExecResult(null, new string('x', 10), Truncated: true);
         var reply = await new ComputeRequest(new ExecInContainer(Uuid, "cat /dev/zero", true, false), Caller).DispatchAsync(_manager, Ct);
         Assert.Equal(new string('x', 10) + Api.RequestLimits.ExecOutputTruncated, (string?)reply!["output"]);
         Assert.Null(reply["exit_code"]);
 
-        _engine.ExecResult = new GuestExecResult(3, "whole", Truncated: false);
+        Engine.ExecResult = new GuestExecResult(3, "whole", Truncated: false);
         reply = await new ComputeRequest(new ExecInContainer(Uuid, "sh -c 'exit 3'", true, false), Caller).DispatchAsync(_manager, Ct);
         Assert.Equal("whole", (string?)reply!["output"]);
         Assert.Equal(3L, (long)reply["exit_code"]!);

@@ -21,6 +21,7 @@ public sealed class ComputeMessageTests
         { new PauseContainer(U), "container_pause" },
         { new UnpauseContainer(U), "container_unpause" },
         { new KillContainer(U, "SIGTERM"), "container_kill" },
+        { new RebuildContainer(U, Run: true, "cirros:0.6"), "container_rebuild" },
         { new ShowContainer(U), "container_show" },
         { new GetContainerLogs(U, true, false, true, "10", "1700000000"), "container_logs" },
         { new ExecInContainer(U, "sh -c 'echo hi'", Run: true, Interactive: false), "container_exec" },

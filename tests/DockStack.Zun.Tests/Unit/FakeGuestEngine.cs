@@ -56,7 +56,17 @@ internal sealed class FakeGuestEngine : IGuestEngine
     public Stream? Archive { get; set; }
     public Task<Stream> GetArchiveAsync(string id, string path, CancellationToken cancellationToken) =>
         Archive is { } archive ? Task.FromResult(archive) : throw new NotSupportedException();
-    public Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>Archives put into guests (id, path, the tar's bytes), recorded as <c>put id path</c>; unset, a put is refused.</summary>
+    public List<(string Id, string Path, byte[] Tar)>? PutArchives { get; set; }
+
+    public async Task PutArchiveAsync(string id, string path, Stream tar, CancellationToken cancellationToken)
+    {
+        if (PutArchives is not { } puts) { throw new NotSupportedException(); }
+        await Record($"put {id} {path}", cancellationToken);
+        using var copy = new MemoryStream();
+        await tar.CopyToAsync(copy, cancellationToken);
+        puts.Add((id, path, copy.ToArray()));
+    }
     /// <summary>With <see cref="Images"/> set, a commit tags a new image with its labels (recorded as <c>commit id reference</c>); otherwise refused.</summary>
     public async Task<string> CommitAsync(string id, string reference, IReadOnlyDictionary<string, string> labels, bool pause, CancellationToken cancellationToken, IReadOnlyList<string>? changes = null)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DockStack.Zun.Compute;
+using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,17 +16,18 @@ public static class ContainerActionsApi
     public static void MapContainerActions(this RouteGroupBuilder group)
     {
         group.MapPost("/{ident}/start", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CastAsync(ident, http, store, compute, "start", null, uuid => new StartContainer(uuid), ct));
+            CastAsync(ident, http, store, compute, "start", null, c => new StartContainer(c.Uuid), ct));
         group.MapPost("/{ident}/stop", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CastAsync(ident, http, store, compute, "stop", null, Timeout, (uuid, timeout) => new StopContainer(uuid, timeout), ct));
+            CastAsync(ident, http, store, compute, "stop", null, Timeout, (c, timeout) => new StopContainer(c.Uuid, timeout), ct));
         group.MapPost("/{ident}/reboot", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CastAsync(ident, http, store, compute, "reboot", ContainerStatus.Restarting, Timeout, (uuid, timeout) => new RebootContainer(uuid, timeout), ct));
+            CastAsync(ident, http, store, compute, "reboot", ContainerStatus.Restarting, Timeout, (c, timeout) => new RebootContainer(c.Uuid, timeout), ct));
         group.MapPost("/{ident}/pause", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CastAsync(ident, http, store, compute, "pause", null, uuid => new PauseContainer(uuid), ct));
+            CastAsync(ident, http, store, compute, "pause", null, c => new PauseContainer(c.Uuid), ct));
         group.MapPost("/{ident}/unpause", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CastAsync(ident, http, store, compute, "unpause", null, uuid => new UnpauseContainer(uuid), ct));
+            CastAsync(ident, http, store, compute, "unpause", null, c => new UnpauseContainer(c.Uuid), ct));
         group.MapPost("/{ident}/kill", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
-            CastAsync(ident, http, store, compute, "kill", null, p => Signal(p.String("signal", noneIsNull: true)), (uuid, signal) => new KillContainer(uuid, signal), ct));
+            CastAsync(ident, http, store, compute, "kill", null, p => Signal(p.String("signal", noneIsNull: true)), (c, signal) => new KillContainer(c.Uuid, signal), ct));
+        group.MapPost("/{ident}/rebuild", RebuildAsync);
         group.MapGet("/{ident}/logs", LogsAsync);
         group.MapPost("/{ident}/execute", ExecuteAsync);
         group.MapGet("/{ident}/top", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
@@ -51,7 +53,6 @@ public static class ContainerActionsApi
         });
         group.MapGet("/{ident}/attach", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => Unsupported(ident, http, store, "attach", ct));
         group.MapPost("/{ident}/execute_resize", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => Unsupported(ident, http, store, "execute_resize", ct));
-        group.MapPost("/{ident}/rebuild", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => Unsupported(ident, http, store, "rebuild", ct));
         group.MapContainerExtras();
     }
 
@@ -74,26 +75,55 @@ public static class ContainerActionsApi
     }
 
     private static Task<ContentHttpResult> CastAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, string action,
-        string? interimStatus, Func<string, ContainerMessage> message, CancellationToken cancellationToken) =>
-        CastAsync(ident, http, store, compute, action, interimStatus, _ => 0, (uuid, _) => message(uuid), cancellationToken);
+        string? interimStatus, Func<Container, ContainerMessage> message, CancellationToken cancellationToken) =>
+        CastAsync(ident, http, store, compute, action, interimStatus, _ => 0, (c, _) => message(c), cancellationToken);
 
-    /// <summary>A 202 action: the container found as for a call, its host up; the action is recorded and the message cast to the host.</summary>
+    /// <summary>
+    /// A 202 action: the container found as for a call, no other action in flight on it, its host up, then
+    /// <paramref name="check"/> (when given); the message is made from the container as found (before the interim status),
+    /// the action recorded and the message cast to the host.
+    /// </summary>
     private static async Task<ContentHttpResult> CastAsync<TArgs>(string ident, HttpContext http, ZunStore store, ComputeGateway compute, string action,
-        string? interimStatus, Func<RequestParams, TArgs> parse, Func<string, TArgs, ContainerMessage> message, CancellationToken cancellationToken)
+        string? interimStatus, Func<RequestParams, TArgs> parse, Func<Container, TArgs, ContainerMessage> message, CancellationToken cancellationToken,
+        Func<ZunContext, Container, TArgs, Task>? check = null)
     {
         var (ctx, c, arguments) = await FindAsync(ident, http, store, action, parse, cancellationToken);
         ContainerLookup.CheckIdle(c, action);
         if (c.Host is null || c.ContainerId is null) { throw new Invalid("Cannot operate an uncreated container."); }
         await compute.EnsureHostUpAsync(c, cancellationToken);
+        if (check is not null) { await check(ctx, c, arguments); }
+        var cast = message(c, arguments);
         if (interimStatus is not null)
         {
             c.Status = interimStatus;
             await store.UpdateAsync(c, cancellationToken);
         }
         await compute.RecordActionAsync(c, action, ctx, cancellationToken);
-        await compute.CastAsync(c, message(c.Uuid, arguments), ctx, cancellationToken);
+        await compute.CastAsync(c, cast, ctx, cancellationToken);
         return ZunResults.Null();
     }
+
+    /// <summary>
+    /// Rebuild (Zun's <c>image</c> and <c>image_driver</c>, each optional, checked as create checks them): Rebuilding, and
+    /// the container made again on its host, started again when it was Running. A new image is validated on the container's
+    /// host as create validates (<c>[api] enable_image_validation</c>): an unknown one is create's 404 before anything changes.
+    /// </summary>
+    private static Task<ContentHttpResult> RebuildAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, ZunConfig config, CancellationToken cancellationToken) =>
+        CastAsync(ident, http, store, compute, "rebuild", ContainerStatus.Rebuilding,
+            p =>
+            {
+                ContainerCreateParser.ImageDriver(p.Node("image_driver"));
+                return p.Has("image") ? ContainerCreateParser.Image(p.Node("image")) : null;
+            },
+            (c, image) => new RebuildContainer(c.Uuid, Run: c.Status == ContainerStatus.Running, image),
+            cancellationToken,
+            async (ctx, c, image) =>
+            {
+                if (image is not null && config.EnableImageValidation)
+                {
+                    await compute.CallHostAsync(c.Host!, new ValidateImage(image), ctx, cancellationToken);
+                }
+            });
 
     /// <summary>A synchronous action: the compute host's reply is the body.</summary>
     internal static async Task<ContentHttpResult> CallAsync<TArgs>(string ident, HttpContext http, ZunStore store, ComputeGateway compute, string action,

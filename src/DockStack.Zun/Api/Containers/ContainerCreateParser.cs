@@ -22,7 +22,8 @@ public static class ContainerCreateParser
         ("tty", 36), ("host", 39), ("entrypoint", 40),
     ];
 
-    public sealed record Parsed(Container Container, string? RequestedHost);
+    /// <summary>The container to store, the host asked for (admins only), and the files its mounts inject.</summary>
+    public sealed record Parsed(Container Container, string? RequestedHost, IReadOnlyList<InjectedFile> Files);
 
     public static Parsed Parse(JsonObject body, ZunContext ctx, ZunConfig config, TimeProvider time)
     {
@@ -43,7 +44,7 @@ public static class ContainerCreateParser
         {
             Uuid = Guid.NewGuid().ToString(),
             Name = Schema.String("name", body["name"], 2, 255, NamePattern) ?? RandomName(),
-            Image = DockerReference.CheckReference("image", Schema.String("image", body["image"], 2, 255, "[a-zA-Z0-9][a-zA-Z0-9_.-]", nullable: false)!),
+            Image = Image(body["image"]),
             Cpu = body.ContainsKey("cpu") ? Schema.Number("cpu", body["cpu"], 0.1, 16) : config.DefaultCpu,
             Memory = (body.ContainsKey("memory") ? Schema.IntOrDigits("memory", body["memory"], 4, config.MaxMemory) : config.DefaultMemory).ToString(CultureInfo.InvariantCulture),
             Disk = body.ContainsKey("disk") ? Schema.IntOrDigits("disk", body["disk"], 1, 160) : null,
@@ -77,7 +78,7 @@ public static class ContainerCreateParser
         if (body.ContainsKey("availability_zone")) { Schema.String("availability_zone", body["availability_zone"], 1, 255, nullable: false); }
         if (body.ContainsKey("registry")) { Schema.String("registry", body["registry"], 2, 255, nullable: false); throw new Invalid("Registries are not supported by this service; use a local or public image."); }
         if (Schema.Array("nets", body["nets"]) is { Count: > 0 }) { throw new Invalid("Neutron networks are not available on this service; omit nets (containers join the engine's default network)."); }
-        if (Schema.Array("mounts", body["mounts"]) is { Count: > 0 }) { throw new Invalid("Cinder volumes and file injection are not supported by this service; omit mounts."); }
+        var files = ContainerMounts.Parse(body["mounts"], c.Uuid, ctx);
         if (body.ContainsKey("security_groups") && body.ContainsKey("exposed_ports"))
         {
             throw new Invalid("security_groups and exposed_ports are mutually exclusive.");
@@ -91,7 +92,7 @@ public static class ContainerCreateParser
             host = Schema.String("host", body["host"], 1, 255, HostnamePattern, nullable: false);
             Policy.Enforce(ctx, "container:create:requested_destination");
         }
-        return new Parsed(c, host);
+        return new Parsed(c, host, files);
     }
 
     private static List<string>? Command(JsonNode? node, ZunContext ctx)
@@ -101,7 +102,12 @@ public static class ContainerCreateParser
         return text is null ? null : Shlex.Split(text);
     }
 
-    private static string ImageDriver(JsonNode? node)
+    /// <summary>An image as create (and rebuild) take it: Zun's image_name schema, then a Docker reference.</summary>
+    internal static string Image(JsonNode? node) =>
+        DockerReference.CheckReference("image", Schema.String("image", node, 2, 255, "[a-zA-Z0-9][a-zA-Z0-9_.-]", nullable: false)!);
+
+    /// <summary>image_driver: docker (also for null and "None"); glance is refused, as Glance is not used here.</summary>
+    internal static string ImageDriver(JsonNode? node)
     {
         if (node is null || (Schema.Kind(node) == System.Text.Json.JsonValueKind.String && node.GetValue<string>() == "None")) { return "docker"; }
         var driver = Schema.Enum("image_driver", node, "docker", "glance");

@@ -44,7 +44,7 @@ public static class ContainersApi
         {
             throw body is null ? new SchemaValidationError("'image' is a required property") : Schema.TypeError("", body, "object");
         }
-        var (c, requestedHost) = ContainerCreateParser.Parse(obj, ctx, config, time);
+        var (c, requestedHost, files) = ContainerCreateParser.Parse(obj, ctx, config, time);
         // Checked here to refuse before the image is validated, and again, atomically, when the row is stored.
         await QuotasApi.CheckAsync(store, config, ctx.ProjectId, 1, c.Cpu, long.Parse(c.Memory!, CultureInfo.InvariantCulture), c.Disk ?? 0, cancellationToken);
         if (config.EnableImageValidation && await compute.ScheduleAsync(null, cancellationToken) is { } validator)
@@ -58,6 +58,7 @@ public static class ContainersApi
             c.StatusReason = "There are not enough hosts available.";
         }
         await QuotasApi.InsertWithinQuotaAsync(store, config, c, cancellationToken);
+        await store.InsertAsync(files, cancellationToken);
         await compute.RecordActionAsync(c, "create", ctx, cancellationToken);
         if (c.Host is not null)
         {
