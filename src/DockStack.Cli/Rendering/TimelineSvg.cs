@@ -12,7 +12,11 @@ namespace DockStack.Cli.Rendering;
 public static class TimelineSvg
 {
     public const double ChartWidth = 640;
-    private const double LabelWidth = 220, ValueWidth = 150, RowHeight = 20, BarHeight = 12, Top = 64;
+
+    /// <summary>Where the axis starts: the service names are right-aligned before it.</summary>
+    public const double LabelWidth = 220;
+
+    private const double ValueWidth = 170, RowHeight = 20, BarHeight = 12, Top = 64;
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
     private const string Style = """
@@ -31,7 +35,7 @@ public static class TimelineSvg
         var rows = layout.Rows;
         var axisY = Top + (rows.Count * RowHeight) + 4;
         var notes = TimelineText.Sentences(timeline.ReadinessNote);
-        var height = axisY + 80 + (notes.Count * 18);
+        var height = axisY + 70 + (notes.Count * 18);
         var width = LabelWidth + ChartWidth + ValueWidth;
         var svg = new XElement(Svg + "svg",
             new XAttribute("width", N(width)), new XAttribute("height", N(height)), new XAttribute("viewBox", $"0 0 {N(width)} {N(height)}"),
@@ -39,6 +43,7 @@ public static class TimelineSvg
             new XElement(Svg + "rect", new XAttribute("width", "100%"), new XAttribute("height", "100%"), new XAttribute("fill", "white")),
             Text(12, 24, $"Boot of cloud '{timeline.Cloud}'", "title"),
             Text(12, 44, "Seconds since the node's systemd started" + (timeline.NodeStartedAt is { } at ? $" (node started {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)" : "")),
+            Text(LabelWidth + ChartWidth + 10, Top - 10, "start → active → ready (s)"),
             layout.Ticks.Select(t => new XElement(Svg + "g", new XAttribute("class", "tick"),
                 Line(LabelWidth + layout.X(t, ChartWidth), Top - 6, axisY),
                 Text(LabelWidth + layout.X(t, ChartWidth), axisY + 14, $"{N(t)} s", anchor: "middle"))),
@@ -69,7 +74,7 @@ public static class TimelineSvg
                 g.Add(Rect("ready", LabelWidth + xr - 1.5, barY - 2, 3, BarHeight + 4));
             }
         }
-        g.Add(Text(LabelWidth + ChartWidth + 10, y + 13, TimelineText.Times(row)));
+        g.Add(Text(LabelWidth + ChartWidth + 10, y + 13, TimelineText.Compact(row)));
         return g;
     }
 

@@ -20,6 +20,17 @@ public static class TimelineText
         return row.ReadyAs is null ? text : text + $", {row.ReadyAs} {(row.Ready is null ? "-" : Seconds(row.Ready) + " s")}";
     }
 
+    /// <summary>A row's times in short, for a column headed "start → active → ready": "4.0 → 5.0 → 12.2 s".</summary>
+    public static string Compact(TimelineRow row)
+    {
+        if (row.Start is null)
+        {
+            return "not started";
+        }
+        string[] times = row.ReadyAs is null ? [Seconds(row.Start), Seconds(row.Active)] : [Seconds(row.Start), Seconds(row.Active), Seconds(row.Ready)];
+        return string.Join(" → ", times) + " s";
+    }
+
     /// <summary>The bottom line: when every API answered and everything reported (or, without readiness times, when every
     /// unit was active).</summary>
     public static string Totals(BootTimeline timeline)

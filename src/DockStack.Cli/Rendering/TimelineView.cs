@@ -8,7 +8,6 @@ namespace DockStack.Cli.Rendering;
 public static class TimelineView
 {
     private const char Unit = '█', Wait = '░', Ready = '◆';
-    private const int TimeColumns = 3 * 8;
 
     public static object ToJson(BootTimeline t, string chart) => new
     {
@@ -59,7 +58,8 @@ public static class TimelineView
         }
         grid.AddRow("", Markup.Escape(Axis(layout, width)), "", "", "");
         console.Write(grid);
-        console.MarkupLine($"[blue]{Unit}[/] systemd starting the unit, until active   [green]{Wait}{Ready}[/] until its API answers / its first report (READY)");
+        console.MarkupLine($"[blue]{Unit}[/] systemd starting the unit, until active"
+            + (timeline.HasReadiness ? $"   [green]{Wait}{Ready}[/] until its API answers / its first report (READY)" : ""));
         console.MarkupLine($"[bold]{Markup.Escape(TimelineText.Totals(timeline))}[/]");
         if (timeline.ReadinessNote is { } note)
         {
@@ -69,8 +69,8 @@ public static class TimelineView
     }
 
     /// <summary>The bar's width in cells: what a terminal <paramref name="consoleWidth"/> wide leaves beside the names and
-    /// the three columns of seconds (and the grid's padding), between 20 and 80.</summary>
-    public static int BarWidth(int consoleWidth, int nameWidth) => Math.Clamp(consoleWidth - nameWidth - TimeColumns - 12, 20, 80);
+    /// the three columns of seconds (about 20 cells), the grid's padding and the axis's last label, between 20 and 80.</summary>
+    public static int BarWidth(int consoleWidth, int nameWidth) => Math.Clamp(consoleWidth - nameWidth - 30, 20, 80);
 
     /// <summary>A row's bar, <paramref name="width"/> + 1 cells: <c>█</c> from start to active, <c>░</c> on to ready, <c>◆</c> at ready.</summary>
     public static string Bar(TimelineLayout layout, TimelineRow row, int width)
@@ -95,23 +95,28 @@ public static class TimelineView
         return new string(cells);
     }
 
-    /// <summary>The axis under the bars: each tick's seconds where it falls (a label that would overlap the previous is left out).</summary>
+    /// <summary>The axis under the bars: each tick's seconds from where it falls; the last always shows, a label that would
+    /// run into the next is left out.</summary>
     public static string Axis(TimelineLayout layout, int width)
     {
-        var line = new StringBuilder(new string(' ', width + 8));
-        var free = 0;
-        foreach (var tick in layout.Ticks)
+        var labels = new List<(int At, string Text)>();
+        var limit = int.MaxValue;
+        foreach (var tick in layout.Ticks.Reverse())
         {
             var label = $"{tick:0}s";
-            var at = Math.Min(layout.Cell(tick, width), width + 1 - label.Length);
-            if (at < free)
+            var at = layout.Cell(tick, width);
+            if (at + label.Length < limit)
             {
-                continue;
+                labels.Add((at, label));
+                limit = at;
             }
-            line.Remove(at, label.Length).Insert(at, label);
-            free = at + label.Length + 1;
         }
-        return line.ToString().TrimEnd();
+        var line = new StringBuilder();
+        foreach (var (at, text) in labels.AsEnumerable().Reverse())
+        {
+            line.Append(' ', at - line.Length).Append(text);
+        }
+        return line.ToString();
     }
 
     private static string Colour(string bar)
