@@ -6,13 +6,14 @@ namespace DockStack.Cloud.Timeline;
 /// <summary>
 /// When the node's systemd started, on both of its clocks: the wall clock (what the readiness check's times are in) and
 /// the monotonic one (what systemd's unit times are in). systemd took both at the same instant; <c>systemctl show</c>
-/// prints the wall-clock one to the second only, the D-Bus property holds its microseconds.
+/// prints the wall-clock one to the microsecond with <c>--timestamp=us+utc</c> (systemd 251 and later: bookworm has
+/// 252, trixie 257).
 /// </summary>
 public sealed record BootClock(DateTimeOffset Realtime, long MonotonicUs)
 {
-    public static IReadOnlyList<string> Command =>
-        ["busctl", "get-property", "org.freedesktop.systemd1", "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
-            "UserspaceTimestamp", "UserspaceTimestampMonotonic"];
+    private const string RealtimeProperty = "UserspaceTimestamp", MonotonicProperty = "UserspaceTimestampMonotonic";
+
+    public static IReadOnlyList<string> Command => ["systemctl", "show", "--timestamp=us+utc", "-p", RealtimeProperty, "-p", MonotonicProperty];
 
     public static async Task<BootClock> ReadAsync(Node node, CancellationToken cancellationToken)
     {
@@ -22,19 +23,18 @@ public sealed record BootClock(DateTimeOffset Realtime, long MonotonicUs)
         return Parse(result.Stdout);
     }
 
-    /// <summary>Reads busctl's answer: one <c>t MICROSECONDS</c> line per property, in the order asked.</summary>
-    public static BootClock Parse(string busctlOutput)
+    /// <summary>Reads <c>UserspaceTimestamp=Mon 2025-01-06 10:00:00.123456 UTC</c> and
+    /// <c>UserspaceTimestampMonotonic=1000000</c>.</summary>
+    public static BootClock Parse(string systemctlOutput)
     {
-        var values = busctlOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(l => l.Split(' ', 2))
-            .Where(p => p is ["t", _])
-            .Select(p => long.TryParse(p[1], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0)
-            .ToList();
-        if (values is not [> 0 and var realtime, > 0 and var monotonic])
+        var properties = SystemdTimes.Blocks(systemctlOutput).FirstOrDefault() ?? new Dictionary<string, string>();
+        if (!properties.TryGetValue(RealtimeProperty, out var text)
+            || !DateTimeOffset.TryParseExact(text.Trim(), "ddd yyyy-MM-dd HH:mm:ss.ffffff 'UTC'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var realtime)
+            || SystemdTimes.Microseconds(properties, MonotonicProperty) is not { } monotonic)
         {
-            throw new FormatException($"busctl did not print the two timestamps of the node's systemd (it printed: '{busctlOutput.Trim()}').");
+            throw new FormatException($"systemctl did not print when the node's systemd started (it printed: '{systemctlOutput.Trim()}').");
         }
-        return new BootClock(DateTimeOffset.UnixEpoch.AddTicks(realtime * 10), monotonic);
+        return new BootClock(realtime, monotonic);
     }
 
     /// <summary>Seconds since the node's systemd started, of a time on the node's wall clock.</summary>

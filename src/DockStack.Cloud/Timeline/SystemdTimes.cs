@@ -61,7 +61,8 @@ public sealed record SystemdTimes(long BootUs, IReadOnlyList<UnitTimes> Units)
     /// <summary>Seconds since the node's systemd started, of a monotonic timestamp.</summary>
     public double? Seconds(long? us) => us is { } t ? (t - BootUs) / 1e6 : null;
 
-    private static List<Dictionary<string, string>> Blocks(string output)
+    /// <summary>The KEY=VALUE blocks of <c>systemctl show</c>, one per unit (blank-line separated).</summary>
+    internal static List<Dictionary<string, string>> Blocks(string output)
     {
         var blocks = new List<Dictionary<string, string>>();
         Dictionary<string, string>? current = null;
@@ -88,6 +89,7 @@ public sealed record SystemdTimes(long BootUs, IReadOnlyList<UnitTimes> Units)
         return blocks;
     }
 
-    private static long? Microseconds(IReadOnlyDictionary<string, string> block, string key) =>
+    /// <summary>A property in microseconds; null when missing or 0 ("never").</summary>
+    internal static long? Microseconds(IReadOnlyDictionary<string, string> block, string key) =>
         block.TryGetValue(key, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var us) && us > 0 ? us : null;
 }
