@@ -19,6 +19,15 @@ public static class PrivateFiles
         await stream.WriteAsync(new UTF8Encoding(false).GetBytes(content), cancellationToken);
     }
 
+    /// <summary>Replaces a file in one step: written owner-only next to it, then renamed over it, so a reader never sees
+    /// half of it and a failed write leaves the old one.</summary>
+    public static async Task ReplaceAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        var temp = path + ".dockstack-tmp";
+        await WriteAsync(temp, content, cancellationToken);
+        File.Move(temp, path, overwrite: true);
+    }
+
     private static FileStream Open(string path)
     {
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };

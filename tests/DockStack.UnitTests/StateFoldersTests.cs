@@ -45,6 +45,19 @@ public sealed class StateFoldersTests : IDisposable
     }
 
     [Fact]
+    public void Clean_RemovesACloudsFolderHoldingItsBootTimeline()
+    {
+        var paths = new StatePaths(_home);
+        Directory.CreateDirectory(paths.CloudDir("dev"));
+        File.WriteAllText(paths.CloudsYaml("dev"), "clouds: {}\n");
+        File.WriteAllText(paths.Timeline("dev"), "{}");
+        File.WriteAllText(paths.TimelineChart("dev"), "<svg/>");
+
+        Assert.Equal(1, StateFolders.Clean(paths, everything: false));
+        Assert.False(Directory.Exists(paths.CloudDir("dev")));
+    }
+
+    [Fact]
     public void Clean_WithoutEverything_KeepsTheGeneratedPassword()
     {
         File.WriteAllText(Path.Combine(_home, "admin-password"), "pw\n");

@@ -2,17 +2,30 @@ using System.ComponentModel;
 using System.Globalization;
 using DockStack.Cli.Infrastructure;
 using DockStack.Cli.Rendering;
+using DockStack.Cloud;
 using DockStack.Cloud.Events;
 using DockStack.Cloud.Lifecycle;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace DockStack.Cli.Commands;
 
-[Description("Show a cloud's node, systemd, services, ports and snapshots")]
-public sealed class StatusCommand(CliServices services) : CloudCommand<OutputSettings>(services)
+[Description("Show a cloud's node, systemd, services, ports and snapshots; --timeline: its last boot as a chart")]
+public sealed class StatusCommand(CliServices services) : CloudCommand<StatusCommand.Settings>(services)
 {
-    protected override async Task<int> RunAsync(OutputSettings settings, CancellationToken cancellationToken)
+    public sealed class Settings : OutputSettings
     {
+        [CommandOption("--timeline")]
+        [Description("Draw the last boot: when each service started, became active and answered (or reported); also written as timeline.svg in the cloud's state folder")]
+        public bool Timeline { get; init; }
+    }
+
+    protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Timeline)
+        {
+            return await TimelineAsync(settings, cancellationToken);
+        }
         var status = await Services.Manager(NullCloudEvents.Instance).StatusAsync(settings.Cloud, cancellationToken);
         if (settings.Json)
         {
@@ -20,6 +33,23 @@ public sealed class StatusCommand(CliServices services) : CloudCommand<OutputSet
             return ExitCodes.Ok;
         }
         StatusView.Render(Services.Console, status);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The last boot: drawn on the terminal (or printed as JSON) and written as an SVG file next to the cloud's other files.</summary>
+    private async Task<int> TimelineAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var timeline = await Services.Manager(NullCloudEvents.Instance).TimelineAsync(settings.Cloud, cancellationToken);
+        var layout = TimelineLayout.Of(timeline);
+        var chart = Services.Paths.TimelineChart(settings.Cloud.Value);
+        Directory.CreateDirectory(Path.GetDirectoryName(chart)!);
+        await PrivateFiles.ReplaceAsync(chart, TimelineSvg.Render(layout), cancellationToken);
+        if (settings.Json)
+        {
+            Json.Write(Services.Console, TimelineView.ToJson(timeline, chart));
+            return ExitCodes.Ok;
+        }
+        TimelineView.Render(Services.Console, layout, chart);
         return ExitCodes.Ok;
     }
 }

@@ -135,8 +135,13 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
             events.Info($"Cloud '{cloud}' is already running (node {existing.ShortId}).");
         }
         var systemd = await node.WaitForSystemdAsync(LayerBuilder.BootTimeout, cancellationToken);
-        await plan.WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cancellationToken);
+        var readiness = await plan.WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cancellationToken);
         var files = await plan.WriteClientFilesAsync(paths.CloudDir(cloud.Value), address, cancellationToken);
+        if (!existing.Running)
+        {
+            // Only a boot this command waited for: a node that already ran was ready long before this check.
+            await RecordReadinessAsync(cloud, node, readiness, cancellationToken);
+        }
         return new UpResult(existing.Id, existing.Running, existing.Labels.GetValueOrDefault(Labels.SourceImage, existing.Image),
             new SystemdStateSummary(systemd.State, systemd.FailedUnits), existing.Ports, clock.Elapsed, plan.Summary(files, address), address.Value,
             NodeLimits.Of(existing.Labels));
@@ -185,9 +190,10 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
                 await engine.StartContainerAsync(id, cancellationToken);
                 return await node.WaitForSystemdAsync(bootTimeout, cancellationToken);
             }, s => $"systemd {s.State}" + (s.FailedUnits.Count > 0 ? $"; failed units: {string.Join(", ", s.FailedUnits)}" : ""));
-            await plan.WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cancellationToken);
+            var readiness = await plan.WaitUntilReadyAsync(node, TimeSpan.FromMinutes(5), cancellationToken);
             var boot = clock.Elapsed;
             var files = await plan.WriteClientFilesAsync(paths.CloudDir(cloud.Value), address, cancellationToken);
+            await RecordReadinessAsync(cloud, node, readiness, cancellationToken);
             return new UpResult(id, false, cleanImage, new SystemdStateSummary(systemd.State, systemd.FailedUnits), ports, boot, plan.Summary(files, address), address.Value, limits);
         }
         catch (Exception e)

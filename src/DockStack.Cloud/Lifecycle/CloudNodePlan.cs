@@ -1,6 +1,9 @@
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning;
+using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Provisioning.Health;
+using DockStack.Cloud.Services.Neutron;
 using DockStack.Docker;
 
 namespace DockStack.Cloud.Lifecycle;
@@ -17,7 +20,9 @@ internal sealed class CloudNodePlan(CloudPlan plan) : INodePlan
     public IReadOnlyList<PortBinding> Ports => plan.Ports;
     public IReadOnlyList<IImageLayer> Layers => plan.Layers;
 
-    public Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken) =>
+    public IReadOnlyList<CloudService> Services => plan.Services;
+
+    public Task<BootReadiness> WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken) =>
         plan.WaitUntilReadyAsync(node, timeout, cancellationToken);
 
     public async Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CloudAddress address, CancellationToken cancellationToken) =>
@@ -35,7 +40,7 @@ internal sealed class CloudNodePlan(CloudPlan plan) : INodePlan
     public IReadOnlyList<string> Secrets =>
         [plan.Settings.Passwords.Admin, plan.Settings.Passwords.Database, plan.Settings.Passwords.Rabbit, plan.Settings.Passwords.Service];
 
-    public string? FloatingRange => plan.Settings.Has(Services.Neutron.NeutronModule.L3) ? plan.Settings.Network.FloatingRange : null;
+    public string? FloatingRange => plan.Settings.Has(NeutronModule.L3) ? plan.Settings.Network.FloatingRange : null;
 
     public Task<IReadOnlyList<string>> MergeUserCloudsYamlAsync(string path, Func<string, string> entryName, CloudAddress address, CancellationToken cancellationToken) =>
         UserCloudsYaml.MergeAsync(path, plan.Settings, entryName, address, cancellationToken);

@@ -1,5 +1,7 @@
 using DockStack.Cloud.Images;
 using DockStack.Cloud.Nodes;
+using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Provisioning.Health;
 using DockStack.Docker;
 
 namespace DockStack.Cloud.Lifecycle;
@@ -10,7 +12,11 @@ internal interface INodePlan
     IReadOnlyList<string> Warnings { get; }
     IReadOnlyList<PortBinding> Ports { get; }
     IReadOnlyList<IImageLayer> Layers { get; }
-    Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken);
+    /// <summary>The units the cloud runs, each with the service it hosts.</summary>
+    IReadOnlyList<CloudService> Services { get; }
+
+    /// <summary>Waits until every service is ready; returns when each API first answered and each heartbeat came in.</summary>
+    Task<BootReadiness> WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken);
     Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CloudAddress address, CancellationToken cancellationToken);
     Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CloudAddress address, CancellationToken cancellationToken);
     IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles, CloudAddress address);
@@ -39,7 +45,8 @@ internal sealed class BareNodePlan : INodePlan
     public IReadOnlyList<string> Warnings => [];
     public IReadOnlyList<PortBinding> Ports => [];
     public IReadOnlyList<IImageLayer> Layers => [];
-    public Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken) => Task.CompletedTask;
+    public IReadOnlyList<CloudService> Services => [];
+    public Task<BootReadiness> WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken) => Task.FromResult(BootReadiness.None);
     public Task<IReadOnlyList<ServiceHealthView>> CheckHealthAsync(Node node, CloudAddress address, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ServiceHealthView>>([]);
     public Task<IReadOnlyList<string>> WriteClientFilesAsync(string cloudStateDir, CloudAddress address, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
     public IReadOnlyList<string> Summary(IReadOnlyList<string> clientFiles, CloudAddress address) => [];

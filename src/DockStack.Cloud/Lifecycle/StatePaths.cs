@@ -1,7 +1,7 @@
 namespace DockStack.Cloud.Lifecycle;
 
 /// <summary>
-/// DockStack's only host files: one folder per cloud (clouds.yaml, openrc, generated secrets).
+/// DockStack's only host files: one folder per cloud (clouds.yaml, openrc, generated secrets, the last boot's timeline).
 /// <c>DOCKSTACK_HOME</c>, else <c>$XDG_STATE_HOME/dockstack</c>, else <c>~/.local/state/dockstack</c>.
 /// </summary>
 public sealed record StatePaths(string Root)
@@ -22,6 +22,12 @@ public sealed record StatePaths(string Root)
     public string CloudDir(string cloud) => Path.Combine(Root, "clouds", cloud);
 
     public string CloudsYaml(string cloud) => Path.Combine(CloudDir(cloud), "clouds.yaml");
+
+    /// <summary>When the last boot's readiness check saw each service ready (<see cref="DockStack.Cloud.Timeline.RecordedReadiness"/>).</summary>
+    public string Timeline(string cloud) => Path.Combine(CloudDir(cloud), "timeline.json");
+
+    /// <summary>The last boot drawn as a chart (<c>status --timeline</c>).</summary>
+    public string TimelineChart(string cloud) => Path.Combine(CloudDir(cloud), "timeline.svg");
 }
 
 /// <summary>
@@ -34,7 +40,7 @@ public static class StateFolders
     /// <summary>The files a cloud's state folder holds; a folder with anything else is not ours to delete.</summary>
     private static readonly HashSet<string> CloudFiles = new(StringComparer.Ordinal)
     {
-        "local.conf", "clouds.yaml", "openrc", "admin-openrc", "demo-openrc", "user-clouds-yaml.json",
+        "local.conf", "clouds.yaml", "openrc", "admin-openrc", "demo-openrc", "user-clouds-yaml.json", "timeline.json", "timeline.svg",
     };
 
     /// <summary>Removes every cloud's state folder (and, with <paramref name="everything"/>, the generated admin password); returns how many cloud folders went.</summary>

@@ -80,7 +80,7 @@ public sealed class CloudPlan
         return new CloudPlan(settings, source);
     }
 
-    public Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken ct) =>
+    public Task<BootReadiness> WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken ct) =>
         new HealthChecker(Services).WaitUntilReadyAsync(node, timeout, ct);
 
     /// <summary>Each unit's state and each API's answer and latency; a published API's URL as the host reaches it, on the

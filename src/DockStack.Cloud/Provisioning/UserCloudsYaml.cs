@@ -113,8 +113,6 @@ public static class UserCloudsYaml
         {
             text = text[..^4];
         }
-        var temp = path + ".dockstack-tmp";
-        await PrivateFiles.WriteAsync(temp, text, cancellationToken);
-        File.Move(temp, path, overwrite: true);
+        await PrivateFiles.ReplaceAsync(path, text, cancellationToken);
     }
 }

@@ -23,11 +23,18 @@ public sealed class HealthChecker(IReadOnlyList<CloudService> services)
         cts.CancelAfter(CheckTimeout);
         var probe = new ExecRequest(["sh", "-c", EmbeddedFiles.Read("Provisioning/Health/Scripts/health-probe.sh"), "health-probe"]) { Environment = ProbeEnvironment() };
         var result = await node.Engine.ExecAsync(node.Id, probe, null, cts.Token);
-        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return Read(result.Stdout);
+    }
+
+    /// <summary>Judges each service from the output of Scripts/health-probe.sh; an API's answer and the heartbeats carry the
+    /// node's time of the check (<see cref="ServiceHealth.SeenAt"/>).</summary>
+    public IReadOnlyList<ServiceHealth> Read(string probeOutput)
+    {
         var states = new Dictionary<string, string>(StringComparer.Ordinal);
-        var answers = new Dictionary<string, (int Code, double Seconds)>(StringComparer.Ordinal);
+        var answers = new Dictionary<string, (int Code, double Seconds, DateTimeOffset? At)>(StringComparer.Ordinal);
         var beats = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var line in lines)
+        DateTimeOffset? beatsAt = null;
+        foreach (var line in probeOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Split('\t');
             if (parts is ["unit", var unit, var state])
@@ -38,28 +45,46 @@ public sealed class HealthChecker(IReadOnlyList<CloudService> services)
             {
                 beats.Add(beat.Trim());
             }
-            else if (parts is ["http", var url, var code, var seconds])
+            else if (parts is ["clock", var clock])
             {
-                answers[url] = (int.TryParse(code, out var c) ? c : 0, double.TryParse(seconds, CultureInfo.InvariantCulture, out var s) ? s : 0);
+                beatsAt = NodeTime(clock);
+            }
+            else if (parts is ["http", var url, var code, var seconds, var at])
+            {
+                answers[url] = (int.TryParse(code, out var c) ? c : 0, double.TryParse(seconds, CultureInfo.InvariantCulture, out var s) ? s : 0, NodeTime(at));
             }
         }
-        return services.Select(s => Judge(s, states.GetValueOrDefault(s.Unit, "unknown"), s.LocalUrl is { } u && answers.TryGetValue(u, out var a) ? a : null, beats)).ToList();
+        return services.Select(s =>
+        {
+            (int Code, double Seconds, DateTimeOffset? At)? answer = s.LocalUrl is { } u && answers.TryGetValue(u, out var a) ? a : null;
+            var health = Judge(s, states.GetValueOrDefault(s.Unit, "unknown"), answer is { } x ? (x.Code, x.Seconds) : null, beats);
+            return health with { SeenAt = s.Heartbeat is not null ? beatsAt : answer?.At };
+        }).ToList();
     }
 
-    /// <summary>Polls until every unit is active and every API answers; on timeout names what is not ready and why.</summary>
-    public async Task WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The node's clock as the probe prints it: microseconds since the epoch (<c>date +%s%6N</c>).</summary>
+    private static DateTimeOffset? NodeTime(string text) =>
+        long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var us) ? DateTimeOffset.UnixEpoch.AddTicks(us * 10) : null;
+
+    /// <summary>
+    /// Polls until every unit is active, every API answers and every heartbeat is in; on timeout names what is not ready
+    /// and why. Returns when the polls first saw each API answering and each heartbeat (<see cref="BootReadiness"/>).
+    /// </summary>
+    public async Task<BootReadiness> WaitUntilReadyAsync(Node node, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         IReadOnlyList<ServiceHealth> last = [];
+        var readiness = new BootReadiness.Recorder();
         try
         {
             while (true)
             {
                 last = await CheckAsync(node, cts.Token);
+                readiness.Add(last);
                 if (last.All(h => h.Healthy))
                 {
-                    return;
+                    return readiness.Readiness;
                 }
                 await Task.Delay(TimeSpan.FromSeconds(1), cts.Token);
             }
