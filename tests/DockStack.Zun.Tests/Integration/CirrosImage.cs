@@ -13,6 +13,46 @@ public static class CirrosImage
     public const string Reference = "cirros:latest";
     private static readonly string[] Applets = ["sh", "ping", "sleep", "echo", "cat", "ls", "ps", "top", "true", "false", "kill", "mkdir", "env", "hostname"];
 
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static int _users;
+    private static bool _created;
+
+    /// <summary>
+    /// A fixture's hold on the image: imported when absent. Fixtures of different collections run at the same time, so
+    /// the image is removed only when the last holder lets go (<see cref="ReleaseAsync"/>), and only if this test run
+    /// imported it: one fixture removing it while another still creates containers from it made those creates fail.
+    /// </summary>
+    public static async Task AcquireAsync(INodeEngine engine, CancellationToken cancellationToken)
+    {
+        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            _created |= await EnsureAsync(engine, cancellationToken);
+            _users++;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public static async Task ReleaseAsync(INodeEngine engine, CancellationToken cancellationToken)
+    {
+        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (--_users == 0 && _created)
+            {
+                _created = false;
+                await engine.RemoveImageAsync(Reference, force: false, cancellationToken);
+            }
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
     /// <summary>Imports the image when absent; true when this call created it.</summary>
     public static async Task<bool> EnsureAsync(INodeEngine engine, CancellationToken cancellationToken)
     {

@@ -27,7 +27,7 @@ public class ZunFixture : IAsyncLifetime
     public ZunConfig Config { get; }
     /// <summary>Every warning or error the service logged, in order, as "Level Category: message".</summary>
     public LogCapture Log { get; } = new();
-    private bool _createdImage;
+    private bool _holdsImage;
 
     public ZunFixture() : this("")
     {
@@ -52,7 +52,8 @@ public class ZunFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        _createdImage = await CirrosImage.EnsureAsync(Engine, timeout.Token);
+        await CirrosImage.AcquireAsync(Engine, timeout.Token);
+        _holdsImage = true;
         await StartAsync(timeout.Token);
     }
 
@@ -94,9 +95,10 @@ public class ZunFixture : IAsyncLifetime
         {
             await Engine.RemoveNetworkAsync(n.Name, timeout.Token);
         }
-        if (_createdImage)
+        if (_holdsImage)
         {
-            await Engine.RemoveImageAsync(CirrosImage.Reference, force: false, timeout.Token);
+            _holdsImage = false;
+            await CirrosImage.ReleaseAsync(Engine, timeout.Token);
         }
         Http.Dispose();
         Engine.Dispose();

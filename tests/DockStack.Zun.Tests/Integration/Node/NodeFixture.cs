@@ -46,7 +46,7 @@ public sealed class NodeFixture : IAsyncLifetime
     public string DemoProjectId { get; private set; } = "";
     public CloudCli Cli { get; private set; } = null!;
     public OpenStackCli TokenCli { get; }
-    private bool _createdImage;
+    private bool _holdsImage;
     private bool _disposed;
 
     public NodeFixture()
@@ -73,7 +73,8 @@ public sealed class NodeFixture : IAsyncLifetime
         // The first build of the Keystone-only images takes minutes on a busy 2-core host; later runs reuse them.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(40));
         var ct = timeout.Token;
-        _createdImage = await CirrosImage.EnsureAsync(Engine, ct);
+        await CirrosImage.AcquireAsync(Engine, ct);
+        _holdsImage = true;
         Node = await DockStackNode.UpAsync(NodeName, DockStackNode.KeystoneOnlyConfig, [3306, 5672], TimeSpan.FromMinutes(35), ct);
         await PrepareMariaDbAsync(ct);
         var apiPort = ZunProcess.FreePort();
@@ -232,7 +233,11 @@ public sealed class NodeFixture : IAsyncLifetime
             {
                 await Engine.RemoveContainerAsync(c.Id, force: true, timeout.Token);
             }
-            if (_createdImage) { await Engine.RemoveImageAsync(CirrosImage.Reference, force: false, timeout.Token); }
+            if (_holdsImage)
+            {
+                _holdsImage = false;
+                await CirrosImage.ReleaseAsync(Engine, timeout.Token);
+            }
         });
         if (Node is not null) { await Try(async () => await Node.DisposeAsync()); }
         try { Directory.Delete(StateDir, recursive: true); } catch (IOException) { }
