@@ -31,7 +31,8 @@ public static class ZunApp
         }
         Directory.CreateDirectory(config.StatePath);
         // The console proxy runs where compute runs; with urls given (an embedded or test run) on a free loopback port.
-        var proxyUrl = role == ZunRole.Api ? null : urls is null ? ConsoleProxy.ListenUrl(config) : "http://127.0.0.1:0";
+        if (urls is not null && role != ZunRole.Api) { config = config with { WsproxyHost = "127.0.0.1", WsproxyPort = 0 }; }
+        var proxyUrl = role == ZunRole.Api ? null : ConsoleProxy.ListenUrl(config);
         var builder = WebApplication.CreateSlimBuilder();
         // The api's address first, the proxy's last (ConsoleProxy tells its requests by that port).
         var listen = role == ZunRole.Compute ? [] : new[] { urls ?? $"http://{FormatHost(config.ApiHost)}:{config.ApiPort}" };
