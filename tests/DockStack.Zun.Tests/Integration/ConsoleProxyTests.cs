@@ -174,4 +174,31 @@ public sealed class ConsoleProxyTests(ZunFixture zun)
             await DeleteAsync(uuid);
         }
     }
+
+    /// <summary>
+    /// Debian's unmodified client in a pseudo terminal (util-linux <c>script</c>): <c>openstack appcontainer exec --interactive</c>
+    /// connects through the proxy, resizes the exec's tty to its terminal, and what is typed runs in the container.
+    /// </summary>
+    [Fact]
+    public async Task DebianClient_ExecInteractive_InAPseudoTerminal_RunsWhatIsTyped()
+    {
+        var uuid = await RunShellAsync("cli", interactive: false);
+        var typed = Path.Combine(zun.StateDir, "typed");
+        await File.WriteAllTextAsync(typed, "stty size; echo in''side-$((6*7)); exit\r", Ct); // the echo of what is typed is no "inside-42"
+        try
+        {
+            var client = $"env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm {DockStack.TestSupport.OpenStackClient.Path} --os-auth-type admin_token " +
+                $"--os-endpoint {zun.BaseUrl}/v1 --os-token admin appcontainer exec --interactive {uuid} sh";
+            var result = await DockStack.TestSupport.ProcessRunner.RunAsync("/bin/sh",
+                ["-c", $"(sleep 5; cat {typed}; sleep 8) | script -qfec 'stty rows 33 cols 111; {client}' /dev/null"],
+                new DockStack.TestSupport.ProcessOptions { Timeout = TimeSpan.FromSeconds(60) }, Ct);
+            Assert.True(result.ExitCode == 0, result.Output);
+            Assert.Contains("inside-42", result.Output);
+            Assert.Contains("33 111", result.Output);
+        }
+        finally
+        {
+            await DeleteAsync(uuid);
+        }
+    }
 }
