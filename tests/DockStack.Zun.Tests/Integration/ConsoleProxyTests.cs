@@ -176,24 +176,51 @@ public sealed class ConsoleProxyTests(ZunFixture zun)
     }
 
     /// <summary>
-    /// Debian's unmodified client in a pseudo terminal (util-linux <c>script</c>): <c>openstack appcontainer exec --interactive</c>
-    /// connects through the proxy, resizes the exec's tty to its terminal, and what is typed runs in the container.
+    /// Debian's unmodified <c>openstack</c> client in a pseudo terminal of 33 rows and 111 columns (util-linux <c>script</c>),
+    /// with <paramref name="typed"/> typed 5 s after it starts; what the terminal showed.
+    /// </summary>
+    private async Task<DockStack.TestSupport.ProcessResult> TypeIntoClientAsync(string typed, params string[] arguments)
+    {
+        var file = Path.Combine(zun.StateDir, $"typed-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(file, typed, Ct);
+        var client = $"env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm {DockStack.TestSupport.OpenStackClient.Path} --os-auth-type admin_token " +
+            $"--os-endpoint {zun.BaseUrl}/v1 --os-token admin {string.Join(' ', arguments)}";
+        return await DockStack.TestSupport.ProcessRunner.RunAsync("/bin/sh",
+            ["-c", $"(sleep 5; cat {file}; sleep 8) | script -qfec 'stty rows 33 cols 111; {client}' /dev/null"],
+            new DockStack.TestSupport.ProcessOptions { Timeout = TimeSpan.FromSeconds(60) }, Ct);
+    }
+
+    /// <summary>
+    /// <c>openstack appcontainer exec --interactive</c>: connects through the proxy, resizes the exec's tty to its
+    /// terminal, and what is typed runs in the container (the echo of the typed line is no "inside-42").
     /// </summary>
     [Fact]
     public async Task DebianClient_ExecInteractive_InAPseudoTerminal_RunsWhatIsTyped()
     {
         var uuid = await RunShellAsync("cli", interactive: false);
-        var typed = Path.Combine(zun.StateDir, "typed");
-        await File.WriteAllTextAsync(typed, "stty size; echo in''side-$((6*7)); exit\r", Ct); // the echo of what is typed is no "inside-42"
         try
         {
-            var client = $"env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm {DockStack.TestSupport.OpenStackClient.Path} --os-auth-type admin_token " +
-                $"--os-endpoint {zun.BaseUrl}/v1 --os-token admin appcontainer exec --interactive {uuid} sh";
-            var result = await DockStack.TestSupport.ProcessRunner.RunAsync("/bin/sh",
-                ["-c", $"(sleep 5; cat {typed}; sleep 8) | script -qfec 'stty rows 33 cols 111; {client}' /dev/null"],
-                new DockStack.TestSupport.ProcessOptions { Timeout = TimeSpan.FromSeconds(60) }, Ct);
+            var result = await TypeIntoClientAsync("stty size; echo in''side-$((6*7)); exit\r", "appcontainer", "exec", "--interactive", uuid, "sh");
             Assert.True(result.ExitCode == 0, result.Output);
             Assert.Contains("inside-42", result.Output);
+            Assert.Contains("33 111", result.Output);
+        }
+        finally
+        {
+            await DeleteAsync(uuid);
+        }
+    }
+
+    /// <summary><c>openstack appcontainer attach</c> to an interactive shell: the session ends when the shell exits.</summary>
+    [Fact]
+    public async Task DebianClient_Attach_InAPseudoTerminal_RunsWhatIsTyped()
+    {
+        var uuid = await RunShellAsync("cliattach", interactive: true);
+        try
+        {
+            var result = await TypeIntoClientAsync("stty size; echo hello-$((6*7)); exit\r", "appcontainer", "attach", uuid);
+            Assert.True(result.ExitCode == 0, result.Output);
+            Assert.Contains("hello-42", result.Output);
             Assert.Contains("33 111", result.Output);
         }
         finally
