@@ -21,6 +21,19 @@ public interface IGuestEngine : IEngine
     /// </summary>
     Task<GuestExecResult> ExecCappedAsync(string id, IReadOnlyList<string> command, int maxOutputBytes, CancellationToken cancellationToken);
 
+    /// <summary>An exec of <paramref name="command"/> with stdin open (and a tty when asked), made but not started: its id.</summary>
+    Task<string> CreateConsoleExecAsync(string id, IReadOnlyList<string> command, bool tty, CancellationToken cancellationToken);
+
+    /// <summary>The id of the container an exec runs in; null when the engine has no such exec.</summary>
+    Task<string?> ExecContainerAsync(string execId, CancellationToken cancellationToken);
+    Task ResizeExecTtyAsync(string execId, int width, int height, CancellationToken cancellationToken);
+
+    /// <summary>The guest's stdin and output (its attach stream).</summary>
+    Task<GuestConsole> AttachGuestAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Starts an exec made by <see cref="CreateConsoleExecAsync"/> (<paramref name="tty"/> as it was made) and returns its stdin and output.</summary>
+    Task<GuestConsole> StartConsoleExecAsync(string execId, bool tty, CancellationToken cancellationToken);
+
     /// <summary>
     /// The bridge network of that name, made unless it exists; also when a create running in parallel made it first (the
     /// engine's 409 for the name, or 403 for the bridge: older engines let two networks share a name, never a bridge).

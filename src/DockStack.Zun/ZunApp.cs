@@ -6,6 +6,7 @@ using DockStack.Zun.Api.Resources;
 using DockStack.Zun.Compute;
 using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
+using DockStack.Zun.WsProxy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,10 @@ namespace DockStack.Zun;
 
 public enum ZunRole { Api, Compute, All }
 
-/// <summary>Builds the zun process for a role: the api (HTTP on [api] host_ip:port), the compute agent, or both.</summary>
+/// <summary>
+/// Builds the zun process for a role: the api (HTTP on [api] host_ip:port), the compute agent with its console proxy
+/// (websockets on [websocket_proxy] wsproxy_host:wsproxy_port), or both.
+/// </summary>
 public static class ZunApp
 {
     public static async Task<IHost> BuildAsync(ZunConfig config, ZunRole role, Action<ILoggingBuilder>? logging = null, string? urls = null, CancellationToken cancellationToken = default)
@@ -26,20 +30,22 @@ public static class ZunApp
             throw new ConfigException("[DEFAULT] transport_url must be set for 'zun api' alone (the api reaches zun-compute over RabbitMQ); run 'zun all' for one process without it.");
         }
         Directory.CreateDirectory(config.StatePath);
-        IHost host;
-        if (role == ZunRole.Compute)
+        // The console proxy runs where compute runs; with urls given (an embedded or test run) on a free loopback port.
+        if (urls is not null && role != ZunRole.Api) { config = config with { WsproxyHost = "127.0.0.1", WsproxyPort = 0 }; }
+        var proxyUrl = role == ZunRole.Api ? null : ConsoleProxy.ListenUrl(config);
+        var builder = WebApplication.CreateSlimBuilder();
+        // The api's address first, the proxy's last (ConsoleProxy tells its requests by that port).
+        var listen = role == ZunRole.Compute ? [] : new[] { urls ?? $"http://{FormatHost(config.ApiHost)}:{config.ApiPort}" };
+        builder.WebHost.UseUrls(string.Join(';', proxyUrl is null ? listen : [.. listen, proxyUrl]));
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestLimits.MaxRequestBodyBytes); // raised per request where allowed (ZunPipeline)
+        Configure(builder.Services, builder.Logging, config, role, logging);
+        var app = builder.Build();
+        if (role != ZunRole.Api)
         {
-            var builder = Host.CreateApplicationBuilder();
-            Configure(builder.Services, builder.Logging, config, role, logging);
-            host = builder.Build();
+            app.UseConsoleProxy();
         }
-        else
+        if (role != ZunRole.Compute)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls(urls ?? $"http://{FormatHost(config.ApiHost)}:{config.ApiPort}");
-            builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = RequestLimits.MaxRequestBodyBytes); // raised per request where allowed (ZunPipeline)
-            Configure(builder.Services, builder.Logging, config, role, logging);
-            var app = builder.Build();
             app.UseMiddleware<ZunPipeline>();
             app.UseRouting();
             app.MapRoot();
@@ -47,8 +53,8 @@ public static class ZunApp
             app.MapImages();
             app.MapInfra();
             app.MapQuotas();
-            host = app;
         }
+        IHost host = app;
         try
         {
             // The start's deadline runs from here; the database is the first thing every role needs.
@@ -63,7 +69,7 @@ public static class ZunApp
         return host;
     }
 
-    private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
+    internal static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
 
     private static void Configure(IServiceCollection services, ILoggingBuilder loggingBuilder, ZunConfig config, ZunRole role, Action<ILoggingBuilder>? logging)
     {
@@ -87,6 +93,9 @@ public static class ZunApp
             services.AddSingleton<ContainerSync>();
             services.AddSingleton<ComputeReadiness>();
             services.AddHostedService<ComputeAgent>();
+            services.AddSingleton<ConsoleTokens>();
+            services.AddSingleton(sp => new ConsoleSessions(sp.GetRequiredService<ConsoleTokens>(),
+                () => ConsoleProxy.BaseUrl(config, sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>())));
             if (!string.IsNullOrEmpty(config.TransportUrl))
             {
                 services.AddHostedService<RabbitComputeServer>();

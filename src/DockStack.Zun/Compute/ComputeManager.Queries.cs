@@ -3,10 +3,11 @@ using System.Text.Json.Nodes;
 using DockStack.Docker;
 using DockStack.Zun.Api;
 using DockStack.Zun.Data;
+using DockStack.Zun.WsProxy;
 
 namespace DockStack.Zun.Compute;
 
-/// <summary>The synchronous calls about a running container: logs, exec, processes, statistics, resources, tty.</summary>
+/// <summary>The synchronous calls about a running container: logs, exec, consoles, processes, statistics, resources, tty.</summary>
 public sealed partial class ComputeManager
 {
     private async Task<Container> CreatedAsync(ContainerMessage message, CancellationToken cancellationToken)
@@ -26,11 +27,20 @@ public sealed partial class ComputeManager
     {
         var c = await CreatedAsync(message, cancellationToken);
         var command = message.Command;
-        if (!message.Run || message.Interactive)
-        {
-            throw new Invalid("Interactive exec needs zun-wsproxy, which this service does not provide; run the command non-interactively.");
-        }
         var argv = Shlex.Split(command);
+        if (!message.Run)
+        {
+            var sessions = Consoles();
+            var execId = await engine.CreateConsoleExecAsync(c.ContainerId!, argv, message.Interactive, cancellationToken);
+            return new JsonObject
+            {
+                ["output"] = null,
+                ["exit_code"] = null,
+                ["exec_id"] = execId,
+                ["proxy_url"] = sessions.ExecUrl(c, execId, message.Interactive),
+            };
+        }
+        // Run now (interactive or not): the command gets no stdin, its output is answered.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(config.ExecuteTimeout));
         try
@@ -91,4 +101,26 @@ public sealed partial class ComputeManager
         await engine.ResizeTtyAsync(c.ContainerId!, message.Width, message.Height, cancellationToken);
         return null;
     }
+
+    public async Task<JsonNode?> HandleAsync(ResizeExecTty message, CallerInfo caller, CancellationToken cancellationToken)
+    {
+        var c = await CreatedAsync(message, cancellationToken);
+        if (await engine.ExecContainerAsync(message.ExecId, cancellationToken) != c.ContainerId)
+        {
+            throw new Invalid($"Exec {message.ExecId} is not an exec of container {c.Uuid}.");
+        }
+        await engine.ResizeExecTtyAsync(message.ExecId, message.Width, message.Height, cancellationToken);
+        return null;
+    }
+
+    public async Task<JsonNode?> HandleAsync(AttachContainer message, CallerInfo caller, CancellationToken cancellationToken)
+    {
+        var c = await CreatedAsync(message, cancellationToken);
+        if (!c.Interactive) { throw new Invalid(NotInteractive); }
+        return JsonValue.Create(Consoles().AttachUrl(c));
+    }
+
+    public const string NotInteractive = "Container doesn't support to be attached, please check the interactive set properly";
+
+    private ConsoleSessions Consoles() => consoles ?? throw new Invalid("This compute host runs no console proxy.");
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using DockStack.Docker;
 using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
+using DockStack.Zun.WsProxy;
 using Microsoft.Extensions.Logging;
 
 namespace DockStack.Zun.Compute;
@@ -10,7 +11,8 @@ namespace DockStack.Zun.Compute;
 /// zun-compute's work on one host: each request sets the container's task_state, calls the engine,
 /// reads the state back and clears the task, recording the action's event as Zun does.
 /// </summary>
-public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGuestEngine engine, TimeProvider time, ILogger<ComputeManager> logger)
+public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGuestEngine engine, TimeProvider time, ILogger<ComputeManager> logger,
+    ConsoleSessions? consoles = null)
     : IComputeHandler
 {
     public const string UuidLabel = "org.dockstack.zun.uuid";

@@ -25,6 +25,8 @@ namespace DockStack.Zun.Compute;
 [JsonDerivedType(typeof(GetContainerStats), "container_stats")]
 [JsonDerivedType(typeof(UpdateContainer), "container_update")]
 [JsonDerivedType(typeof(ResizeContainerTty), "container_resize")]
+[JsonDerivedType(typeof(ResizeExecTty), "container_exec_resize")]
+[JsonDerivedType(typeof(AttachContainer), "container_attach")]
 [JsonDerivedType(typeof(GetContainerArchive), "container_get_archive")]
 [JsonDerivedType(typeof(PutContainerArchive), "container_put_archive")]
 [JsonDerivedType(typeof(CommitContainer), "container_commit")]
@@ -114,7 +116,10 @@ public sealed record GetContainerLogs(string Uuid, bool Stdout, bool Stderr, boo
     public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
 }
 
-/// <summary>Runs a shell-quoted command; only <paramref name="Run"/> without <paramref name="Interactive"/> is served.</summary>
+/// <summary>
+/// Runs a shell-quoted command and answers its output (<paramref name="Run"/>), or makes it (with stdin, and a tty when
+/// <paramref name="Interactive"/>) for the console proxy to start: its exec id and the proxy's URL.
+/// </summary>
 public sealed record ExecInContainer(string Uuid, string Command, bool Run, bool Interactive) : ContainerMessage(Uuid)
 {
     public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
@@ -138,6 +143,18 @@ public sealed record UpdateContainer(string Uuid, double? Cpu, int? Memory) : Co
 }
 
 public sealed record ResizeContainerTty(string Uuid, int Height, int Width) : ContainerMessage(Uuid)
+{
+    public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
+}
+
+/// <summary>Resizes the tty of one of the container's execs.</summary>
+public sealed record ResizeExecTty(string Uuid, string ExecId, int Height, int Width) : ContainerMessage(Uuid)
+{
+    public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
+}
+
+/// <summary>The console proxy's URL, with a one-time token, for the container's attach stream.</summary>
+public sealed record AttachContainer(string Uuid) : ContainerMessage(Uuid)
 {
     public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
 }

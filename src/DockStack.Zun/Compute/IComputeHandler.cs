@@ -27,6 +27,8 @@ public interface IComputeHandler
     Task<JsonNode?> HandleAsync(GetContainerStats message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(UpdateContainer message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(ResizeContainerTty message, CallerInfo caller, CancellationToken cancellationToken);
+    Task<JsonNode?> HandleAsync(ResizeExecTty message, CallerInfo caller, CancellationToken cancellationToken);
+    Task<JsonNode?> HandleAsync(AttachContainer message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(GetContainerArchive message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(PutContainerArchive message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(CommitContainer message, CallerInfo caller, CancellationToken cancellationToken);

@@ -52,6 +52,14 @@ public sealed record ZunConfig
     /// <summary>The most processes and threads each container may run (DockStack's own option): a fork bomb stops there.</summary>
     public int PidsLimit { get; init; } = 1024;
 
+    // [websocket_proxy]
+    /// <summary>Where the console proxy listens (the process that runs compute: <c>zun compute</c> or <c>zun all</c>).</summary>
+    public string WsproxyHost { get; init; } = "0.0.0.0";
+    /// <summary>The console proxy's port; 0 takes any free one (the URLs then name the port taken).</summary>
+    public int WsproxyPort { get; init; } = 6784;
+    /// <summary>The start of the URLs clients are given (Zun's <c>base_url</c>); unset, <c>ws://127.0.0.1:&lt;wsproxy_port&gt;/</c>.</summary>
+    public string? WsproxyBaseUrl { get; init; }
+
     // [keystone_authtoken]
     public string? WwwAuthenticateUri { get; init; }
     public string? KeystoneAuthUrl { get; init; }
@@ -117,6 +125,9 @@ public sealed record ZunConfig
             SyncContainerStateInterval = r.Int("compute", "sync_container_state_interval", 60, 1),
             MaxMemory = r.Int("compute", "max_memory", 8192, 4),
             PidsLimit = r.Int("compute", "pids_limit", 1024, 16, 4_194_304),
+            WsproxyHost = r.Str("websocket_proxy", "wsproxy_host") ?? "0.0.0.0",
+            WsproxyPort = r.Int("websocket_proxy", "wsproxy_port", 6784, 0, 65535),
+            WsproxyBaseUrl = r.Str("websocket_proxy", "base_url"),
             WwwAuthenticateUri = r.Str("keystone_authtoken", "www_authenticate_uri") ?? r.Str("keystone_authtoken", "auth_uri"),
             KeystoneAuthUrl = r.Str("keystone_authtoken", "auth_url"),
             KeystoneUsername = r.Str("keystone_authtoken", "username"),
@@ -151,6 +162,10 @@ public sealed record ZunConfig
         if (TransportUrl is { Length: > 0 } t && !t.StartsWith("rabbit://", StringComparison.Ordinal))
         {
             throw new ConfigException($"[DEFAULT] transport_url: '{t}' is not a rabbit:// URL (e.g. rabbit://openstack:secret@controller:5672/).");
+        }
+        if (WsproxyBaseUrl is { } b && !(Uri.TryCreate(b, UriKind.Absolute, out var u) && u.Scheme is "ws" or "wss" && string.IsNullOrEmpty(u.Query)))
+        {
+            throw new ConfigException($"[websocket_proxy] base_url: '{b}' is not a ws:// or wss:// URL without a query (e.g. ws://controller:6784/).");
         }
         if (DefaultMemory > MaxMemory)
         {

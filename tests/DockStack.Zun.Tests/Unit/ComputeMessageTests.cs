@@ -29,6 +29,8 @@ public sealed class ComputeMessageTests
         { new GetContainerStats(U), "container_stats" },
         { new UpdateContainer(U, 0.5, null), "container_update" },
         { new ResizeContainerTty(U, 24, 80), "container_resize" },
+        { new ResizeExecTty(U, new string('e', 64), 24, 80), "container_exec_resize" },
+        { new AttachContainer(U), "container_attach" },
         { new GetContainerArchive(U, "/etc/hostname", ArchiveEncoding.Base64), "container_get_archive" },
         { new PutContainerArchive(U, "/tmp", "dGFy", ArchiveEncoding.Latin1), "container_put_archive" },
         { new CommitContainer(U, "snap", null), "container_commit" },

@@ -147,4 +147,17 @@ internal sealed class FakeGuestEngine : IGuestEngine
     public Task<GuestExecResult> ExecCappedAsync(string id, IReadOnlyList<string> command, int maxOutputBytes, CancellationToken cancellationToken) =>
         ExecResult is { } result ? Task.FromResult(result) : throw new NotSupportedException();
     public IAsyncEnumerable<EngineEvent> WatchContainerEventsAsync(IList<string> labelFilters, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>The container of each exec made (by id).</summary>
+    public Dictionary<string, string> Execs { get; } = [];
+    public async Task<string> CreateConsoleExecAsync(string id, IReadOnlyList<string> command, bool tty, CancellationToken cancellationToken)
+    {
+        await Record($"exec-create {id} {string.Join(' ', command)} tty={tty}", cancellationToken);
+        var execId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Execs[execId] = id;
+        return execId;
+    }
+    public Task<string?> ExecContainerAsync(string execId, CancellationToken cancellationToken) => Task.FromResult(Execs.GetValueOrDefault(execId));
+    public Task ResizeExecTtyAsync(string execId, int width, int height, CancellationToken cancellationToken) => Record($"exec-resize {execId} {width}x{height}", cancellationToken);
+    public Task<GuestConsole> AttachGuestAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<GuestConsole> StartConsoleExecAsync(string execId, bool tty, CancellationToken cancellationToken) => throw new NotSupportedException();
 }

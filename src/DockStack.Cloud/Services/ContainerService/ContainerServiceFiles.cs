@@ -33,6 +33,11 @@ public static class ContainerServiceFiles
         host_ip = 0.0.0.0
         port = {ContainerServices.ApiPort}
 
+        [websocket_proxy]
+        wsproxy_host = 0.0.0.0
+        wsproxy_port = {ContainerServices.WsProxyPort}
+        base_url = ws://127.0.0.1:{ContainerServices.WsProxyPort}/
+
         [database]
         connection = {MariaDbModule.ConnectionFor(s, "zun", "zun")}
 

@@ -40,6 +40,8 @@ public sealed class ContainerServiceModule(Func<ZunBundle>? bundle = null) : Ser
         new("docker", ContainerServices.ComputeServiceName, "docker.service"),
         new("zun-api", ContainerServices.ApiServiceName, ContainerServices.ApiUnit, ContainerServices.ApiPort, "/v1", Published: true),
         new("zun-compute", ContainerServices.ComputeServiceName, ContainerServices.ApiUnit), // one process with zun-api (ContainerServiceFiles.ApiUnit)
+        // The console proxy of attach and interactive exec, in the same process; a plain GET answers 400 (not a websocket).
+        new("zun-wsproxy", ContainerServices.ComputeServiceName, ContainerServices.ApiUnit, ContainerServices.WsProxyPort, Published: true),
     ];
 
     public override IReadOnlyList<CloudService> UnitsFor(CloudSettings settings) => IsEnabled(settings) ? Units : [];

@@ -51,8 +51,10 @@ public static class ContainerActionsApi
                     Tag: p.String("tag") is { } tag ? DockerReference.CheckTag("tag", tag) : null), (uuid, a) => new CommitContainer(uuid, a.Repository, a.Tag), ct);
             return ZunResults.Json(JsonNode.Parse(result.ResponseContent ?? "null"), StatusCodes.Status202Accepted);
         });
-        group.MapGet("/{ident}/attach", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => Unsupported(ident, http, store, "attach", ct));
-        group.MapPost("/{ident}/execute_resize", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => Unsupported(ident, http, store, "execute_resize", ct));
+        group.MapGet("/{ident}/attach", AttachAsync);
+        group.MapPost("/{ident}/execute_resize", (string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken ct) =>
+            CallAsync(ident, http, store, compute, "execute_resize", p => (ExecId: ExecId(p.Required("exec_id")), Height: Positive(p, "h"), Width: Positive(p, "w")),
+                (uuid, a) => new ResizeExecTty(uuid, a.ExecId, a.Height, a.Width), ct));
         group.MapContainerExtras();
     }
 
@@ -175,11 +177,17 @@ public static class ContainerActionsApi
             return (Command: RequestLimits.ExecCommand(command), Run: p.Bool("run", true), Interactive: p.Bool("interactive", false));
         }, (uuid, a) => new ExecInContainer(uuid, a.Command, a.Run, a.Interactive), cancellationToken);
 
-    private static async Task<ContentHttpResult> Unsupported(string ident, HttpContext http, ZunStore store, string action, CancellationToken cancellationToken)
+    /// <summary>The console proxy's URL for the container, a JSON string; only an interactive container has a console.</summary>
+    private static async Task<ContentHttpResult> AttachAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken cancellationToken)
     {
-        var ctx = http.Zun();
-        var c = await ContainerLookup.FindAsync(store, http, ident, $"container:{action}", cancellationToken);
-        ContainerLookup.CheckState(c, action);
-        throw new Invalid($"The {action} action is not supported by this service.");
+        var (ctx, c, _) = await FindAsync(ident, http, store, "attach", _ => 0, cancellationToken);
+        if (!c.Interactive) { throw new Invalid(ComputeManager.NotInteractive); }
+        return ZunResults.Json(await compute.CallAsync(c, new AttachContainer(c.Uuid), ctx, cancellationToken));
     }
+
+    /// <summary>An engine exec id: 64 lowercase hex digits.</summary>
+    internal static string ExecId(string value) =>
+        value.Length == 64 && value.All(char.IsAsciiHexDigitLower)
+            ? value
+            : throw new InvalidValue($"Invalid exec_id: {value}. It must be 64 lowercase hexadecimal digits.");
 }
