@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning;
 using DockStack.Cloud.Provisioning.Addressing;
+using DockStack.Cloud.Services.ContainerService;
 using DockStack.Cloud.Services.Horizon;
 using DockStack.Cloud.Services.Nova;
 using DockStack.TestSupport;
@@ -53,7 +54,7 @@ public sealed partial class AddressRewriteTests : IDisposable
         var rewrites = NodeAddressFiles.Rewrites(plan.Settings);
         var units = plan.Services.Select(s => s.Unit).ToHashSet();
 
-        Assert.Equal(["keystone.service", "nova-compute.service", "apache2.service"], rewrites.Select(r => r.Unit));
+        Assert.Equal(["keystone.service", "nova-compute.service", "apache2.service", "zun-api.service"], rewrites.Select(r => r.Unit));
         Assert.All(rewrites, r => Assert.Contains(r.Unit, units));
         Assert.Equal(
             rewrites.Select(r => $"/etc/systemd/system/{r.Unit}.d/dockstack-address.conf"),
@@ -70,9 +71,10 @@ public sealed partial class AddressRewriteTests : IDisposable
         var horizon = Write("horizon.py", System.Text.Encoding.UTF8.GetString(HorizonModule.SettingsSnippet.Content));
         Assert.Contains("novncproxy_base_url = http://127.0.0.1:6080/vnc_auto.html", File.ReadAllText(nova), StringComparison.Ordinal);
 
+        var zun = Write("zun.conf", ContainerServiceFiles.ZunConf(settings));
         foreach (var rewrite in NodeAddressFiles.Rewrites(settings).Where(r => r.Arguments[0] == "setting"))
         {
-            var file = rewrite.Arguments[1] == NovaConfig.File.Path ? nova : horizon;
+            var file = rewrite.Arguments[1] == NovaConfig.File.Path ? nova : rewrite.Arguments[1] == ContainerServiceFiles.ConfigPath ? zun : horizon;
             RunScript("127.0.0.11", ["setting", file, .. rewrite.Arguments.Skip(2)]);
         }
 
@@ -85,6 +87,11 @@ public sealed partial class AddressRewriteTests : IDisposable
         Assert.Contains("OPENSTACK_HOST = \"127.0.0.11\"", horizonText, StringComparison.Ordinal);
         Assert.Contains("OPENSTACK_KEYSTONE_URL = \"http://127.0.0.11:5000/v3\"", horizonText, StringComparison.Ordinal);
         Assert.Contains("'LOCATION': '127.0.0.1:11211'", horizonText, StringComparison.Ordinal);
+
+        var zunText = File.ReadAllText(zun);
+        Assert.Contains("base_url = ws://127.0.0.11:6784/\n", zunText, StringComparison.Ordinal);
+        Assert.Contains("wsproxy_host = 0.0.0.0\n", zunText, StringComparison.Ordinal);
+        Assert.Contains("www_authenticate_uri = http://127.0.0.1:5000/v3\n", zunText, StringComparison.Ordinal);
 
         RunScript("127.0.0.12", ["setting", nova, "novncproxy_base_url"]);
         RunScript("127.0.0.12", ["setting", nova, "novncproxy_base_url"]);

@@ -1,5 +1,6 @@
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services.ContainerService;
 using DockStack.Cloud.Services.Horizon;
 using DockStack.Cloud.Services.Keystone;
 using DockStack.Cloud.Services.Nova;
@@ -46,6 +47,11 @@ public static class NodeAddressFiles
             // the node's own probes); memcached and the rest stay internal on 127.0.0.1.
             rewrites.Add(new("horizon", HorizonModule.Unit,
                 ["setting", HorizonModule.SettingsPath, "OPENSTACK_HOST", "OPENSTACK_KEYSTONE_URL", HorizonModule.PublishedHostSetting]));
+        }
+        if (settings.ContainerServiceEnabled)
+        {
+            // The console URL the container service hands out (attach, exec --interactive): the client opens it on the host.
+            rewrites.Add(new("zun", ContainerServices.ApiUnit, ["setting", ContainerServiceFiles.ConfigPath, "base_url"]));
         }
         return rewrites;
     }
