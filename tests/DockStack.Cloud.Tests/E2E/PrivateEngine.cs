@@ -25,8 +25,7 @@ public sealed class PrivateEngine : IAsyncDisposable
         _bridge = bridge;
     }
 
-    public string Socket => Path.Combine(_dir, "sock");
-    public string Host => "unix://" + Socket;
+    public string Host => "unix://" + Path.Combine(_dir, "sock");
     public string DataRoot => Path.Combine(_dir, "data");
     private string ExecRoot => Path.Combine(_dir, "exec");
     private string Log => Path.Combine(_dir, "dockerd.log");
@@ -73,13 +72,12 @@ public sealed class PrivateEngine : IAsyncDisposable
     /// <summary>Takes every byte the data root has left but <paramref name="leaveBytes"/>; <see cref="Unfill"/> gives it back.</summary>
     public async Task FillAsync(long leaveBytes, CancellationToken cancellationToken)
     {
-        var free = new DriveInfo(DataRoot).AvailableFreeSpace;
-        await RootAsync(cancellationToken, "fallocate", "-l", Math.Max(1, free - leaveBytes).ToString(CultureInfo.InvariantCulture), FillerPath);
+        await RootAsync(cancellationToken, "fallocate", "-l", Math.Max(1, FreeBytes - leaveBytes).ToString(CultureInfo.InvariantCulture), FillerPath);
     }
 
     public void Unfill() => File.Delete(FillerPath);
 
-    public long FreeBytes => new DriveInfo(DataRoot).AvailableFreeSpace;
+    private long FreeBytes => new DriveInfo(DataRoot).AvailableFreeSpace;
 
     private string FillerPath => Path.Combine(DataRoot, "dockstack-test-filler");
 
