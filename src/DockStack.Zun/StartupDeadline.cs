@@ -19,6 +19,7 @@ public sealed partial class StartupDeadline(ZunConfig config, TimeProvider time,
 
     private readonly long _started = time.GetTimestamp();
     private readonly ConcurrentDictionary<object, string> _waiting = new();
+    private readonly ConcurrentDictionary<string, byte> _expected = new(StringComparer.Ordinal);
     private int _failed;
 
     /// <summary>The start was given up: the process must exit non-zero.</summary>
@@ -31,6 +32,13 @@ public sealed partial class StartupDeadline(ZunConfig config, TimeProvider time,
     public string Engine => $"the Docker engine at {config.DockerApiUrl}";
 
     public string Broker => $"the message broker at {ZunConfig.Redact(config.TransportUrl ?? "")}";
+
+    /// <summary>
+    /// Declares, before anything is tried, something the role needs at start (named as <see cref="RetryAsync{T}"/>'s
+    /// <c>what(null)</c> will name it). If the deadline passes before its first try began (a slow start spent the time
+    /// elsewhere), the give-up line still names it, as not tried yet.
+    /// </summary>
+    public void Expect(string what) => _expected.TryAdd(what, 0);
 
     public Task RetryAsync(string what, Func<CancellationToken, Task> attempt, CancellationToken cancellationToken) =>
         RetryAsync(_ => what, async ct => { await attempt(ct); return true; }, cancellationToken);
@@ -45,6 +53,7 @@ public sealed partial class StartupDeadline(ZunConfig config, TimeProvider time,
     {
         var key = new object();
         _waiting[key] = $"{what(null)} (no answer yet)";
+        _expected.TryRemove(what(null), out _);
         try
         {
             for (var first = true; ; first = false)
@@ -77,7 +86,8 @@ public sealed partial class StartupDeadline(ZunConfig config, TimeProvider time,
     {
         if (Interlocked.Exchange(ref _failed, 1) == 0)
         {
-            LogGaveUp(config.StartupTimeout, string.Join("; ", _waiting.Values.Order(StringComparer.Ordinal)));
+            var unreached = _waiting.Values.Concat(_expected.Keys.Select(what => $"{what} (not tried yet)"));
+            LogGaveUp(config.StartupTimeout, string.Join("; ", unreached.Order(StringComparer.Ordinal)));
             lifetime.StopApplication();
         }
         throw new ZunStartupFailed();

@@ -59,6 +59,11 @@ public static class ZunApp
         {
             // The start's deadline runs from here; the database is the first thing every role needs.
             var startup = host.Services.GetRequiredService<StartupDeadline>();
+            if (role != ZunRole.Api)
+            {
+                startup.Expect(startup.Engine);
+                if (!string.IsNullOrEmpty(config.TransportUrl)) { startup.Expect(startup.Broker); }
+            }
             await startup.RetryAsync(startup.Database, host.Services.GetRequiredService<ZunStore>().MigrateAsync, cancellationToken);
         }
         catch
