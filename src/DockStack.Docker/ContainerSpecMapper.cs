@@ -56,6 +56,13 @@ internal static class ContainerSpecMapper
             RestartPolicy = spec.RestartPolicy.ToEngine(),
             NetworkMode = spec.Network!,
         };
+        if (spec.Network is { } network && spec.IPv4Address is { } address)
+        {
+            parameters.NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = new Dictionary<string, EndpointSettings> { [network] = new() { IPAMConfig = new EndpointIPAMConfig { IPv4Address = address } } },
+            };
+        }
         return parameters;
     }
 

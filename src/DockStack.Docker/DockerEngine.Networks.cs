@@ -12,31 +12,53 @@ public sealed partial class DockerEngine
     /// <summary>The bridge driver's option letting containers of one network reach each other.</summary>
     public const string InterContainerOption = "com.docker.network.bridge.enable_icc";
 
-    public Task<NetworkInfo> EnsureBridgeNetworkAsync(BridgeNetworkSpec spec, CancellationToken cancellationToken) => Call($"creating network {spec.Name}", async () =>
+    public Task<NetworkInfo> EnsureBridgeNetworkAsync(BridgeNetworkSpec spec, CancellationToken cancellationToken) =>
+        EnsureNetworkAsync(new NetworksCreateParameters
+        {
+            Name = spec.Name,
+            Driver = "bridge",
+            Labels = spec.Labels.ToDictionary(),
+            Options = new Dictionary<string, string>
+            {
+                [BridgeNameOption] = spec.BridgeName,
+                [InterContainerOption] = spec.InterContainer ? "true" : "false",
+            },
+        }, $"bridge {spec.BridgeName}", cancellationToken);
+
+    public Task<NetworkInfo> EnsureDriverNetworkAsync(DriverNetworkSpec spec, CancellationToken cancellationToken) =>
+        EnsureNetworkAsync(new NetworksCreateParameters
+        {
+            Name = spec.Name,
+            Driver = spec.Driver,
+            Labels = spec.Labels.ToDictionary(),
+            Options = spec.Options.ToDictionary(),
+            IPAM = new IPAM
+            {
+                Driver = spec.IpamDriver,
+                Options = spec.IpamOptions.ToDictionary(),
+                Config = [new IPAMConfig { Subnet = spec.Subnet, Gateway = spec.Gateway! }],
+            },
+        }, $"driver {spec.Driver}", cancellationToken);
+
+    private Task<NetworkInfo> EnsureNetworkAsync(NetworksCreateParameters create, string what, CancellationToken cancellationToken) => Call($"creating network {create.Name}", async () =>
     {
-        if (await FindNetworkAsync(spec.Name, cancellationToken) is { } existing) { return existing; }
+        if (await FindNetworkAsync(create.Name, cancellationToken) is { } existing) { return existing; }
         try
         {
-            await _client.Networks.CreateNetworkAsync(new NetworksCreateParameters
-            {
-                Name = spec.Name,
-                Driver = "bridge",
-                Labels = spec.Labels.ToDictionary(),
-                Options = new Dictionary<string, string>
-                {
-                    [BridgeNameOption] = spec.BridgeName,
-                    [InterContainerOption] = spec.InterContainer ? "true" : "false",
-                },
-            }, cancellationToken);
+            await _client.Networks.CreateNetworkAsync(create, cancellationToken);
         }
         catch (DockerApiException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.Forbidden)
         {
             // Someone made it between our look and our create (or the bridge belongs to another network: then it is not there by name).
-            return await FindNetworkAsync(spec.Name, cancellationToken)
-                ?? throw new DockerEngineException($"Network {spec.Name} (bridge {spec.BridgeName}) cannot be created: {ApiMessage(e) ?? e.Message}", e);
+            return await FindNetworkAsync(create.Name, cancellationToken)
+                ?? throw new DockerEngineException($"Network {create.Name} ({what}) cannot be created: {ApiMessage(e) ?? e.Message}", e);
         }
-        return await FindNetworkAsync(spec.Name, cancellationToken)
-            ?? throw new DockerEngineException($"Creating network {spec.Name} reported success but the network is not there.");
+        catch (DockerApiException e)
+        {
+            throw new DockerEngineException($"Network {create.Name} ({what}) cannot be created: {ApiMessage(e) ?? e.Message}", e);
+        }
+        return await FindNetworkAsync(create.Name, cancellationToken)
+            ?? throw new DockerEngineException($"Creating network {create.Name} reported success but the network is not there.");
     });
 
     public Task<NetworkInfo?> InspectNetworkAsync(string name, CancellationToken cancellationToken) =>

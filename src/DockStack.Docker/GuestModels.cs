@@ -23,6 +23,8 @@ public sealed record GuestSpec : IProcessSpec
     public IReadOnlyList<string> ExposedPorts { get; init; } = [];
     /// <summary>The network the guest is created on (the engine's NetworkMode); null: the engine's default bridge.</summary>
     public string? Network { get; init; }
+    /// <summary>The guest's IPv4 address on <see cref="Network"/> (handed to the network's IPAM driver); null: the driver picks.</summary>
+    public string? IPv4Address { get; init; }
 }
 
 /// <summary>
@@ -30,6 +32,13 @@ public sealed record GuestSpec : IProcessSpec
 /// most 15 characters), our labels, and whether its containers reach each other. The engine picks its subnet.
 /// </summary>
 public sealed record BridgeNetworkSpec(string Name, string BridgeName, IReadOnlyDictionary<string, string> Labels, bool InterContainer = true);
+
+/// <summary>
+/// A network of a driver other than the bridge (a plugin's, as <c>kuryr</c>): its driver and options, its IPAM driver
+/// with options and one IPv4 subnet with its gateway, and our labels.
+/// </summary>
+public sealed record DriverNetworkSpec(string Name, string Driver, IReadOnlyDictionary<string, string> Options, string IpamDriver,
+    IReadOnlyDictionary<string, string> IpamOptions, string Subnet, string? Gateway, IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>A network as the engine knows it: id, name, labels and the driver's options.</summary>
 public sealed record NetworkInfo(string Id, string Name, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Options);

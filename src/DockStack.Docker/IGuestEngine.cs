@@ -39,6 +39,8 @@ public interface IGuestEngine : IEngine
     /// engine's 409 for the name, or 403 for the bridge: older engines let two networks share a name, never a bridge).
     /// </summary>
     Task<NetworkInfo> EnsureBridgeNetworkAsync(BridgeNetworkSpec spec, CancellationToken cancellationToken);
+    /// <summary>The network by name, created as <paramref name="spec"/> says when absent (a concurrent create is not an error).</summary>
+    Task<NetworkInfo> EnsureDriverNetworkAsync(DriverNetworkSpec spec, CancellationToken cancellationToken);
     Task<NetworkInfo?> InspectNetworkAsync(string name, CancellationToken cancellationToken);
     Task<IReadOnlyList<NetworkInfo>> ListNetworksAsync(IList<string> labelFilters, CancellationToken cancellationToken);
 

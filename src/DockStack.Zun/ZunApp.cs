@@ -1,5 +1,6 @@
 using DockStack.Docker;
 using DockStack.OpenStack.Keystone;
+using DockStack.OpenStack.Neutron;
 using DockStack.Zun.Api;
 using DockStack.Zun.Api.Containers;
 using DockStack.Zun.Api.Resources;
@@ -90,6 +91,17 @@ public static class ZunApp
         services.AddSingleton<StartupDeadline>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
+        if (!config.NoAuth)
+        {
+            services.AddSingleton(_ => new KeystoneClient(new HttpClient(), new Uri(config.KeystoneAuthUrl!),
+                new PasswordCredentials(config.KeystoneUsername!, config.KeystonePassword!, config.KeystoneProjectName,
+                    config.KeystoneUserDomainName, config.KeystoneProjectDomainName)));
+        }
+        if (config.Kuryr)
+        {
+            services.AddSingleton(sp => new NeutronPorts(new NeutronClient(new HttpClient(), sp.GetRequiredService<KeystoneClient>()),
+                sp.GetService<IGuestEngine>(), config.Host));
+        }
         if (role != ZunRole.Api)
         {
             services.AddSingleton<IGuestEngine>(_ => new DockerEngine(new DockerEndpoint(new Uri(config.DockerApiUrl))));
@@ -125,9 +137,6 @@ public static class ZunApp
             }
             else
             {
-                services.AddSingleton(_ => new KeystoneClient(new HttpClient(), new Uri(config.KeystoneAuthUrl!),
-                    new PasswordCredentials(config.KeystoneUsername!, config.KeystonePassword!, config.KeystoneProjectName,
-                        config.KeystoneUserDomainName, config.KeystoneProjectDomainName)));
                 services.AddSingleton<ITokenValidator>(sp => new KeystoneTokenValidator(sp.GetRequiredService<KeystoneClient>(),
                     TimeSpan.FromSeconds(config.TokenCacheTime), sp.GetRequiredService<TimeProvider>()));
             }

@@ -21,6 +21,10 @@ public static class ZunFaults
     public const string ActionNotFound = "ActionNotFound";
     public const string QuotaClassNotFound = "QuotaClassNotFound";
     public const string Conflict = "Conflict";
+    public const string NetworkNotFound = "NetworkNotFound";
+    public const string PortNotFound = "PortNotFound";
+    public const string PortInUse = "PortInUse";
+    public const string SecurityGroupNotFound = "SecurityGroupNotFound";
     public const string InvalidStateException = "InvalidStateException";
     public const string ContainerHostNotUp = "ContainerHostNotUp";
     public const string ZunInternalError = "ZunInternalError";
@@ -65,6 +69,14 @@ public sealed class ZunServiceNotFound(string host, string binary) : ZunExceptio
 public sealed class ActionNotFound(string requestId, string uuid) : ZunException(404, ZunFaults.ActionNotFound, $"Action for request_id {requestId} on container {uuid} not found.");
 
 public sealed class QuotaClassNotFound(string name) : ZunException(404, ZunFaults.QuotaClassNotFound, $"Quota class {name} could not be found.");
+
+public sealed class NetworkNotFound(string network) : ZunException(404, ZunFaults.NetworkNotFound, $"Neutron network {network} could not be found.");
+
+public sealed class PortNotFound(string port) : ZunException(404, ZunFaults.PortNotFound, $"Neutron port {port} could not be found.");
+
+public sealed class PortInUse(string port) : ZunException(409, ZunFaults.PortInUse, $"Port {port} is still in use.");
+
+public sealed class SecurityGroupNotFound(string group) : ZunException(404, ZunFaults.SecurityGroupNotFound, $"Security group {group} not found.");
 
 public sealed class Conflict(string message) : ZunException(409, ZunFaults.Conflict, message);
 

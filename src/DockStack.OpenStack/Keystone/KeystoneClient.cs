@@ -85,7 +85,7 @@ public sealed class KeystoneClient(HttpClient http, Uri authUrl, PasswordCredent
 
     private async Task<TokenInfo> ValidateUncachedAsync(string token, bool retry, CancellationToken cancellationToken)
     {
-        var service = await ServiceTokenAsync(cancellationToken);
+        var service = (await ServiceTokenAsync(cancellationToken)).Token;
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(V3, "v3/auth/tokens"));
         request.Headers.Add("X-Auth-Token", service);
         request.Headers.Add("X-Subject-Token", token);
@@ -106,15 +106,21 @@ public sealed class KeystoneClient(HttpClient http, Uri authUrl, PasswordCredent
         return TokenDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
-    /// <summary>Our own token for validating others (the user's token validates itself when no service user is set).</summary>
-    private async Task<string> ServiceTokenAsync(CancellationToken cancellationToken)
+    /// <summary>Forgets the service token, so the next call authenticates again (after another service refused it).</summary>
+    public void ForgetServiceToken() => _serviceToken = null;
+
+    /// <summary>
+    /// Our own token (with its catalog), for validating others and for calling other services; kept until a minute
+    /// before it expires.
+    /// </summary>
+    public async Task<IssuedToken> ServiceTokenAsync(CancellationToken cancellationToken)
     {
         if (serviceCredentials is null)
         {
             throw new KeystoneUnavailableException("No service credentials are configured to validate tokens with ([keystone_authtoken] username/password/project_name).");
         }
         var current = _serviceToken;
-        if (current is not null && current.Info.ExpiresAt > _time.GetUtcNow().AddMinutes(1)) { return current.Token; }
+        if (current is not null && current.Info.ExpiresAt > _time.GetUtcNow().AddMinutes(1)) { return current; }
         await _serviceTokenLock.WaitAsync(cancellationToken);
         try
         {
@@ -123,7 +129,7 @@ public sealed class KeystoneClient(HttpClient http, Uri authUrl, PasswordCredent
             {
                 current = _serviceToken = await AuthenticateAsync(serviceCredentials, cancellationToken);
             }
-            return current.Token;
+            return current;
         }
         finally
         {

@@ -96,7 +96,10 @@ public sealed partial class ComputeManager
     /// </summary>
     private async Task<string> MakeGuestAsync(Container c, CancellationToken cancellationToken)
     {
-        var id = await Networks.CreateGuestAsync(GuestSpecs.For(c, config), c.ProjectId, cancellationToken);
+        var spec = GuestSpecs.For(c, config);
+        var id = neutronPorts is not null && await neutronPorts.PlugAsync(c, cancellationToken) is { } neutron
+            ? await engine.CreateGuestAsync(spec with { Network = neutron.Network, IPv4Address = neutron.Address }, cancellationToken)
+            : await Networks.CreateGuestAsync(spec, c.ProjectId, cancellationToken);
         c.ContainerId = id;
         var files = await store.InjectedFilesAsync(c.Uuid, cancellationToken);
         if (files.Count > 0)

@@ -12,7 +12,7 @@ namespace DockStack.Zun.Compute;
 /// reads the state back and clears the task, recording the action's event as Zun does.
 /// </summary>
 public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGuestEngine engine, TimeProvider time, ILogger<ComputeManager> logger,
-    ConsoleSessions? consoles = null)
+    ConsoleSessions? consoles = null, NeutronPorts? neutronPorts = null)
     : IComputeHandler
 {
     public const string UuidLabel = "org.dockstack.zun.uuid";
@@ -101,6 +101,7 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
                 }
                 await engine.RemoveContainerAsync(id, force: message.Force || message.Stop, ct);
             }, cancellationToken);
+            if (neutronPorts is not null) { await WithinDeadlineAsync(message, ct => neutronPorts.ReleaseAsync(c, ct), cancellationToken); }
             await store.DeleteAsync(c, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)

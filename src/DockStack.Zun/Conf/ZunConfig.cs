@@ -60,6 +60,19 @@ public sealed record ZunConfig
     /// <summary>The start of the URLs clients are given (Zun's <c>base_url</c>); unset, <c>ws://127.0.0.1:&lt;wsproxy_port&gt;/</c>.</summary>
     public string? WsproxyBaseUrl { get; init; }
 
+    // [network]
+    /// <summary>Zun's <c>[network] driver</c>: <c>kuryr</c> puts containers on Neutron networks (through the engine's <c>kuryr</c>
+    /// driver, <c>zun kuryr</c>); <c>docker</c> (DockStack's default) on the engine's own bridges.</summary>
+    public string NetworkDriver { get; init; } = "docker";
+
+    public bool Kuryr => NetworkDriver == "kuryr";
+
+    // [kuryr]
+    /// <summary>Where <c>zun kuryr</c> serves Docker's remote network and IPAM driver (the file name is the driver's name).</summary>
+    public string KuryrSocket { get; init; } = "/run/docker/plugins/kuryr.sock";
+    /// <summary>The Open vSwitch bridge Neutron's agent wires ports on (its <c>[ovs] integration_bridge</c>).</summary>
+    public string KuryrBridge { get; init; } = "br-int";
+
     // [keystone_authtoken]
     public string? WwwAuthenticateUri { get; init; }
     public string? KeystoneAuthUrl { get; init; }
@@ -128,6 +141,9 @@ public sealed record ZunConfig
             WsproxyHost = r.Str("websocket_proxy", "wsproxy_host") ?? "0.0.0.0",
             WsproxyPort = r.Int("websocket_proxy", "wsproxy_port", 6784, 0, 65535),
             WsproxyBaseUrl = r.Str("websocket_proxy", "base_url"),
+            NetworkDriver = r.Choice("network", "driver", "docker", "docker", "kuryr"),
+            KuryrSocket = r.Str("kuryr", "socket") ?? "/run/docker/plugins/kuryr.sock",
+            KuryrBridge = r.Str("kuryr", "bridge") ?? "br-int",
             WwwAuthenticateUri = r.Str("keystone_authtoken", "www_authenticate_uri") ?? r.Str("keystone_authtoken", "auth_uri"),
             KeystoneAuthUrl = r.Str("keystone_authtoken", "auth_url"),
             KeystoneUsername = r.Str("keystone_authtoken", "username"),
@@ -166,6 +182,10 @@ public sealed record ZunConfig
         if (WsproxyBaseUrl is { } b && !(Uri.TryCreate(b, UriKind.Absolute, out var u) && u.Scheme is "ws" or "wss" && string.IsNullOrEmpty(u.Query)))
         {
             throw new ConfigException($"[websocket_proxy] base_url: '{b}' is not a ws:// or wss:// URL without a query (e.g. ws://controller:6784/).");
+        }
+        if (Kuryr && NoAuth)
+        {
+            throw new ConfigException("[network] driver = kuryr needs Keystone ([DEFAULT] auth_strategy = keystone): Neutron is reached as the service user.");
         }
         if (DefaultMemory > MaxMemory)
         {

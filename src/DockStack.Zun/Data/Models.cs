@@ -52,6 +52,8 @@ public sealed class Container : IDocument
 
     // Stored, never shown.
     public string? ContainerId { get; set; }
+    /// <summary>The <c>nets</c> of the create (with <c>[network] driver = kuryr</c>); null: the project's network.</summary>
+    public List<RequestedNetwork>? Nets { get; set; }
     public DateTime? StartedAt { get; set; }
     public bool CommandFromUser { get; set; }
     public bool EntrypointFromUser { get; set; }
@@ -158,3 +160,6 @@ public sealed class ZunService : IDocument
     public DateTime CreatedAt { get; set; }
     public DateTime? UpdatedAt { get; set; }
 }
+
+/// <summary>One entry of a create's <c>nets</c>: a Neutron network (id or name) or an existing port, and a fixed IPv4 address.</summary>
+public sealed record RequestedNetwork(string? Network, string? Port, string? V4FixedIp);

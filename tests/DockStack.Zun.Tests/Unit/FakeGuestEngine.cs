@@ -98,6 +98,18 @@ internal sealed class FakeGuestEngine : IGuestEngine
 
     private Dictionary<string, NetworkInfo> NetworkTable => Networks ?? throw new NotSupportedException();
 
+    public async Task<NetworkInfo> EnsureDriverNetworkAsync(DriverNetworkSpec spec, CancellationToken cancellationToken)
+    {
+        var networks = NetworkTable;
+        await Record($"ensure {spec.Name} driver {spec.Driver} subnet {spec.Subnet}", cancellationToken);
+        if (!networks.TryGetValue(spec.Name, out var network))
+        {
+            network = new NetworkInfo($"net-{networks.Count}", spec.Name, spec.Labels, spec.Options);
+            networks[spec.Name] = network;
+        }
+        return network;
+    }
+
     public async Task<NetworkInfo> EnsureBridgeNetworkAsync(BridgeNetworkSpec spec, CancellationToken cancellationToken)
     {
         var networks = NetworkTable;

@@ -45,6 +45,9 @@ public static class ContainerServiceFiles
         api_url = unix:///var/run/docker.sock
         project_networks = true
 
+        [network]
+        driver = {(ContainerServiceModule.KuryrApplies(s) ? "kuryr" : "docker")}
+
         [keystone_authtoken]
         www_authenticate_uri = {KeystoneModule.Url}/v3
         auth_url = {KeystoneModule.Url}/v3
@@ -98,6 +101,12 @@ public static class ContainerServiceFiles
     /// it before dockerd).</summary>
     public static string GuestUsernsText => Read("Scripts/dockstack-guest-userns");
 
+    /// <summary>kuryr-libnetwork's role (<c>zun kuryr</c>, as root: it makes veth pairs and Open vSwitch ports): the nested
+    /// engine's network and IPAM driver <c>kuryr</c>, so containers get Neutron ports. Only in a cloud with Neutron's OVS agent.</summary>
+    public static string KuryrUnit => Read("Files/kuryr-libnetwork.service");
+
+    public const string KuryrUnitName = "kuryr-libnetwork.service";
+
     private static string Read(string path) => ServiceModule.Read("ContainerService", path);
 
     public static IReadOnlyList<NodeFile> All(CloudSettings settings) =>
@@ -111,5 +120,6 @@ public static class ContainerServiceFiles
         NodeFile.Text(RootfsScript, RootfsScriptText, NodeFile.Executable),
         NodeFile.Text(GuestFenceScript, GuestFenceText, NodeFile.Executable),
         NodeFile.Text(GuestUsernsScript, GuestUsernsText, NodeFile.Executable),
+        .. ContainerServiceModule.KuryrApplies(settings) ? [NodeFile.Text($"/etc/systemd/system/{KuryrUnitName}", KuryrUnit)] : Array.Empty<NodeFile>(),
     ];
 }

@@ -44,7 +44,14 @@ public sealed class ContainerServiceModule(Func<ZunBundle>? bundle = null) : Ser
         new("zun-wsproxy", ContainerServices.ComputeServiceName, ContainerServices.ApiUnit, ContainerServices.WsProxyPort, Published: true),
     ];
 
-    public override IReadOnlyList<CloudService> UnitsFor(CloudSettings settings) => IsEnabled(settings) ? Units : [];
+    /// <summary>Docker networks on Neutron networks (<see cref="ContainerServiceFiles.KuryrUnit"/>): with the container service
+    /// and Neutron's Open vSwitch agent in the same cloud.</summary>
+    public static bool KuryrApplies(CloudSettings settings) => settings.ContainerServiceEnabled && settings.Has(Neutron.NeutronModule.Agent);
+
+    public static readonly CloudService Kuryr = new("kuryr-libnetwork", "kuryr-libnetwork", ContainerServiceFiles.KuryrUnitName);
+
+    public override IReadOnlyList<CloudService> UnitsFor(CloudSettings settings) =>
+        !IsEnabled(settings) ? [] : KuryrApplies(settings) ? [.. Units, Kuryr] : Units;
 
     public override IReadOnlyList<ServiceDatabase> Databases(CloudSettings settings) => [new("zun", "zun")];
 

@@ -71,8 +71,9 @@ internal sealed class ContainerServiceStep(ZunBundle bundle) : IProvisioningStep
     private static async Task StartAndCheckAsync(ProvisioningContext context)
     {
         var ct = context.CancellationToken;
+        string[] kuryr = ContainerServiceModule.KuryrApplies(context.Settings) ? [ContainerServiceFiles.KuryrUnitName] : [];
         await context.Node.RunAsync("Starting the nested engine and the container service",
-            ["systemctl", "start", "docker.service", ContainerServiceFiles.CirrosUnit, ContainerServices.ApiUnit], ct);
+            ["systemctl", "start", .. kuryr, "docker.service", ContainerServiceFiles.CirrosUnit, ContainerServices.ApiUnit], ct);
         await context.Node.RunAsync("A CirrOS guest on the nested engine", ["docker", "run", "--rm", "--network", "none", "cirros", "sh", "-c", "echo cirros ok && ping -c 1 -W 2 127.0.0.1"], ct);
         await context.WaitForHttpAsync($"http://127.0.0.1:{ContainerServices.ApiPort}/v1", ContainerServices.ApiUnit, ServiceUpTimeout);
         var token = (await context.KeystoneAsync()).Token;

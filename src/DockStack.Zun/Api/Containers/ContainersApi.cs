@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DockStack.Zun.Api.Containers;
 
@@ -45,6 +46,10 @@ public static class ContainersApi
             throw body is null ? new SchemaValidationError("'image' is a required property") : Schema.TypeError("", body, "object");
         }
         var (c, requestedHost, files) = ContainerCreateParser.Parse(obj, ctx, config, time);
+        if (http.RequestServices.GetService<NeutronPorts>() is { } neutron)
+        {
+            await neutron.ValidateAsync(c, ctx.IsAdmin, cancellationToken);
+        }
         // Checked here to refuse before the image is validated, and again, atomically, when the row is stored.
         await QuotasApi.CheckAsync(store, config, ctx.ProjectId, 1, c.Cpu, long.Parse(c.Memory!, CultureInfo.InvariantCulture), c.Disk ?? 0, cancellationToken);
         if (config.EnableImageValidation && await compute.ScheduleAsync(null, cancellationToken) is { } validator)

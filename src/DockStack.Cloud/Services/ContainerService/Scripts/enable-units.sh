@@ -8,3 +8,5 @@ systemctl daemon-reload
 systemctl disable docker.socket >/dev/null 2>&1 || true
 systemctl mask docker.socket
 systemctl enable docker.service containerd.service dockstack-cirros.service zun-api.service
+# kuryr-libnetwork only in a cloud with Neutron (its unit file is written only there)
+if [ -f /etc/systemd/system/kuryr-libnetwork.service ]; then systemctl enable kuryr-libnetwork.service; fi

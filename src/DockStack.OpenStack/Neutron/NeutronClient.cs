@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using DockStack.OpenStack.Keystone;
+
+namespace DockStack.OpenStack.Neutron;
+
+/// <summary>
+/// The few Neutron v2.0 calls a container service needs (networks, subnets, ports, security groups), made with a
+/// service user's token from <see cref="KeystoneClient"/>; Neutron's endpoint comes from that token's catalog. A token
+/// Neutron refuses is renewed once. Bodies are Neutron's own JSON: callers read the fields they need.
+/// </summary>
+public sealed class NeutronClient(HttpClient http, KeystoneClient keystone, string endpointInterface = "public")
+{
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    public async Task<JsonObject?> GetNetworkAsync(string id, CancellationToken ct) =>
+        (await SendAsync(HttpMethod.Get, $"networks/{Uri.EscapeDataString(id)}", null, ct, allowNotFound: true))?["network"]?.AsObject();
+
+    public async Task<IReadOnlyList<JsonObject>> ListAsync(string collection, string query, CancellationToken ct) =>
+        (await SendAsync(HttpMethod.Get, $"{collection}?{query}", null, ct))![collection]!.AsArray().Select(n => n!.AsObject()).ToList();
+
+    public async Task<JsonObject?> GetPortAsync(string id, CancellationToken ct) =>
+        (await SendAsync(HttpMethod.Get, $"ports/{Uri.EscapeDataString(id)}", null, ct, allowNotFound: true))?["port"]?.AsObject();
+
+    public async Task<JsonObject> CreatePortAsync(JsonObject port, CancellationToken ct) =>
+        (await SendAsync(HttpMethod.Post, "ports", new JsonObject { ["port"] = port }, ct))!["port"]!.AsObject();
+
+    public async Task<JsonObject> UpdatePortAsync(string id, JsonObject port, CancellationToken ct) =>
+        (await SendAsync(HttpMethod.Put, $"ports/{Uri.EscapeDataString(id)}", new JsonObject { ["port"] = port }, ct))!["port"]!.AsObject();
+
+    /// <summary>Deletes the port; one already gone is not an error.</summary>
+    public Task DeletePortAsync(string id, CancellationToken ct) =>
+        SendAsync(HttpMethod.Delete, $"ports/{Uri.EscapeDataString(id)}", null, ct, allowNotFound: true);
+
+    public static string Query(params (string Key, string Value)[] pairs) =>
+        string.Join('&', pairs.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+
+    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken ct, bool allowNotFound = false)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var token = await keystone.ServiceTokenAsync(ct);
+            var endpoint = token.Info.EndpointFor("network", endpointInterface) ?? token.Info.EndpointFor("network")
+                ?? throw new NeutronException(HttpStatusCode.ServiceUnavailable, "The Keystone catalog has no network (Neutron) endpoint.");
+            using var request = new HttpRequestMessage(method, new Uri(endpoint.TrimEnd('/') + "/v2.0/" + path));
+            request.Headers.Add("X-Auth-Token", token.Token);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (body is not null) { request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"); }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(RequestTimeout);
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, timeout.Token);
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                throw new NeutronException(HttpStatusCode.ServiceUnavailable, $"Neutron at {endpoint} did not answer {method} {path}: {e.Message}");
+            }
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync(ct);
+                if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0)
+                {
+                    keystone.ForgetServiceToken();
+                    continue;
+                }
+                if (response.StatusCode == HttpStatusCode.NotFound && allowNotFound) { return null; }
+                if (!response.IsSuccessStatusCode) { throw new NeutronException(response.StatusCode, Describe(text, response.StatusCode)); }
+                return text.Length == 0 ? null : JsonNode.Parse(text);
+            }
+        }
+    }
+
+    /// <summary>Neutron's error message (<c>{"NeutronError": {"type", "message"}}</c>), else the status.</summary>
+    private static string Describe(string text, HttpStatusCode status)
+    {
+        try
+        {
+            if (JsonNode.Parse(text)?["NeutronError"]?["message"]?.GetValue<string>() is { Length: > 0 } message) { return message; }
+        }
+        catch (System.Text.Json.JsonException) { }
+        return $"Neutron answered HTTP {(int)status}.";
+    }
+}
+
+/// <summary>Neutron refused a call or did not answer; <see cref="Status"/> is its HTTP status (503 when unreachable).</summary>
+public sealed class NeutronException(HttpStatusCode status, string message) : Exception(message)
+{
+    public HttpStatusCode Status { get; } = status;
+}

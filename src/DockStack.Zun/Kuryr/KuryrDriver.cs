@@ -1,0 +1,195 @@
+using System.Text.Json.Nodes;
+using DockStack.OpenStack.Neutron;
+using Microsoft.Extensions.Logging;
+
+namespace DockStack.Zun.Kuryr;
+
+/// <summary>
+/// kuryr-libnetwork's job, in process: a Docker network maps onto a Neutron network (<c>--opt neutron.net.uuid=</c>),
+/// its IPAM pool onto one of the network's subnets (pool id = subnet id), every address onto a Neutron port, and every
+/// endpoint onto that port bound to this host and plugged into Open vSwitch (<see cref="VethPlug"/>). An address Docker
+/// asks for is the port already holding it when there is one (how Zun hands over the port it made for a container, with
+/// the container's project and security groups), else a port made here. Which Neutron network each Docker network maps
+/// onto is kept in files under <c>state</c>, so it survives a restart of this process.
+/// </summary>
+public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, string bindingHost, string state, ILogger<KuryrDriver> logger)
+{
+    private string NetworkFile(string dockerNetworkId) => Path.Combine(state, "networks", Path.GetFileName(dockerNetworkId));
+
+    public async Task<JsonObject> CreateNetworkAsync(JsonNode request, CancellationToken ct)
+    {
+        var dockerId = Required(request, "NetworkID");
+        var network = await ResolveNetworkAsync(request["Options"], ct)
+            ?? throw new KuryrRequestException($"Docker network {dockerId}: give the Neutron network with --opt {KuryrProtocol.NetUuidOption}=ID (or {KuryrProtocol.NetNameOption}=NAME); this driver does not make Neutron networks.");
+        Directory.CreateDirectory(Path.GetDirectoryName(NetworkFile(dockerId))!);
+        await File.WriteAllTextAsync(NetworkFile(dockerId), KuryrProtocol.Text(network["id"]), ct);
+        LogNetwork(dockerId, KuryrProtocol.Text(network["id"]) ?? "");
+        return [];
+    }
+
+    public Task<JsonObject> DeleteNetworkAsync(JsonNode request, CancellationToken ct)
+    {
+        File.Delete(NetworkFile(Required(request, "NetworkID")));
+        return Task.FromResult(new JsonObject());
+    }
+
+    /// <summary>The pool is a subnet of the Neutron network named in the IPAM options: the one with the CIDR Docker was
+    /// given (<c>--subnet</c>), else the network's first IPv4 subnet.</summary>
+    public async Task<JsonObject> RequestPoolAsync(JsonNode request, CancellationToken ct)
+    {
+        if (request["V6"]?.GetValue<bool>() == true) { throw new KuryrRequestException("IPv6 pools are not supported by this driver; create the network without --ipv6."); }
+        var network = await ResolveNetworkAsync(request["Options"], ct)
+            ?? throw new KuryrRequestException($"Give the Neutron network with --ipam-opt {KuryrProtocol.NetUuidOption}=ID (or {KuryrProtocol.NetNameOption}=NAME).");
+        var pool = KuryrProtocol.Text(request["Pool"]);
+        var subnets = await neutron.ListAsync("subnets", NeutronClient.Query(("network_id", KuryrProtocol.Text(network["id"])!), ("ip_version", "4")), ct);
+        var subnet = subnets.FirstOrDefault(s => pool is null || KuryrProtocol.Text(s["cidr"]) == pool)
+            ?? throw new KuryrRequestException(pool is null
+                ? $"Neutron network {network["id"]} has no IPv4 subnet."
+                : $"Neutron network {network["id"]} has no subnet {pool} (it has: {string.Join(", ", subnets.Select(s => KuryrProtocol.Text(s["cidr"])))}).");
+        return new JsonObject { ["PoolID"] = KuryrProtocol.Text(subnet["id"]), ["Pool"] = KuryrProtocol.Text(subnet["cidr"]), ["Data"] = new JsonObject() };
+    }
+
+    public async Task<JsonObject> RequestAddressAsync(JsonNode request, CancellationToken ct)
+    {
+        var subnet = await SubnetAsync(Required(request, "PoolID"), ct);
+        var cidr = KuryrProtocol.Text(subnet["cidr"])!;
+        var wanted = KuryrProtocol.Text(request["Address"]);
+        if (KuryrProtocol.Text(request["Options"]?["RequestAddressType"]) == KuryrProtocol.GatewayRequest)
+        {
+            var gateway = KuryrProtocol.Text(subnet["gateway_ip"]) ?? wanted
+                ?? throw new KuryrRequestException($"Subnet {subnet["id"]} has no gateway.");
+            return Address(gateway, cidr);
+        }
+        if (wanted is not null)
+        {
+            if (!KuryrProtocol.InSubnet(wanted, cidr)) { throw new KuryrRequestException($"{wanted} is not in subnet {cidr}."); }
+            if (await PortWithAddressAsync(KuryrProtocol.Text(subnet["network_id"])!, wanted, ct) is not null) { return Address(wanted, cidr); }
+        }
+        var fixedIp = new JsonObject { ["subnet_id"] = KuryrProtocol.Text(subnet["id"]) };
+        if (wanted is not null) { fixedIp["ip_address"] = wanted; }
+        var port = await neutron.CreatePortAsync(new JsonObject
+        {
+            ["network_id"] = KuryrProtocol.Text(subnet["network_id"]),
+            ["project_id"] = KuryrProtocol.Text(subnet["project_id"]),
+            ["name"] = KuryrProtocol.OwnPortPrefix + Guid.NewGuid().ToString("N")[..12],
+            ["fixed_ips"] = new JsonArray(fixedIp),
+        }, ct);
+        return Address(KuryrProtocol.Text(port["fixed_ips"]![0]!["ip_address"])!, cidr);
+    }
+
+    /// <summary>A port this driver made for the address is deleted; anyone else's port is left to its owner.</summary>
+    public async Task<JsonObject> ReleaseAddressAsync(JsonNode request, CancellationToken ct)
+    {
+        var subnet = await SubnetAsync(Required(request, "PoolID"), ct);
+        var address = KuryrProtocol.AddressOf(Required(request, "Address"));
+        if (await PortWithAddressAsync(KuryrProtocol.Text(subnet["network_id"])!, address, ct) is { } port
+            && KuryrProtocol.Text(port["name"])?.StartsWith(KuryrProtocol.OwnPortPrefix, StringComparison.Ordinal) == true)
+        {
+            await neutron.DeletePortAsync(KuryrProtocol.Text(port["id"])!, ct);
+        }
+        return [];
+    }
+
+    /// <summary>Binds the address's port to this host as a container's (device owner, device id = endpoint) and plugs it.</summary>
+    public async Task<JsonObject> CreateEndpointAsync(JsonNode request, CancellationToken ct)
+    {
+        var networkId = await NeutronNetworkOfAsync(Required(request, "NetworkID"), ct);
+        var endpointId = Required(request, "EndpointID");
+        var address = KuryrProtocol.Text(request["Interface"]?["Address"])
+            ?? throw new KuryrRequestException("The endpoint has no IPv4 address; this driver's networks need their IPAM driver to be kuryr too.");
+        var port = await PortWithAddressAsync(networkId, KuryrProtocol.AddressOf(address), ct)
+            ?? throw new KuryrRequestException($"No Neutron port holds {address} on network {networkId}.");
+        var portId = KuryrProtocol.Text(port["id"])!;
+        var update = new JsonObject
+        {
+            ["device_owner"] = KuryrProtocol.DeviceOwner,
+            ["device_id"] = endpointId,
+            ["binding:host_id"] = bindingHost,
+            ["admin_state_up"] = true,
+        };
+        var requestedMac = KuryrProtocol.Text(request["Interface"]?["MacAddress"]);
+        if (requestedMac is not null) { update["mac_address"] = requestedMac; }
+        port = await neutron.UpdatePortAsync(portId, update, ct);
+        var mac = KuryrProtocol.Text(port["mac_address"])!;
+        var network = await neutron.GetNetworkAsync(networkId, ct);
+        await plug.PlugAsync(portId, mac, network?["mtu"]?.GetValue<int>() ?? 1450, endpointId, ct);
+        LogPlugged(endpointId, portId, address);
+        return new JsonObject { ["Interface"] = requestedMac is null ? new JsonObject { ["MacAddress"] = mac } : new JsonObject() };
+    }
+
+    public async Task<JsonObject> JoinAsync(JsonNode request, CancellationToken ct)
+    {
+        var port = await PortOfEndpointAsync(Required(request, "EndpointID"), ct);
+        var subnet = await SubnetAsync(KuryrProtocol.Text(port["fixed_ips"]![0]!["subnet_id"])!, ct);
+        var answer = new JsonObject
+        {
+            ["InterfaceName"] = new JsonObject { ["SrcName"] = KuryrProtocol.ContainerSide(KuryrProtocol.Text(port["id"])!), ["DstPrefix"] = "eth" },
+            ["StaticRoutes"] = new JsonArray(),
+            ["DisableGatewayService"] = false,
+        };
+        if (KuryrProtocol.Text(subnet["gateway_ip"]) is { } gateway) { answer["Gateway"] = gateway; }
+        return answer;
+    }
+
+    /// <summary>Unplugs the endpoint's port and unbinds it, so its owner (or <see cref="ReleaseAddressAsync"/>) can delete or reuse it.</summary>
+    public async Task<JsonObject> DeleteEndpointAsync(JsonNode request, CancellationToken ct)
+    {
+        var endpointId = Required(request, "EndpointID");
+        var ports = await neutron.ListAsync("ports", NeutronClient.Query(("device_id", endpointId)), ct);
+        foreach (var port in ports)
+        {
+            var portId = KuryrProtocol.Text(port["id"])!;
+            await plug.UnplugAsync(portId, ct);
+            await neutron.UpdatePortAsync(portId, new JsonObject { ["device_owner"] = "", ["device_id"] = "", ["binding:host_id"] = "" }, ct);
+            LogUnplugged(endpointId, portId);
+        }
+        return [];
+    }
+
+    private async Task<JsonObject> PortOfEndpointAsync(string endpointId, CancellationToken ct) =>
+        (await neutron.ListAsync("ports", NeutronClient.Query(("device_id", endpointId)), ct)).FirstOrDefault()
+            ?? throw new KuryrRequestException($"No Neutron port is bound to endpoint {endpointId}.");
+
+    private async Task<JsonObject?> PortWithAddressAsync(string networkId, string address, CancellationToken ct) =>
+        (await neutron.ListAsync("ports", NeutronClient.Query(("network_id", networkId), ("fixed_ips", $"ip_address={address}")), ct)).FirstOrDefault();
+
+    private async Task<JsonObject> SubnetAsync(string id, CancellationToken ct) =>
+        (await neutron.ListAsync("subnets", NeutronClient.Query(("id", id)), ct)).FirstOrDefault()
+            ?? throw new KuryrRequestException($"Neutron has no subnet {id}.");
+
+    private async Task<string> NeutronNetworkOfAsync(string dockerNetworkId, CancellationToken ct) =>
+        File.Exists(NetworkFile(dockerNetworkId))
+            ? (await File.ReadAllTextAsync(NetworkFile(dockerNetworkId), ct)).Trim()
+            : throw new KuryrRequestException($"Docker network {dockerNetworkId} was not made by this driver (or its record is gone).");
+
+    private async Task<JsonObject?> ResolveNetworkAsync(JsonNode? options, CancellationToken ct)
+    {
+        var (id, name) = KuryrProtocol.NetworkOption(options);
+        if (id is not null)
+        {
+            return await neutron.GetNetworkAsync(id, ct) ?? throw new KuryrRequestException($"Neutron has no network {id}.");
+        }
+        if (name is null) { return null; }
+        var found = await neutron.ListAsync("networks", NeutronClient.Query(("name", name)), ct);
+        return found.Count switch
+        {
+            1 => found[0],
+            0 => throw new KuryrRequestException($"Neutron has no network named {name}."),
+            _ => throw new KuryrRequestException($"{found.Count} Neutron networks are named {name}; give {KuryrProtocol.NetUuidOption} instead."),
+        };
+    }
+
+    private static JsonObject Address(string address, string cidr) => new() { ["Address"] = KuryrProtocol.WithPrefix(address, cidr), ["Data"] = new JsonObject() };
+
+    private static string Required(JsonNode request, string key) =>
+        KuryrProtocol.Text(request[key]) ?? throw new KuryrRequestException($"The request has no {key}.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Docker network {DockerNetwork} maps onto Neutron network {NeutronNetwork}")]
+    private partial void LogNetwork(string dockerNetwork, string neutronNetwork);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Endpoint {Endpoint}: port {Port} ({Address}) bound and plugged")]
+    private partial void LogPlugged(string endpoint, string port, string address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Endpoint {Endpoint}: port {Port} unplugged and unbound")]
+    private partial void LogUnplugged(string endpoint, string port);
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace DockStack.Zun.Kuryr;
+
+/// <summary>
+/// The pure parts of the libnetwork remote driver and IPAM protocols as kuryr-libnetwork speaks them: option names,
+/// interface names, the shapes Docker expects back. Kept apart from the calls to Neutron so they are tested alone.
+/// </summary>
+public static class KuryrProtocol
+{
+    /// <summary>The device owner of every port plugged by this driver (kuryr-libnetwork's and Zun's).</summary>
+    public const string DeviceOwner = "compute:kuryr";
+
+    /// <summary>Ports this driver makes itself (an address Docker asked for without a port behind it) carry this name
+    /// prefix and are deleted when Docker releases the address; a port made by someone else is only unbound.</summary>
+    public const string OwnPortPrefix = "kuryr-";
+
+    public const string NetUuidOption = "neutron.net.uuid";
+    public const string NetNameOption = "neutron.net.name";
+    public const string GatewayRequest = "com.docker.network.gateway";
+
+    /// <summary>The content type of every answer (libnetwork's plugin protocol).</summary>
+    public const string ContentType = "application/vnd.docker.plugins.v1.2+json";
+
+    /// <summary>The host end of a port's veth pair, in Open vSwitch's integration bridge: as Nova names a VIF's tap.</summary>
+    public static string HostSide(string portId) => "tap" + portId[..11];
+
+    /// <summary>The container end, moved by Docker into the container and renamed eth0 (kuryr-libnetwork's prefix).</summary>
+    public static string ContainerSide(string portId) => "t_c" + portId[..11];
+
+    /// <summary>The Neutron network a Docker network maps onto: <c>neutron.net.uuid</c> (or <c>neutron.net.name</c>) from the
+    /// generic options of a create (<c>--opt</c>), or from IPAM options (<c>--ipam-opt</c>).</summary>
+    public static (string? Id, string? Name) NetworkOption(JsonNode? options)
+    {
+        var generic = options?["com.docker.network.generic"] ?? options;
+        return (Text(generic?[NetUuidOption]), Text(generic?[NetNameOption]));
+    }
+
+    /// <summary>The address part of <c>10.0.0.5/24</c>.</summary>
+    public static string AddressOf(string cidrAddress) => cidrAddress.Split('/')[0];
+
+    /// <summary>An address with the prefix length of its subnet, as IPAM answers it.</summary>
+    public static string WithPrefix(string address, string subnetCidr) => $"{address}/{subnetCidr.Split('/')[1]}";
+
+    /// <summary>True when <paramref name="address"/> lies in <paramref name="cidr"/> (IPv4 or IPv6).</summary>
+    public static bool InSubnet(string address, string cidr) =>
+        IPAddress.TryParse(address, out var ip) && IPNetwork.TryParse(cidr, out var network) && network.Contains(ip);
+
+    public static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
+
+    /// <summary>Docker's error answer: <c>{"Err": "..."}</c>.</summary>
+    public static JsonObject Error(string message) => new() { ["Err"] = message };
+}
+
+/// <summary>A request Docker made that this driver refuses; the message reaches the docker client's user.</summary>
+public sealed class KuryrRequestException(string message) : Exception(message);

@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using DockStack.TestSupport;
+
+namespace DockStack.Cloud.Tests.E2E;
+
+/// <summary>
+/// Containers on Neutron networks (kuryr-libnetwork's job, done by <c>zun kuryr</c> in the node): as the demo user with
+/// Debian's client, containers get ports of the project's network, bound to the node and wired by Neutron's OVS agent,
+/// reach Neutron's own ports, and are filtered by their security groups.
+/// </summary>
+[Collection(FullCloudCollection.Name)]
+public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
+{
+    private static CancellationToken Timeout(int minutes) => new CancellationTokenSource(TimeSpan.FromMinutes(minutes)).Token;
+
+    [Fact]
+    public async Task Containers_GetBoundNeutronPorts_ReachNeutronsPorts_AndTheirSecurityGroupsFilter()
+    {
+        var ct = Timeout(15);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (locked, a, b) = ($"e2e-locked-{suffix}", $"e2e-net-a-{suffix}", $"e2e-net-b-{suffix}");
+        var demo = fixture.Demo;
+        try
+        {
+            // A group with Neutron's defaults for a new group: egress only, nothing comes in.
+            var lockedId = (await demo.ShowAsync(ct, "security", "group", "create", locked))["id"]!.ToString();
+            var privateId = (await demo.ShowAsync(ct, "network", "show", "private"))["id"]!.ToString();
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", a, "--net", "network=private", "--security-group", locked, "cirros", "sleep", "3600");
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", b, "cirros", "sleep", "3600"); // no --net: the project's network
+            var showA = await RunningAsync(a, ct);
+            var showB = await RunningAsync(b, ct);
+
+            Assert.Equal(privateId, showA["networks"]!.ToString());
+            Assert.Equal(privateId, showB["networks"]!.ToString()); // Zun's default rule: the one network the project owns
+            var (addressA, addressB) = (showA["addresses"]!.ToString(), showB["addresses"]!.ToString());
+            Assert.Matches(@"^10\.0\.0\.\d+$", addressA);
+            Assert.Matches(@"^10\.0\.0\.\d+$", addressB);
+
+            // The port: made in the demo project with the group asked for, bound to the node, wired by the OVS agent.
+            var portA = await ActivePortAsync($"zun-{showA["uuid"]}", ct);
+            Assert.Equal("compute:kuryr", portA["device_owner"]!.ToString());
+            Assert.Equal("dockstack", portA["binding_host_id"]!.ToString());
+            Assert.Equal(lockedId, Assert.Single(portA["security_group_ids"]!.AsArray())!.ToString());
+            var plugged = await fixture.Cloud.Node.ExecAsync(["ovs-vsctl", "--bare", "--columns=name", "find", "Interface", $"external_ids:iface-id={portA["id"]}"], ct);
+            Assert.Equal("tap" + portA["id"]!.ToString()[..11], plugged.Stdout.Trim());
+
+            // Through Open vSwitch to Neutron's DHCP port of the network (its namespace answers ping).
+            var dhcp = (await fixture.Admin.ListAsync(ct, "port", "list", "--network", privateId, "--device-owner", "network:dhcp", "--long"))
+                .Select(p => p!["Fixed IP Addresses"]!.ToString()).First();
+            var dhcpAddress = System.Text.RegularExpressions.Regex.Match(dhcp, @"10\.0\.0\.\d+").Value;
+            Assert.Equal(0, (await ExecAsync(b, ct, "ping", "-c", "1", "-W", "3", dhcpAddress)).ExitCode);
+
+            // The locked group lets nothing in: b cannot ping a, until the group allows ICMP.
+            Assert.NotEqual(0, (await ExecAsync(b, ct, "ping", "-c", "2", "-W", "2", addressA)).ExitCode);
+            await demo.RunAsync(ct, "security", "group", "rule", "create", "--ingress", "--protocol", "icmp", locked);
+            var reached = false;
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); !reached && DateTime.UtcNow < deadline;)
+            {
+                reached = (await ExecAsync(b, ct, "ping", "-c", "1", "-W", "2", addressA)).ExitCode == 0;
+            }
+            Assert.True(reached, $"{b} could not ping {addressA} within 60 s of the ICMP rule");
+
+            // Deleting the container deletes the port made for it.
+            await demo.RunAsync(ct, "appcontainer", "delete", "--force", a);
+            var gone = false;
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); !gone && DateTime.UtcNow < deadline; await Task.Delay(2000, ct))
+            {
+                gone = (await fixture.Admin.ListAsync(ct, "port", "list", "--name", $"zun-{showA["uuid"]}")).Count == 0;
+            }
+            Assert.True(gone, "the container's port outlived it");
+        }
+        finally
+        {
+            await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", a], ["appcontainer", "delete", "--force", "--all-projects", b]]);
+            await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None); // the ports go with the containers, before their group
+            await CleanUpAsync([["security", "group", "delete", locked]]);
+        }
+    }
+
+    [Theory]
+    [InlineData("network=e2e-no-such-network", "Neutron network e2e-no-such-network could not be found")]
+    [InlineData("network=private,v4-fixed-ip=192.0.2.10", "is not in any subnet of network")]
+    [InlineData("port=00000000-0000-4000-8000-000000000000", "could not be found")]
+    public async Task BadNets_AreRefused_WithTheReason_AndNothingIsCreated(string net, string reason)
+    {
+        var ct = Timeout(3);
+        var name = $"e2e-badnet-{Guid.NewGuid():N}"[..18];
+        var result = await OpenStackClient.CloudAsync(fixture.Cloud.CloudsYaml, "devstack", ["appcontainer", "create", "--name", name, "--net", net, "cirros"], TimeSpan.FromMinutes(2), ct);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(reason, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(await fixture.Demo.ListAsync(ct, "appcontainer", "list"), c => c?["name"]?.ToString() == name);
+    }
+
+    private async Task<JsonObject> RunningAsync(string container, CancellationToken ct)
+    {
+        for (var deadline = DateTime.UtcNow.AddMinutes(2); ; await Task.Delay(2000, ct))
+        {
+            var show = await fixture.Demo.ShowAsync(ct, "appcontainer", "show", container);
+            if (show["status"]?.ToString() == "Running" || DateTime.UtcNow > deadline)
+            {
+                Assert.True(show["status"]?.ToString() == "Running", $"{container} is {show["status"]}: {show["status_reason"]}");
+                return show;
+            }
+        }
+    }
+
+    /// <summary>The port by name once Neutron says it is ACTIVE (the OVS agent wired it).</summary>
+    private async Task<JsonObject> ActivePortAsync(string name, CancellationToken ct)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(90); ; await Task.Delay(2000, ct))
+        {
+            var port = await fixture.Admin.ShowAsync(ct, "port", "show", name);
+            if (port["status"]?.ToString() == "ACTIVE" || DateTime.UtcNow > deadline)
+            {
+                Assert.True(port["status"]?.ToString() == "ACTIVE", $"port {name} is {port["status"]}");
+                return port;
+            }
+        }
+    }
+
+    private Task<ProcessResult> ExecAsync(string container, CancellationToken ct, params string[] command) =>
+        OpenStackClient.CloudAsync(fixture.Cloud.CloudsYaml, "devstack", ["appcontainer", "exec", container, .. command], TimeSpan.FromMinutes(1), ct);
+
+    private async Task CleanUpAsync(string[][] commands)
+    {
+        foreach (var args in commands)
+        {
+            try
+            {
+                await fixture.Admin.RunAsync(Timeout(2), args);
+            }
+            catch (InvalidOperationException)
+            {
+                // already gone
+            }
+        }
+    }
+}

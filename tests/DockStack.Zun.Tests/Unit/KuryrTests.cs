@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using DockStack.Zun.Api;
+using DockStack.Zun.Api.Containers;
+using DockStack.Zun.Conf;
+using DockStack.Zun.Data;
+using DockStack.Zun.Kuryr;
+
+namespace DockStack.Zun.Tests.Unit;
+
+/// <summary>The pure parts of containers on Neutron networks: kuryr's names and options, and the <c>nets</c> of a create.</summary>
+[Trait("Category", "Unit")]
+public sealed class KuryrTests
+{
+    private const string Port = "3f2b9c1e-77aa-4c1b-9d2e-0123456789ab";
+
+    private static ZunConfig Config(string driver) => ZunConfig.From(IniFile.Parse(
+        $"[DEFAULT]\nauth_strategy = keystone\n[keystone_authtoken]\nauth_url = http://127.0.0.1:5000/v3\nusername = zun\npassword = p\n[network]\ndriver = {driver}\n"));
+
+    private static List<RequestedNetwork>? Nets(string json, string driver = "kuryr") =>
+        ContainerCreateParser.Nets(JsonNode.Parse(json), Config(driver));
+
+    [Fact]
+    public void VethNames_FitAnInterfaceName_AndTellThePortApart()
+    {
+        Assert.Equal("tap3f2b9c1e-77", KuryrProtocol.HostSide(Port));
+        Assert.Equal("t_c3f2b9c1e-77", KuryrProtocol.ContainerSide(Port));
+        Assert.True(KuryrProtocol.HostSide(Port).Length <= 15 && KuryrProtocol.ContainerSide(Port).Length <= 15);
+    }
+
+    [Theory]
+    [InlineData("""{"com.docker.network.generic": {"neutron.net.uuid": "n1"}}""", "n1", null)]
+    [InlineData("""{"com.docker.network.generic": {"neutron.net.name": "private"}}""", null, "private")]
+    [InlineData("""{"neutron.net.uuid": "n2"}""", "n2", null)] // IPAM options come flat
+    [InlineData("""{"com.docker.network.generic": {}}""", null, null)]
+    public void NetworkOption_ReadFromGenericOrIpamOptions(string options, string? id, string? name) =>
+        Assert.Equal((id, name), KuryrProtocol.NetworkOption(JsonNode.Parse(options)));
+
+    [Theory]
+    [InlineData("10.0.0.5", "10.0.0.0/26", true)]
+    [InlineData("10.0.0.64", "10.0.0.0/26", false)]
+    [InlineData("not-an-ip", "10.0.0.0/26", false)]
+    public void InSubnet(string address, string cidr, bool inside) => Assert.Equal(inside, KuryrProtocol.InSubnet(address, cidr));
+
+    [Fact]
+    public void Addresses_CarryTheSubnetsPrefix() =>
+        Assert.Equal(("10.0.0.5/26", "10.0.0.5"), (KuryrProtocol.WithPrefix("10.0.0.5", "10.0.0.0/26"), KuryrProtocol.AddressOf("10.0.0.5/26")));
+
+    [Fact]
+    public void Nets_WithKuryr_OneEntry_NetworkOrPort_AndAFixedAddress()
+    {
+        Assert.Equal([new RequestedNetwork("private", null, "10.0.0.9")], Nets("""[{"network": "private", "v4-fixed-ip": "10.0.0.9"}]"""));
+        Assert.Equal([new RequestedNetwork(null, Port, null)], Nets($$"""[{"port": "{{Port}}", "preserve_on_delete": true}]"""));
+        Assert.Null(Nets("[]"));
+        Assert.Null(Nets("null"));
+    }
+
+    [Theory]
+    [InlineData("""[{"network": "private"}]""", "docker", "[network] driver is docker")]
+    [InlineData("""[{"network": "a"}, {"network": "b"}]""", "kuryr", "One network per container")]
+    [InlineData("""[{}]""", "kuryr", "needs a network or a port")]
+    [InlineData("""[{"network": "a", "v4-fixed-ip": "10.0.0.300"}]""", "kuryr", "not a valid IPv4 address")]
+    [InlineData("""[{"network": "a", "v6-fixed-ip": "fd00::5"}]""", "kuryr", "IPv6 fixed addresses are not supported")]
+    [InlineData("""[{"port": "p", "v4-fixed-ip": "10.0.0.5"}]""", "kuryr", "cannot be given with a port")]
+    [InlineData("""[{"network": "a", "subnet": "s"}]""", "kuryr", "'subnet' was unexpected")]
+    [InlineData("""["private"]""", "kuryr", "is not of type 'object'")]
+    public void Nets_BadEntries_Are400(string json, string driver, string reason)
+    {
+        var e = Assert.ThrowsAny<ZunException>(() => Nets(json, driver));
+        Assert.Equal(400, e.Status);
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Config_KuryrWithoutKeystone_IsRefused()
+    {
+        var e = Assert.Throws<ConfigException>(() => ZunConfig.From(IniFile.Parse("[DEFAULT]\nauth_strategy = noauth\n[network]\ndriver = kuryr\n")));
+        Assert.Contains("[network] driver = kuryr needs Keystone", e.Message, StringComparison.Ordinal);
+    }
+}
