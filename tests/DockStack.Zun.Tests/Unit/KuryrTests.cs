@@ -76,4 +76,15 @@ public sealed class KuryrTests
         var e = Assert.Throws<ConfigException>(() => ZunConfig.From(IniFile.Parse("[DEFAULT]\nauth_strategy = noauth\n[network]\ndriver = kuryr\n")));
         Assert.Contains("[network] driver = kuryr needs Keystone", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NetworkList_FromAddresses_PerPortFrom118_FlatBefore()
+    {
+        var addresses = JsonNode.Parse("""{"net1": [{"addr": "10.0.0.5", "version": 4, "port": "p1", "subnet_id": "s1", "preserve_on_delete": false}]}""")!.AsObject();
+        var perPort = ContainerExtrasApi.NetworkList(addresses, perPort: true);
+        Assert.Equal("""[{"net_id":"net1","port_id":"p1","fixed_ips":[{"subnet_id":"s1","version":4,"ip_address":"10.0.0.5"}]}]""", perPort.ToJsonString());
+        var flat = ContainerExtrasApi.NetworkList(addresses, perPort: false);
+        Assert.Equal("""[{"net_id":"net1","subnet_id":"s1","port_id":"p1","version":4,"ip_address":"10.0.0.5"}]""", flat.ToJsonString());
+        Assert.Empty(ContainerExtrasApi.NetworkList([], perPort: true));
+    }
 }

@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
+using DockStack.Zun.Compute;
 using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DockStack.Zun.Api.Containers;
 
@@ -94,7 +96,9 @@ public static class ContainerExtrasApi
         var ctx = http.Zun();
         ctx.RequireVersion(minMinor, maxMinor);
         var c = await ContainerLookup.FindAsync(store, http, ident, $"container:{action}", cancellationToken);
-        throw new Invalid($"{action} needs Neutron, which this service does not use; containers join the engine's default network.");
+        throw new Invalid(http.RequestServices.GetService<NeutronPorts>() is null
+            ? $"{action} needs Neutron, which this service does not use ([network] driver is docker); containers join the engine's own network."
+            : $"{action} is not available on this service yet; give the container's network when it is created (nets).");
     }
 
     private static async Task<ContentHttpResult> NetworkListAsync(string ident, HttpContext http, ZunStore store, CancellationToken cancellationToken)
@@ -102,6 +106,44 @@ public static class ContainerExtrasApi
         var ctx = http.Zun();
         ctx.RequireVersion(13);
         var c = await ContainerLookup.FindAsync(store, http, ident, "container:network_list", cancellationToken);
-        return ZunResults.Json(new JsonObject { ["networks"] = new JsonArray() });
+        return ZunResults.Json(new JsonObject { ["networks"] = NetworkList(c.Addresses, ctx.AtLeast(18)) });
+    }
+
+    /// <summary>
+    /// The container's ports from its <c>addresses</c>: from 1.18 one entry per port with its fixed IPs
+    /// (<c>net_id, port_id, fixed_ips[{subnet_id, version, ip_address}]</c>), before it one flat entry per address.
+    /// </summary>
+    internal static JsonArray NetworkList(JsonObject addresses, bool perPort)
+    {
+        var list = new JsonArray();
+        foreach (var (network, entries) in addresses)
+        {
+            var ips = (entries as JsonArray ?? []).OfType<JsonObject>().ToList();
+            if (!perPort)
+            {
+                foreach (var ip in ips)
+                {
+                    list.Add(new JsonObject
+                    {
+                        ["net_id"] = network, ["subnet_id"] = ip["subnet_id"]?.DeepClone(), ["port_id"] = ip["port"]?.DeepClone(),
+                        ["version"] = ip["version"]?.DeepClone(), ["ip_address"] = ip["addr"]?.DeepClone(),
+                    });
+                }
+                continue;
+            }
+            foreach (var port in ips.GroupBy(ip => ip["port"]?.ToString()))
+            {
+                list.Add(new JsonObject
+                {
+                    ["net_id"] = network,
+                    ["port_id"] = port.Key,
+                    ["fixed_ips"] = new JsonArray([.. port.Select(ip => (JsonNode?)new JsonObject
+                    {
+                        ["subnet_id"] = ip["subnet_id"]?.DeepClone(), ["version"] = ip["version"]?.DeepClone(), ["ip_address"] = ip["addr"]?.DeepClone(),
+                    })]),
+                });
+            }
+        }
+        return list;
     }
 }
