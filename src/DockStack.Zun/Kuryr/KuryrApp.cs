@@ -50,7 +50,10 @@ public static partial class KuryrApp
         var status = StatusCodes.Status200OK;
         try
         {
-            var request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: ct) ?? new JsonObject();
+            // Plugin.Activate (and a few others) come with an empty body.
+            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+            var text = await reader.ReadToEndAsync(ct);
+            var request = string.IsNullOrWhiteSpace(text) ? new JsonObject() : JsonNode.Parse(text) ?? new JsonObject();
             answer = call switch
             {
                 "Plugin.Activate" => new JsonObject { ["Implements"] = new JsonArray("NetworkDriver", "IpamDriver") },
