@@ -75,9 +75,11 @@ public static partial class KuryrApp
                 _ => throw new KuryrRequestException($"{call} is not a call this driver knows."),
             };
         }
-        catch (Exception e) when (e is KuryrRequestException or NeutronException or KeystoneAuthenticationException or KeystoneUnavailableException or System.Text.Json.JsonException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            LogRefused(log, call, e.Message);
+            // Docker shows Err to whoever ran the command; the driver itself goes on serving.
+            LogRefused(log, call, e is KuryrRequestException or NeutronException or KeystoneAuthenticationException or KeystoneUnavailableException
+                or System.Text.Json.JsonException ? e.Message : e.ToString());
             (answer, status) = (KuryrProtocol.Error(e.Message), StatusCodes.Status500InternalServerError);
         }
         context.Response.StatusCode = status;

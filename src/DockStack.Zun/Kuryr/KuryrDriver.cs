@@ -29,7 +29,8 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
 
     public Task<JsonObject> DeleteNetworkAsync(JsonNode request, CancellationToken ct)
     {
-        File.Delete(NetworkFile(Required(request, "NetworkID")));
+        var file = NetworkFile(Required(request, "NetworkID"));
+        if (File.Exists(file)) { File.Delete(file); }
         return Task.FromResult(new JsonObject());
     }
 

@@ -74,6 +74,13 @@ public sealed class KuryrSocketTests : IAsyncLifetime
         Assert.False((await CallAsync("IpamDriver.GetCapabilities", "{}")).Body["RequiresMACAddress"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task DeleteNetwork_NeverMade_IsNotAnError()
+    {
+        var (status, body, _) = await CallAsync("NetworkDriver.DeleteNetwork", """{"NetworkID": "never-made"}""");
+        Assert.Equal((200, "{}"), (status, body.ToJsonString()));
+    }
+
     [Theory]
     [InlineData("NetworkDriver.CreateNetwork", """{"NetworkID": "d1", "Options": {"com.docker.network.generic": {}}}""", "--opt neutron.net.uuid=ID")]
     [InlineData("IpamDriver.RequestPool", """{"AddressSpace": "x", "Pool": "10.0.0.0/24", "V6": true}""", "IPv6 pools are not supported")]
