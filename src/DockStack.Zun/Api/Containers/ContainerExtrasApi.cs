@@ -123,7 +123,7 @@ public static class ContainerExtrasApi
             {
                 foreach (var ip in ips)
                 {
-                    list.Add(new JsonObject
+                    list.Add((JsonNode)new JsonObject
                     {
                         ["net_id"] = network, ["subnet_id"] = ip["subnet_id"]?.DeepClone(), ["port_id"] = ip["port"]?.DeepClone(),
                         ["version"] = ip["version"]?.DeepClone(), ["ip_address"] = ip["addr"]?.DeepClone(),
@@ -133,7 +133,7 @@ public static class ContainerExtrasApi
             }
             foreach (var port in ips.GroupBy(ip => ip["port"]?.ToString()))
             {
-                list.Add(new JsonObject
+                list.Add((JsonNode)new JsonObject
                 {
                     ["net_id"] = network,
                     ["port_id"] = port.Key,
