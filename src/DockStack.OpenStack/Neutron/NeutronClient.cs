@@ -18,8 +18,9 @@ public sealed class NeutronClient(HttpClient http, KeystoneClient keystone, stri
     public async Task<JsonObject?> GetNetworkAsync(string id, CancellationToken ct) =>
         (await SendAsync(HttpMethod.Get, $"networks/{Uri.EscapeDataString(id)}", null, ct, allowNotFound: true))?["network"]?.AsObject();
 
+    /// <summary>A collection's items (<c>security-groups</c> in the path answers <c>security_groups</c> in the body).</summary>
     public async Task<IReadOnlyList<JsonObject>> ListAsync(string collection, string query, CancellationToken ct) =>
-        (await SendAsync(HttpMethod.Get, $"{collection}?{query}", null, ct))![collection]!.AsArray().Select(n => n!.AsObject()).ToList();
+        (await SendAsync(HttpMethod.Get, $"{collection}?{query}", null, ct))![collection.Replace('-', '_')]!.AsArray().Select(n => n!.AsObject()).ToList();
 
     public async Task<JsonObject?> GetPortAsync(string id, CancellationToken ct) =>
         (await SendAsync(HttpMethod.Get, $"ports/{Uri.EscapeDataString(id)}", null, ct, allowNotFound: true))?["port"]?.AsObject();

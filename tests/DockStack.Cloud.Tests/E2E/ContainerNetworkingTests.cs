@@ -60,8 +60,8 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
             }
             Assert.True(reached, $"{b} could not ping {addressA} within 60 s of the ICMP rule");
 
-            // Deleting the container deletes the port made for it.
-            await demo.RunAsync(ct, "appcontainer", "delete", "--force", a);
+            // Deleting the container deletes the port made for it (a member may not force a delete; it may stop first).
+            await demo.RunAsync(ct, "appcontainer", "delete", "--stop", a);
             var gone = false;
             for (var deadline = DateTime.UtcNow.AddSeconds(60); !gone && DateTime.UtcNow < deadline; await Task.Delay(2000, ct))
             {
