@@ -6,7 +6,7 @@ namespace DockStack.Cloud.Tests.E2E;
 /// <summary>
 /// Containers on Neutron networks (kuryr-libnetwork's job, done by <c>zun kuryr</c> in the node): as the demo user with
 /// Debian's client, containers get ports of the project's network, bound to the node and wired by Neutron's OVS agent,
-/// reach Neutron's own ports, and are filtered by their security groups.
+/// reach Neutron's own ports and a Nova server on their network, and are filtered by their security groups.
 /// </summary>
 [Collection(FullCloudCollection.Name)]
 public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
@@ -14,11 +14,11 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
     private static CancellationToken Timeout(int minutes) => new CancellationTokenSource(TimeSpan.FromMinutes(minutes)).Token;
 
     [Fact]
-    public async Task Containers_GetBoundNeutronPorts_ReachNeutronsPorts_AndTheirSecurityGroupsFilter()
+    public async Task Containers_GetBoundNeutronPorts_ReachNeutronsPortsAndAServer_AndTheirSecurityGroupsFilter()
     {
         var ct = Timeout(15);
         var suffix = Guid.NewGuid().ToString("N")[..6];
-        var (locked, a, b) = ($"e2e-locked-{suffix}", $"e2e-net-a-{suffix}", $"e2e-net-b-{suffix}");
+        var (locked, a, b, vm) = ($"e2e-locked-{suffix}", $"e2e-net-a-{suffix}", $"e2e-net-b-{suffix}", $"e2e-net-vm-{suffix}");
         var demo = fixture.Demo;
         try
         {
@@ -50,6 +50,17 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
             var dhcpAddress = System.Text.RegularExpressions.Regex.Match(dhcp, @"10\.0\.0\.\d+").Value;
             Assert.Equal(0, (await ExecAsync(b, ct, "ping", "-c", "1", "-W", "3", dhcpAddress)).ExitCode);
 
+            // A Nova server on the same network, in the same (default) group as b: b reaches its SSH server and pings it.
+            var server = await demo.ShowAsync(ct, "server", "create", "--image", "tiny-linux-x86_64", "--flavor", "m1.nano", "--network", "private", "--wait", vm);
+            var serverAddress = System.Text.RegularExpressions.Regex.Match(server["addresses"]!.ToJsonString(), @"10\.0\.0\.\d+").Value;
+            var banner = "";
+            for (var deadline = DateTime.UtcNow.AddMinutes(4); !banner.Contains("SSH-2.0", StringComparison.Ordinal) && DateTime.UtcNow < deadline; await Task.Delay(3000, ct))
+            {
+                banner = (await ExecAsync(b, ct, "sh", "-c", $"nc -w 3 {serverAddress} 22 </dev/null | head -c 20")).Stdout;
+            }
+            Assert.Contains("SSH-2.0", banner, StringComparison.Ordinal);
+            Assert.Equal(0, (await ExecAsync(b, ct, "ping", "-c", "1", "-W", "3", serverAddress)).ExitCode);
+
             // The locked group lets nothing in: b cannot ping a, until the group allows ICMP.
             Assert.NotEqual(0, (await ExecAsync(b, ct, "ping", "-c", "2", "-W", "2", addressA)).ExitCode);
             await demo.RunAsync(ct, "security", "group", "rule", "create", "--ingress", "--protocol", "icmp", locked);
@@ -71,7 +82,8 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
         }
         finally
         {
-            await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", a], ["appcontainer", "delete", "--force", "--all-projects", b]]);
+            await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", a], ["appcontainer", "delete", "--force", "--all-projects", b],
+                ["server", "delete", "--wait", "--all-projects", vm]]);
             await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None); // the ports go with the containers, before their group
             await CleanUpAsync([["security", "group", "delete", locked]]);
         }
