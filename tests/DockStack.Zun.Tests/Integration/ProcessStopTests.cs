@@ -25,6 +25,9 @@ public sealed class ProcessStopTests : IDisposable
             auth_strategy = noauth
             host = {host}
             state_path = {Path.Combine(_state, role)}
+            [websocket_proxy]
+            wsproxy_host = 127.0.0.1
+            wsproxy_port = 0
             [api]
             host_ip = 127.0.0.1
             port = {port}

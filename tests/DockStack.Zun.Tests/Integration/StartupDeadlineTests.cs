@@ -40,6 +40,9 @@ public sealed class StartupDeadlineTests : IDisposable
             state_path = {_state}
             startup_timeout = {Deadline}
             {extra}
+            [websocket_proxy]
+            wsproxy_host = 127.0.0.1
+            wsproxy_port = 0
             [api]
             host_ip = 127.0.0.1
             port = {ZunProcess.FreePort()}

@@ -191,6 +191,9 @@ public sealed class NodeFixture : IAsyncLifetime
             state_path = {Path.Combine(StateDir, Path.GetFileNameWithoutExtension(file))}
             transport_url = {TransportUrl}
             report_interval = 2
+            [websocket_proxy]
+            wsproxy_host = 127.0.0.1
+            wsproxy_port = 0
             [api]
             host_ip = 127.0.0.1
             port = {apiPort}
