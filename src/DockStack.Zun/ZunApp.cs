@@ -1,6 +1,7 @@
 using DockStack.Docker;
 using DockStack.OpenStack.Keystone;
 using DockStack.Zun.Api;
+using DockStack.Zun.Api.Capsules;
 using DockStack.Zun.Api.Containers;
 using DockStack.Zun.Api.Resources;
 using DockStack.Zun.Compute;
@@ -50,6 +51,7 @@ public static class ZunApp
             app.UseRouting();
             app.MapRoot();
             app.MapContainers();
+            app.MapCapsules();
             app.MapImages();
             app.MapInfra();
             app.MapQuotas();

@@ -12,14 +12,15 @@ public sealed record ContainerQuery(string? ProjectId, IReadOnlyDictionary<strin
 public readonly record struct ProjectUsage(int Containers, double Cpu, long Memory, long Disk);
 
 /// <summary>The container service's store: one object per table over the configured database.</summary>
-public sealed class ZunStore(ZunDatabase db)
+public sealed partial class ZunStore(ZunDatabase db)
 {
     public static readonly string[] SortableColumns = ["id", "uuid", "name", "image", "project_id", "user_id", "host", "status", "task_state", "memory", "created_at", "updated_at"];
 
     private readonly DocTable<Container> _containers = new(db, "containers",
         ("uuid", c => c.Uuid), ("name", c => c.Name), ("project_id", c => c.ProjectId), ("user_id", c => c.UserId),
         ("image", c => c.Image), ("host", c => c.Host), ("status", c => c.Status), ("task_state", c => c.TaskState),
-        ("memory", c => c.Memory), ("auto_remove", c => c.AutoRemove), ("created_at", c => c.CreatedAt), ("updated_at", c => c.UpdatedAt));
+        ("memory", c => c.Memory), ("auto_remove", c => c.AutoRemove), ("created_at", c => c.CreatedAt), ("updated_at", c => c.UpdatedAt),
+        ("capsule_id", c => c.CapsuleId));
     private readonly DocTable<ContainerAction> _actions = new(db, "container_actions",
         ("container_uuid", a => a.ContainerUuid), ("request_id", a => a.RequestId), ("action", a => a.Action));
     private readonly DocTable<InjectedFile> _files = new(db, "injected_files", ("container_uuid", f => f.ContainerUuid));
@@ -106,10 +107,7 @@ public sealed class ZunStore(ZunDatabase db)
 
     private async Task<ProjectUsage> UsageAsync(DbConnection connection, DbTransaction? tx, string projectId, CancellationToken cancellationToken)
     {
-        var all = await _containers.QueryAsync(connection, tx, "project_id = @a0", [projectId], null, null, cancellationToken);
-        return new(all.Count, all.Sum(c => c.Cpu),
-            all.Sum(c => long.TryParse(c.Memory, CultureInfo.InvariantCulture, out var m) ? m : 0),
-            all.Sum(c => (long)(c.Disk ?? 0)));
+        return UsageOf(await _containers.QueryAsync(connection, tx, "project_id = @a0", [projectId], null, null, cancellationToken));
     }
 
     /// <summary>
