@@ -41,25 +41,8 @@ public sealed partial class ZunStore
             args.Add(query.ProjectId);
         }
         var sortKey = CapsuleSortableColumns.Contains(query.SortKey) ? query.SortKey : "id";
-        var desc = query.SortDir == "desc";
-        var op = desc ? "<" : ">";
-        var sortExpr = sortKey == "id" ? "id" : $"COALESCE({sortKey}, '')";
-        if (query.Marker is not null && await GetCapsuleAsync(query.Marker, cancellationToken) is { } marker)
-        {
-            if (sortKey == "id")
-            {
-                where.Add($"id {op} @a{args.Count}");
-                args.Add(marker.Id);
-            }
-            else
-            {
-                where.Add($"({sortExpr} {op} @a{args.Count} OR ({sortExpr} = @a{args.Count} AND id {op} @a{args.Count + 1}))");
-                args.Add(CapsuleSortValue(marker, sortKey) ?? "");
-                args.Add(marker.Id);
-            }
-        }
-        var dir = desc ? "DESC" : "ASC";
-        var order = sortKey == "id" ? $"id {dir}" : $"{sortExpr} {dir}, id {dir}";
+        var marker = query.Marker is null ? null : await GetCapsuleAsync(query.Marker, cancellationToken);
+        var order = Page(sortKey, query.SortDir == "desc", marker is null ? null : (marker.Id, CapsuleSortValue(marker, sortKey)), where, args);
         return await _capsules.QueryAsync(where.Count == 0 ? null : string.Join(" AND ", where), args, order, query.Limit, cancellationToken);
     }
 

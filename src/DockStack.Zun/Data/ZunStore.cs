@@ -72,30 +72,35 @@ public sealed partial class ZunStore(ZunDatabase db)
             if (value is not null) { args.Add(value); }
         }
         var sortKey = SortableColumns.Contains(query.SortKey) ? query.SortKey : "id";
-        var desc = query.SortDir == "desc";
+        var marker = query.Marker is null ? null : await GetContainerAsync(query.Marker, cancellationToken);
+        var order = Page(sortKey, query.SortDir == "desc", marker is null ? null : (marker.Id, SortValue(marker, sortKey)), where, args);
+        return await _containers.QueryAsync(where.Count == 0 ? null : string.Join(" AND ", where), args, order, query.Limit, cancellationToken);
+    }
+
+    /// <summary>
+    /// A sorted list's page: adds to <paramref name="where"/> the rows after the marker (its id and its value of the sort
+    /// key; ties go by id) and returns the ORDER BY.
+    /// </summary>
+    private static string Page(string sortKey, bool desc, (long Id, object? Value)? marker, List<string> where, List<object?> args)
+    {
+        var op = desc ? "<" : ">";
         var sortExpr = sortKey == "id" ? "id" : $"COALESCE({sortKey}, '')";
-        if (query.Marker is not null)
+        if (marker is { } m)
         {
-            var marker = await GetContainerAsync(query.Marker, cancellationToken);
-            if (marker is not null)
+            if (sortKey == "id")
             {
-                var op = desc ? "<" : ">";
-                if (sortKey == "id")
-                {
-                    where.Add($"id {op} @a{args.Count}");
-                    args.Add(marker.Id);
-                }
-                else
-                {
-                    where.Add($"({sortExpr} {op} @a{args.Count} OR ({sortExpr} = @a{args.Count} AND id {op} @a{args.Count + 1}))");
-                    args.Add(SortValue(marker, sortKey) ?? "");
-                    args.Add(marker.Id);
-                }
+                where.Add($"id {op} @a{args.Count}");
+                args.Add(m.Id);
+            }
+            else
+            {
+                where.Add($"({sortExpr} {op} @a{args.Count} OR ({sortExpr} = @a{args.Count} AND id {op} @a{args.Count + 1}))");
+                args.Add(m.Value ?? "");
+                args.Add(m.Id);
             }
         }
         var dir = desc ? "DESC" : "ASC";
-        var order = sortKey == "id" ? $"id {dir}" : $"{sortExpr} {dir}, id {dir}";
-        return await _containers.QueryAsync(where.Count == 0 ? null : string.Join(" AND ", where), args, order, query.Limit, cancellationToken);
+        return sortKey == "id" ? $"id {dir}" : $"{sortExpr} {dir}, id {dir}";
     }
 
     /// <summary>Containers, cpu, memory (MiB) and disk (GiB) a project uses.</summary>
