@@ -105,7 +105,12 @@ public sealed class CapsuleTests(ZunFixture zun)
             Assert.StartsWith("zun-", sandbox);
             Assert.Equal("true", await EngineAsync("inspect", "-f", "{{.State.Running}}", sandbox));
             var ns = await NetNamespaceAsync(sandbox);
-            foreach (var c in containers) { Assert.Equal(ns, await NetNamespaceAsync("zun-" + (string)c["uuid"]!)); }
+            var hostname = await EngineAsync("exec", sandbox, "hostname");
+            foreach (var c in containers)
+            {
+                Assert.Equal(ns, await NetNamespaceAsync("zun-" + (string)c["uuid"]!));
+                Assert.Equal(hostname, await EngineAsync("exec", "zun-" + (string)c["uuid"]!, "hostname"));
+            }
             var initState = (await zun.Engine.InspectGuestAsync("zun-" + (string)init["uuid"]!, Ct))!;
             Assert.Equal((false, 0L), (initState.Running, initState.ExitCode));
             foreach (var c in containers)
