@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DockStack.Zun.Tests.Integration;
 
 /// <summary>
-/// Capsules through the unmodified Debian client (<c>openstack appcontainer capsule create --file</c>, list, show,
+/// Capsules through the unmodified Debian client (<c>openstack capsule create --file</c>, list, show,
 /// delete) against the real engine: the init container runs to its end first, the containers share the sandbox's network
 /// namespace (read from the engine), other projects see nothing, a bad template is 400, and a delete leaves nothing on
 /// the engine or in the store. Every capsule made here is deleted (the fixture removes anything left on its host).
@@ -79,8 +79,8 @@ public sealed class CapsuleTests(ZunFixture zun)
     public async Task Capsule_ThroughTheClient_InitFirst_SharedNamespace_ScopedToItsProject_DeletedWhole()
     {
         var name = $"web-{zun.RunId}";
-        var create = await zun.Cli.RunAsync(Member, Ct, "appcontainer", "capsule", "create", "--file", await WriteAsync(Yaml(name)), "-f", "json");
-        Assert.True(create.ExitCode == 0, create.Stderr);
+        var create = await zun.Cli.RunAsync(Member, Ct, "capsule", "create", "--file", await WriteAsync(Yaml(name)), "-f", "json");
+        Assert.True(create.ExitCode == 0, create.Stderr + create.Stdout);
         var uuid = (string)create.Json["uuid"]!;
         try
         {
@@ -101,7 +101,9 @@ public sealed class CapsuleTests(ZunFixture zun)
             // The engine: every member joins the sandbox's network namespace; the init container ended before the others started.
             var modes = new List<string>();
             foreach (var m in memberUuids) { modes.Add(await EngineAsync("inspect", "-f", "{{.HostConfig.NetworkMode}}", "zun-" + m)); }
-            var sandbox = Assert.Single(modes.Distinct())["container:".Length..];
+            // The engine records the joined container by its id ("container:<id>"), whatever name it was given at create.
+            var sandboxId = Assert.Single(modes.Distinct())["container:".Length..];
+            var sandbox = (await EngineAsync("inspect", "-f", "{{.Name}}", sandboxId)).TrimStart('/');
             Assert.StartsWith("zun-", sandbox);
             Assert.Equal("true", await EngineAsync("inspect", "-f", "{{.State.Running}}", sandbox));
             var ns = await NetNamespaceAsync(sandbox);
@@ -120,10 +122,10 @@ public sealed class CapsuleTests(ZunFixture zun)
             Assert.Contains("init-done", await EngineAsync("logs", "zun-" + (string)init["uuid"]!));
 
             // The client: show and list; the members are the capsule's, not containers of their own.
-            var show = await zun.Cli.RunAsync(Member, Ct, "appcontainer", "capsule", "show", name, "-f", "json");
+            var show = await zun.Cli.RunAsync(Member, Ct, "capsule", "show", name, "-f", "json");
             Assert.True(show.ExitCode == 0, show.Stderr);
             Assert.Equal((uuid, "Running"), ((string?)show.Json["uuid"], (string?)show.Json["status"]));
-            var list = await zun.Cli.RunAsync(Member, Ct, "appcontainer", "capsule", "list", "-f", "json");
+            var list = await zun.Cli.RunAsync(Member, Ct, "capsule", "list", "-f", "json");
             Assert.True(list.ExitCode == 0, list.Stderr);
             Assert.Equal("Running", (string?)list.Json.AsArray().Single(c => (string?)c!["uuid"] == uuid)!["status"]);
             var containerList = await zun.Cli.RunAsync(Member, Ct, "appcontainer", "list", "-f", "json");
@@ -134,12 +136,12 @@ public sealed class CapsuleTests(ZunFixture zun)
             var other = $"other:other-{zun.RunId}";
             Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, $"/v1/capsules/{uuid}", token: other)).Status);
             Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Delete, $"/v1/capsules/{uuid}", token: other)).Status);
-            var otherShow = await zun.Cli.RunAsync(other, Ct, "appcontainer", "capsule", "show", uuid);
+            var otherShow = await zun.Cli.RunAsync(other, Ct, "capsule", "show", uuid);
             Assert.NotEqual(0, otherShow.ExitCode);
             Assert.Contains("could not be found", otherShow.Stderr);
             Assert.Empty((await SendAsync(HttpMethod.Get, "/v1/capsules", token: other)).Body!["capsules"]!.AsArray());
 
-            var delete = await zun.Cli.RunAsync(Member, Ct, "appcontainer", "capsule", "delete", name);
+            var delete = await zun.Cli.RunAsync(Member, Ct, "capsule", "delete", name);
             Assert.Contains($"Request to delete capsule {name} has been accepted.", delete.Stdout);
             await ZunFixture.EventuallyAsync(async () => (await SendAsync(HttpMethod.Get, $"/v1/capsules/{uuid}")).Status, s => s == HttpStatusCode.NotFound,
                 TimeSpan.FromSeconds(60), "the capsule to go");
@@ -186,7 +188,7 @@ public sealed class CapsuleTests(ZunFixture zun)
                   size: 1
                   autoRemove: true
             """);
-        var refused = await zun.Cli.RunAsync(bad, Ct, "appcontainer", "capsule", "create", "--file", cinder);
+        var refused = await zun.Cli.RunAsync(bad, Ct, "capsule", "create", "--file", cinder);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("Cinder (block storage) is not part of this cloud", refused.Stderr);
 

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Routing;
 namespace DockStack.Zun.Api.Capsules;
 
 /// <summary>
-/// /v1/capsules: create, list, show and delete (<c>openstack appcontainer capsule ...</c>). Scoped and checked as
+/// /v1/capsules: create, list, show and delete (<c>openstack capsule ...</c>). Scoped and checked as
 /// containers are: admin_or_owner rules, <c>all_projects</c> for admins only, another project's capsule 404.
 /// </summary>
 public static class CapsulesApi
