@@ -2,6 +2,7 @@ using DockStack.Docker;
 using DockStack.OpenStack.Keystone;
 using DockStack.OpenStack.Neutron;
 using DockStack.Zun.Api;
+using DockStack.Zun.Api.Capsules;
 using DockStack.Zun.Api.Containers;
 using DockStack.Zun.Api.Resources;
 using DockStack.Zun.Compute;
@@ -51,6 +52,7 @@ public static class ZunApp
             app.UseRouting();
             app.MapRoot();
             app.MapContainers();
+            app.MapCapsules();
             app.MapImages();
             app.MapInfra();
             app.MapQuotas();

@@ -29,6 +29,8 @@ public static class ZunFaults
     public const string ContainerHostNotUp = "ContainerHostNotUp";
     public const string ZunInternalError = "ZunInternalError";
     public const string RequestEntityTooLarge = "RequestEntityTooLarge";
+    public const string InvalidCapsuleTemplate = "InvalidCapsuleTemplate";
+    public const string CapsuleNotFound = "CapsuleNotFound";
 }
 
 /// <summary>
@@ -57,6 +59,10 @@ public sealed class OverQuota(IEnumerable<string> resources)
     : ZunException(403, ZunFaults.OverQuota, $"Quota exceeded for resources: [{string.Join(", ", resources.Select(r => $"'{r}'"))}]");
 
 public sealed class ContainerNotFound(string ident) : ZunException(404, ZunFaults.ContainerNotFound, $"Container {ident} could not be found.");
+
+public sealed class InvalidCapsuleTemplate(string reason) : ZunException(400, ZunFaults.InvalidCapsuleTemplate, $"Invalid capsule template: {reason}");
+
+public sealed class CapsuleNotFound(string ident) : ZunException(404, ZunFaults.CapsuleNotFound, $"Capsule {ident} could not be found.");
 
 public sealed class ImageNotFound(string message) : ZunException(404, ZunFaults.ImageNotFound, message);
 

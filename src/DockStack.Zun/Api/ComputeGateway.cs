@@ -28,15 +28,21 @@ public sealed class ComputeGateway(IComputeRpc rpc, ZunStore store, ZunConfig co
         return candidates.OrderBy(h => nodes.FirstOrDefault(n => n.Hostname == h)?.TotalContainers ?? 0).First();
     }
 
-    public async Task EnsureHostUpAsync(Container c, CancellationToken cancellationToken)
-    {
-        if (c.Host is null) { return; }
-        var service = await store.ServiceAsync(c.Host, "zun-compute", cancellationToken);
-        if (service is null || !IsUp(service)) { throw new ContainerHostNotUp(c.Uuid, c.Host); }
-    }
+    public Task EnsureHostUpAsync(Container c, CancellationToken cancellationToken) => EnsureHostUpAsync(c.Host, c.Uuid, cancellationToken);
 
     public Task CastAsync(Container c, ContainerMessage message, ZunContext ctx, CancellationToken cancellationToken) =>
-        rpc.CastAsync(c.Host!, new ComputeRequest(message, ctx.Caller), cancellationToken);
+        CastHostAsync(c.Host!, message, ctx, cancellationToken);
+
+    public Task CastHostAsync(string host, ComputeMessage message, ZunContext ctx, CancellationToken cancellationToken) =>
+        rpc.CastAsync(host, new ComputeRequest(message, ctx.Caller), cancellationToken);
+
+    /// <summary>500 ContainerHostNotUp unless the compute agent of <paramref name="host"/> (null: none yet) is up.</summary>
+    public async Task EnsureHostUpAsync(string? host, string uuid, CancellationToken cancellationToken)
+    {
+        if (host is null) { return; }
+        var service = await store.ServiceAsync(host, "zun-compute", cancellationToken);
+        if (service is null || !IsUp(service)) { throw new ContainerHostNotUp(uuid, host); }
+    }
 
     public async Task<JsonNode?> CallAsync(Container c, ContainerMessage message, ZunContext ctx, CancellationToken cancellationToken)
     {

@@ -17,6 +17,7 @@ public static class Policy
     {
         "container:get_all", "container:get_one", "container:logs", "container:top", "container:stats", "container:get_archive",
         "container:actions", "container:network_list", "availability_zones:get_all", "quota:get", "quota:get_default", "image:search",
+        "capsule:get", "capsule:get_all",
     };
 
     private static readonly Dictionary<string, Rule> Rules = new(StringComparer.Ordinal)
@@ -45,6 +46,10 @@ public static class Policy
         ["zun-service:enable"] = Rule.AdminApi,
         ["zun-service:disable"] = Rule.AdminApi,
         ["zun-service:force_down"] = Rule.AdminApi,
+        ["capsule:get_all_all_projects"] = Rule.AdminApi,
+        ["capsule:get_one_all_projects"] = Rule.AdminApi,
+        ["capsule:delete_all_projects"] = Rule.AdminApi,
+        ["capsule:get:host"] = Rule.AdminApi,
         ["quota:update"] = Rule.AdminApi,
         ["quota:delete"] = Rule.AdminApi,
         ["quota_class:get"] = Rule.AdminApi,

@@ -35,6 +35,15 @@ public sealed class RequestParams
     }
 
     /// <summary>The JSON body, or null when there is none (an action POST with Content-Length 0).</summary>
+    /// <summary>415 unless the request's body is JSON (or has no type), as Zun's create methods insist.</summary>
+    public static void RequireJsonContent(HttpRequest request)
+    {
+        if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UnsupportedMediaType($"The server does not support the content type {type}; use application/json.");
+        }
+    }
+
     public static async Task<JsonNode?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(request.Body);

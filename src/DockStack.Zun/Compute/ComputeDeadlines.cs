@@ -18,7 +18,7 @@ public static class ComputeDeadlines
     {
         StopContainer stop => TimeSpan.FromSeconds(Math.Max(0, stop.Timeout)) + Margin,
         RebootContainer reboot => TimeSpan.FromSeconds(Math.Max(0, reboot.Timeout)) + Margin,
-        CreateContainer or RebuildContainer or PullImage or ValidateImage or CommitContainer => Create,
+        CreateContainer or CreateCapsule or RebuildContainer or PullImage or ValidateImage or CommitContainer => Create,
         _ => Default,
     };
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DockStack.Docker;
 using DockStack.Zun.Data;
 
 namespace DockStack.Zun.Compute;
@@ -93,13 +94,14 @@ public sealed partial class ComputeManager
     /// <summary>
     /// Creates the engine container of <paramref name="c"/> (on its project's network when there is one), writes its
     /// injected files into it before anything starts it, and reads it back (Created). Returns the engine's id.
+    /// <paramref name="spec"/>: the engine container to make, when not <see cref="GuestSpecs.For"/> (a capsule's member).
     /// </summary>
-    private async Task<string> MakeGuestAsync(Container c, CancellationToken cancellationToken)
+    private async Task<string> MakeGuestAsync(Container c, CancellationToken cancellationToken, GuestSpec? spec = null)
     {
-        var spec = GuestSpecs.For(c, config);
-        var id = neutronPorts is not null && await neutronPorts.PlugAsync(c, cancellationToken) is { } neutron
-            ? await engine.CreateGuestAsync(spec with { Network = neutron.Network, IPv4Address = neutron.Address }, cancellationToken)
-            : await Networks.CreateGuestAsync(spec, c.ProjectId, cancellationToken);
+        // A capsule's member comes with its spec (in the sandbox's network namespace); everything else may get a Neutron port.
+        var id = spec is null && neutronPorts is not null && await neutronPorts.PlugAsync(c, cancellationToken) is { } neutron
+            ? await engine.CreateGuestAsync(GuestSpecs.For(c, config) with { Network = neutron.Network, IPv4Address = neutron.Address }, cancellationToken)
+            : await Networks.CreateGuestAsync(spec ?? GuestSpecs.For(c, config), c.ProjectId, cancellationToken);
         c.ContainerId = id;
         var files = await store.InjectedFilesAsync(c.Uuid, cancellationToken);
         if (files.Count > 0)

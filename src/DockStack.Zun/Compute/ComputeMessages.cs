@@ -33,6 +33,8 @@ namespace DockStack.Zun.Compute;
 [JsonDerivedType(typeof(ValidateImage), "image_validate")]
 [JsonDerivedType(typeof(PullImage), "image_pull")]
 [JsonDerivedType(typeof(DeleteImage), "image_delete")]
+[JsonDerivedType(typeof(CreateCapsule), "capsule_create")]
+[JsonDerivedType(typeof(DeleteCapsule), "capsule_delete")]
 public abstract record ComputeMessage
 {
     /// <summary>Each message type's discriminator, as declared above (read from the generated metadata: one list of names).</summary>
@@ -194,6 +196,21 @@ public sealed record PullImage(string ImageUuid) : ComputeMessage
 
 /// <summary>Removes the image of a stored image record (by its uuid) from this host, and the record.</summary>
 public sealed record DeleteImage(string ImageUuid) : ComputeMessage
+{
+    public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
+}
+
+/// <summary>
+/// Makes and runs a stored capsule: its sandbox, then its init containers one at a time, each to completion, then its
+/// containers, all in the sandbox's network namespace.
+/// </summary>
+public sealed record CreateCapsule(string CapsuleUuid) : ComputeMessage
+{
+    public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
+}
+
+/// <summary>Removes every member container of the capsule from the engine, the sandbox last, then the rows.</summary>
+public sealed record DeleteCapsule(string CapsuleUuid) : ComputeMessage
 {
     public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
 }

@@ -65,6 +65,20 @@ public static class GuestSpecs
         };
     }
 
+    /// <summary>
+    /// A capsule's init container or container: as any guest, but in the network namespace of the capsule's sandbox
+    /// (the engine's <c>container:&lt;sandbox&gt;</c> network mode), which owns the hostname and the exposed ports.
+    /// </summary>
+    public static GuestSpec ForCapsuleMember(Container c, string sandboxUuid, ZunConfig config) => For(c, config) with
+    {
+        Network = SharedNetworkPrefix + ComputeManager.DockerName(sandboxUuid),
+        Hostname = null,
+        ExposedPorts = [],
+    };
+
+    /// <summary>The engine's network mode that joins another container's network namespace.</summary>
+    public const string SharedNetworkPrefix = "container:";
+
     /// <summary>The stored <c>{"Name": "on-failure", "MaximumRetryCount": "2"}</c> as the engine's policy; none is <c>no</c>.</summary>
     public static RestartPolicy RestartPolicyOf(Dictionary<string, string>? stored) =>
         stored is null ? RestartPolicy.No

@@ -13,6 +13,8 @@ public interface IComputeHandler
 
     Task<JsonNode?> HandleAsync(CreateContainer message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(DeleteContainer message, CallerInfo caller, CancellationToken cancellationToken);
+    Task<JsonNode?> HandleAsync(CreateCapsule message, CallerInfo caller, CancellationToken cancellationToken);
+    Task<JsonNode?> HandleAsync(DeleteCapsule message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(StartContainer message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(StopContainer message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(RebootContainer message, CallerInfo caller, CancellationToken cancellationToken);

@@ -43,12 +43,12 @@ public sealed partial class ProjectNetworks(IGuestEngine engine, string host, IL
         InterContainer: true);
 
     /// <summary>
-    /// Creates the guest; on a project network (<see cref="GuestSpec.Network"/> set), that network is made first when
+    /// Creates the guest; on a project network (<see cref="GuestSpec.Network"/> names one; not another container's), that network is made first when
     /// absent. A create that fails because the network vanished meanwhile makes it again and is tried once more.
     /// </summary>
     public async Task<string> CreateGuestAsync(GuestSpec spec, string projectId, CancellationToken cancellationToken)
     {
-        if (spec.Network is not { } network)
+        if (spec.Network is not { } network || network.StartsWith(GuestSpecs.SharedNetworkPrefix, StringComparison.Ordinal))
         {
             return await engine.CreateGuestAsync(spec, cancellationToken);
         }

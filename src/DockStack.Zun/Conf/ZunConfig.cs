@@ -19,6 +19,12 @@ public sealed record ZunConfig
     public int DefaultMemory { get; init; } = 512;
     public string ContainerRuntime { get; init; } = "runc";
     public string DefaultAvailabilityZone { get; init; } = "nova";
+    /// <summary>The image of a capsule's sandbox, the container that holds its network namespace (Zun's option; Zun's
+    /// default, kubernetes/pause, is on a registry: here the image the cloud ships).</summary>
+    public string SandboxImage { get; init; } = "cirros";
+    /// <summary>What the sandbox runs, shell-quoted (DockStack's own option): a process that waits until stopped. Empty: the image's own command.</summary>
+    public string SandboxCommand { get; init; } = DefaultSandboxCommand;
+    public const string DefaultSandboxCommand = "sh -c \"trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done\"";
     /// <summary>
     /// Seconds the process may take to reach what it needs at start (the database; for compute the Docker engine and the
     /// message broker) before it exits non-zero for its supervisor to start it again (DockStack's own option).
@@ -124,6 +130,8 @@ public sealed record ZunConfig
             DefaultMemory = r.Int("DEFAULT", "default_memory", 512, 4),
             ContainerRuntime = r.Str("DEFAULT", "container_runtime") ?? "runc",
             DefaultAvailabilityZone = r.Str("DEFAULT", "default_availability_zone") ?? "nova",
+            SandboxImage = r.Str("DEFAULT", "sandbox_image") ?? "cirros",
+            SandboxCommand = ini.Get("DEFAULT", "sandbox_command")?.Trim() ?? DefaultSandboxCommand,
             StartupTimeout = r.Int("DEFAULT", "startup_timeout", 90, 1, 3600),
             RpcResponseTimeout = r.Int("DEFAULT", "rpc_response_timeout", 60, 1, 3600),
             ApiHost = r.Str("api", "host_ip") ?? "127.0.0.1",

@@ -28,6 +28,15 @@ public static class Migrations
         CREATE TABLE injected_files (id {ID}, container_uuid VARCHAR(36) NOT NULL, data {TEXT} NOT NULL);
         CREATE INDEX ix_injected_files_container ON injected_files (container_uuid)
         """,
+        // 3: capsules (Zun's pods); each member container is a containers row naming its capsule.
+        """
+        CREATE TABLE capsules (id {ID}, uuid VARCHAR(36) NOT NULL UNIQUE, name VARCHAR(255), project_id VARCHAR(255), user_id VARCHAR(255),
+            host VARCHAR(255), created_at VARCHAR(32), data {TEXT} NOT NULL);
+        CREATE INDEX ix_capsules_project ON capsules (project_id);
+        CREATE INDEX ix_capsules_name ON capsules (name);
+        ALTER TABLE containers ADD COLUMN capsule_id VARCHAR(36);
+        CREATE INDEX ix_containers_capsule ON containers (capsule_id)
+        """,
     ];
 
     public static int Latest => Steps.Length;

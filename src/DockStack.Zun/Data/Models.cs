@@ -50,6 +50,9 @@ public sealed class Container : IDocument
     public string? Runtime { get; set; }
     public JsonObject? ExposedPorts { get; set; }
 
+    /// <summary>The uuid of the capsule the container belongs to (its sandbox, an init container or a container); null for a container of its own.</summary>
+    public string? CapsuleId { get; set; }
+
     // Stored, never shown.
     public string? ContainerId { get; set; }
     /// <summary>The <c>nets</c> of the create (with <c>[network] driver = kuryr</c>); null: the project's network.</summary>

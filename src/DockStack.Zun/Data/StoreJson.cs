@@ -13,4 +13,5 @@ namespace DockStack.Zun.Data;
 [JsonSerializable(typeof(ImageRecord))]
 [JsonSerializable(typeof(ComputeNode))]
 [JsonSerializable(typeof(ZunService))]
+[JsonSerializable(typeof(Capsule))]
 internal sealed partial class StoreJson : JsonSerializerContext;

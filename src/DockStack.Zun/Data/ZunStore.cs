@@ -12,14 +12,15 @@ public sealed record ContainerQuery(string? ProjectId, IReadOnlyDictionary<strin
 public readonly record struct ProjectUsage(int Containers, double Cpu, long Memory, long Disk);
 
 /// <summary>The container service's store: one object per table over the configured database.</summary>
-public sealed class ZunStore(ZunDatabase db)
+public sealed partial class ZunStore(ZunDatabase db)
 {
     public static readonly string[] SortableColumns = ["id", "uuid", "name", "image", "project_id", "user_id", "host", "status", "task_state", "memory", "created_at", "updated_at"];
 
     private readonly DocTable<Container> _containers = new(db, "containers",
         ("uuid", c => c.Uuid), ("name", c => c.Name), ("project_id", c => c.ProjectId), ("user_id", c => c.UserId),
         ("image", c => c.Image), ("host", c => c.Host), ("status", c => c.Status), ("task_state", c => c.TaskState),
-        ("memory", c => c.Memory), ("auto_remove", c => c.AutoRemove), ("created_at", c => c.CreatedAt), ("updated_at", c => c.UpdatedAt));
+        ("memory", c => c.Memory), ("auto_remove", c => c.AutoRemove), ("created_at", c => c.CreatedAt), ("updated_at", c => c.UpdatedAt),
+        ("capsule_id", c => c.CapsuleId));
     private readonly DocTable<ContainerAction> _actions = new(db, "container_actions",
         ("container_uuid", a => a.ContainerUuid), ("request_id", a => a.RequestId), ("action", a => a.Action));
     private readonly DocTable<InjectedFile> _files = new(db, "injected_files", ("container_uuid", f => f.ContainerUuid));
@@ -71,30 +72,35 @@ public sealed class ZunStore(ZunDatabase db)
             if (value is not null) { args.Add(value); }
         }
         var sortKey = SortableColumns.Contains(query.SortKey) ? query.SortKey : "id";
-        var desc = query.SortDir == "desc";
+        var marker = query.Marker is null ? null : await GetContainerAsync(query.Marker, cancellationToken);
+        var order = Page(sortKey, query.SortDir == "desc", marker is null ? null : (marker.Id, SortValue(marker, sortKey)), where, args);
+        return await _containers.QueryAsync(where.Count == 0 ? null : string.Join(" AND ", where), args, order, query.Limit, cancellationToken);
+    }
+
+    /// <summary>
+    /// A sorted list's page: adds to <paramref name="where"/> the rows after the marker (its id and its value of the sort
+    /// key; ties go by id) and returns the ORDER BY.
+    /// </summary>
+    private static string Page(string sortKey, bool desc, (long Id, object? Value)? marker, List<string> where, List<object?> args)
+    {
+        var op = desc ? "<" : ">";
         var sortExpr = sortKey == "id" ? "id" : $"COALESCE({sortKey}, '')";
-        if (query.Marker is not null)
+        if (marker is { } m)
         {
-            var marker = await GetContainerAsync(query.Marker, cancellationToken);
-            if (marker is not null)
+            if (sortKey == "id")
             {
-                var op = desc ? "<" : ">";
-                if (sortKey == "id")
-                {
-                    where.Add($"id {op} @a{args.Count}");
-                    args.Add(marker.Id);
-                }
-                else
-                {
-                    where.Add($"({sortExpr} {op} @a{args.Count} OR ({sortExpr} = @a{args.Count} AND id {op} @a{args.Count + 1}))");
-                    args.Add(SortValue(marker, sortKey) ?? "");
-                    args.Add(marker.Id);
-                }
+                where.Add($"id {op} @a{args.Count}");
+                args.Add(m.Id);
+            }
+            else
+            {
+                where.Add($"({sortExpr} {op} @a{args.Count} OR ({sortExpr} = @a{args.Count} AND id {op} @a{args.Count + 1}))");
+                args.Add(m.Value ?? "");
+                args.Add(m.Id);
             }
         }
         var dir = desc ? "DESC" : "ASC";
-        var order = sortKey == "id" ? $"id {dir}" : $"{sortExpr} {dir}, id {dir}";
-        return await _containers.QueryAsync(where.Count == 0 ? null : string.Join(" AND ", where), args, order, query.Limit, cancellationToken);
+        return sortKey == "id" ? $"id {dir}" : $"{sortExpr} {dir}, id {dir}";
     }
 
     /// <summary>Containers, cpu, memory (MiB) and disk (GiB) a project uses.</summary>
@@ -106,10 +112,7 @@ public sealed class ZunStore(ZunDatabase db)
 
     private async Task<ProjectUsage> UsageAsync(DbConnection connection, DbTransaction? tx, string projectId, CancellationToken cancellationToken)
     {
-        var all = await _containers.QueryAsync(connection, tx, "project_id = @a0", [projectId], null, null, cancellationToken);
-        return new(all.Count, all.Sum(c => c.Cpu),
-            all.Sum(c => long.TryParse(c.Memory, CultureInfo.InvariantCulture, out var m) ? m : 0),
-            all.Sum(c => (long)(c.Disk ?? 0)));
+        return UsageOf(await _containers.QueryAsync(connection, tx, "project_id = @a0", [projectId], null, null, cancellationToken));
     }
 
     /// <summary>

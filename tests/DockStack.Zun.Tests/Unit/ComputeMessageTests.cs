@@ -37,6 +37,8 @@ public sealed class ComputeMessageTests
         { new ValidateImage("cirros"), "image_validate" },
         { new PullImage(U), "image_pull" },
         { new DeleteImage(U), "image_delete" },
+        { new CreateCapsule(U), "capsule_create" },
+        { new DeleteCapsule(U), "capsule_delete" },
     };
 
     [Theory]

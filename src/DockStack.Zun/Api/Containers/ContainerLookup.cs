@@ -7,7 +7,8 @@ namespace DockStack.Zun.Api.Containers;
 /// <summary>
 /// Finds <c>{container_ident}</c> as Zun's get_resource does: a uuid-looking ident by uuid, anything else by exact name.
 /// The lookup is scoped to the caller's project, an admin's too; only <c>all_projects=true</c> (admin only) looks across
-/// projects. Another project's container is 404.
+/// projects. Another project's container is 404, and so is a capsule's member: as in Zun, a capsule's containers are
+/// the capsule's, shown and deleted through it.
 /// </summary>
 public static partial class ContainerLookup
 {
@@ -45,10 +46,10 @@ public static partial class ContainerLookup
         if (UuidLike().IsMatch(ident))
         {
             var c = await store.GetContainerAsync(ident.ToLowerInvariant(), cancellationToken);
-            if (c is not null && (projectId is null || c.ProjectId == projectId)) { return c; }
+            if (c is not null && c.CapsuleId is null && (projectId is null || c.ProjectId == projectId)) { return c; }
             throw new ContainerNotFound(ident);
         }
-        var matches = await store.FindByNameAsync(ident, projectId, cancellationToken);
+        var matches = (await store.FindByNameAsync(ident, projectId, cancellationToken)).Where(c => c.CapsuleId is null).ToList();
         return matches.Count switch
         {
             0 => throw new ContainerNotFound(ident),
@@ -103,5 +104,5 @@ public static partial class ContainerLookup
     };
 
     [GeneratedRegex("^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")]
-    private static partial Regex UuidLike();
+    internal static partial Regex UuidLike();
 }

@@ -52,7 +52,7 @@ public static class ContainerView
         return view;
     }
 
-    private static JsonObject Map(Dictionary<string, string> map)
+    internal static JsonObject Map(Dictionary<string, string> map)
     {
         var obj = new JsonObject();
         foreach (var (k, v) in map) { obj[k] = v; }

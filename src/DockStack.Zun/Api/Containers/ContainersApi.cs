@@ -33,10 +33,7 @@ public static class ContainersApi
     {
         var ctx = http.Zun();
         Policy.Enforce(ctx, "container:create");
-        if (http.Request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new UnsupportedMediaType($"The server does not support the content type {type}; use application/json.");
-        }
+        RequestParams.RequireJsonContent(http.Request);
         var query = await RequestParams.ReadAsync(http.Request, mergeBody: false, cancellationToken);
         query.OnlyKnown("run");
         var run = query.Bool("run", false);
@@ -81,26 +78,17 @@ public static class ContainersApi
         p.OnlyKnown(ListParams);
         var allProjects = p.Bool("all_projects", false);
         if (allProjects) { Policy.Enforce(ctx, "container:get_all_all_projects"); }
-        var limit = Math.Min(p.String("limit") is { } l
-            ? int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new InvalidValue($"Limit must be positive integer")
-            : config.MaxLimit, config.MaxLimit);
-        var sortDir = p.String("sort_dir") ?? "asc";
-        if (sortDir is not ("asc" or "desc")) { throw new InvalidValue($"Invalid sort direction: {sortDir}. Acceptable values are 'asc' or 'desc'"); }
-        var sortKey = p.String("sort_key") ?? "id";
-        if (!ZunStore.SortableColumns.Contains(sortKey)) { throw new InvalidValue($"Invalid sort_key: {sortKey}"); }
-        var filters = new Dictionary<string, object?>();
+        var page = ListPage.Read(p, config, ZunStore.SortableColumns);
+        // Capsule members are the capsule's (Zun keeps them apart from containers): listed, shown and deleted with it.
+        var filters = new Dictionary<string, object?> { ["capsule_id"] = null };
         foreach (var key in new[] { "name", "image", "project_id", "user_id", "memory", "host", "task_state", "status", "auto_remove" })
         {
             if (!p.Has(key)) { continue; }
             Policy.Enforce(ctx, $"container:get_one:{key}");
             filters[key] = key == "auto_remove" ? (p.Bool(key, false) ? 1 : 0) : p.String(key);
         }
-        var marker = p.String("marker");
-        var rows = await store.ListAsync(new ContainerQuery(allProjects ? null : ctx.ProjectId, filters, limit, marker, sortKey, sortDir), cancellationToken);
-        var next = rows.Count == limit
-            ? $"{ZunResults.HostUrl(http.Request)}/v1/containers?sort_key={sortKey}&sort_dir={sortDir}&limit={limit}&marker={rows[^1].Uuid}"
-            : null;
-        return ZunResults.List("containers", rows, c => ContainerView.Render(c, ctx, http.Request), next);
+        var rows = await store.ListAsync(new ContainerQuery(allProjects ? null : ctx.ProjectId, filters, page.Limit, page.Marker, page.SortKey, page.SortDir), cancellationToken);
+        return ZunResults.List("containers", rows, c => ContainerView.Render(c, ctx, http.Request), page.Next(http.Request, "containers", rows.Count, rows.LastOrDefault()?.Uuid));
     }
 
     private static async Task<ContentHttpResult> ShowAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ public sealed class MariaDbTests(NodeFixture node)
             await using var reader = await tables.ExecuteReaderAsync(Ct);
             while (await reader.ReadAsync(Ct)) { names.Add(reader.GetString(0)); }
             names.Sort(StringComparer.Ordinal);
-            Assert.Equal(["compute_nodes", "container_actions", "containers", "images", "injected_files", "quota_classes", "quotas", "zun_schema_version", "zun_services"], names);
+            Assert.Equal(["capsules", "compute_nodes", "container_actions", "containers", "images", "injected_files", "quota_classes", "quotas", "zun_schema_version", "zun_services"], names);
         }
         // Both processes migrated at start; a third run finds nothing to do.
         using var db = new ZunDatabase(NodeFixture.DatabaseUrl);
