@@ -32,12 +32,12 @@ public sealed partial class ComputeManager
             await WithinDeadlineAsync(message, async ct =>
             {
                 var image = message.Image ?? c.Image;
-                await RequireImageAsync(image, c.ImagePullPolicy, caller, ct);
+                var engineImage = await EngineImageAsync(c, image, caller, ct);
                 await engine.RemoveContainerAsync(c.ContainerId ?? DockerName(c.Uuid), force: true, ct);
                 removed = true;
                 c.Image = image;
                 c.StatusReason = null;
-                var id = await MakeGuestAsync(c, ct);
+                var id = await MakeGuestAsync(c, engineImage, ct);
                 if (message.Run)
                 {
                     await engine.StartContainerAsync(id, ct);
@@ -91,12 +91,13 @@ public sealed partial class ComputeManager
     }
 
     /// <summary>
-    /// Creates the engine container of <paramref name="c"/> (on its project's network when there is one), writes its
+    /// Creates the engine container of <paramref name="c"/> from <paramref name="image"/> (<see cref="EngineImageAsync"/>;
+    /// on its project's network when there is one), writes its
     /// injected files into it before anything starts it, and reads it back (Created). Returns the engine's id.
     /// </summary>
-    private async Task<string> MakeGuestAsync(Container c, CancellationToken cancellationToken)
+    private async Task<string> MakeGuestAsync(Container c, string image, CancellationToken cancellationToken)
     {
-        var spec = GuestSpecs.For(c, config);
+        var spec = GuestSpecs.For(c, config) with { Image = image };
         var id = neutronPorts is not null && await neutronPorts.PlugAsync(c, cancellationToken) is { } neutron
             ? await engine.CreateGuestAsync(spec with { Network = neutron.Network, IPv4Address = neutron.Address }, cancellationToken)
             : await Networks.CreateGuestAsync(spec, c.ProjectId, cancellationToken);
