@@ -65,7 +65,7 @@ public sealed partial class ComputeManager
             {
                 throw new Invalid($"Glance image {image.Name} ({image.Id}) could not be loaded into the engine: {e.Message}");
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or System.Text.Json.JsonException)
             {
                 throw new Invalid($"Glance image {image.Name} ({image.Id}) is not a docker save archive: {e.Message}");
             }
