@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DockStack.OpenStack.Glance;
+using DockStack.OpenStack.Keystone;
 
 namespace DockStack.Zun.Compute;
 
@@ -102,7 +103,7 @@ public sealed class GlanceImages(IGlanceClient glance)
         }
     }
 
-    /// <summary>Glance's refusals and silences as Zun faults: 404 as an unknown image, others with Glance's words.</summary>
+    /// <summary>Glance's refusals and silences (and Keystone's, for the service token) as Zun faults with their words: 503 when unreachable, else 502.</summary>
     private static async Task<T> WithGlanceAsync<T>(Func<Task<T>> call)
     {
         try
@@ -112,6 +113,10 @@ public sealed class GlanceImages(IGlanceClient glance)
         catch (GlanceException e)
         {
             throw new ZunException((int)e.Status >= 500 ? 503 : 502, ZunFaults.ZunException, $"The image store (Glance) failed: {e.Message}");
+        }
+        catch (Exception e) when (e is KeystoneUnavailableException or KeystoneAuthenticationException)
+        {
+            throw new ZunException(503, ZunFaults.ZunException, $"The image store (Glance) cannot be reached: no service token from Keystone ({e.Message}).");
         }
     }
 }
