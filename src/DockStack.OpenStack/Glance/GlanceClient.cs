@@ -79,7 +79,8 @@ public sealed partial class GlanceClient(HttpClient http, KeystoneClient keyston
             ["owner"] = image.Owner,
         };
         foreach (var (key, value) in image.Properties ?? new Dictionary<string, string>()) { body[key] = value; }
-        using var response = await SendAsync(HttpMethod.Post, "images", () => new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), RequestTimeout, ct);
+        using var response = await SendAsync(HttpMethod.Post, "images",
+            () => new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), RequestTimeout, ct);
         return await ReadJsonAsync(response!, ct);
     }
 
@@ -101,7 +102,8 @@ public sealed partial class GlanceClient(HttpClient http, KeystoneClient keyston
 
     /// <summary>
     /// The response once its headers are in (a success; null for 404 when <paramref name="allowNotFound"/>); the caller
-    /// disposes it. <paramref name="content"/> makes the body of each attempt. <paramref name="timeout"/> bounds the request up to the response's headers (an upload's whole body).
+    /// disposes it. <paramref name="content"/> makes the body of each attempt. <paramref name="timeout"/> bounds the request
+    /// up to the response's headers (an upload's whole body).
     /// </summary>
     private async Task<HttpResponseMessage?> SendAsync(HttpMethod method, string path, Func<HttpContent>? content, TimeSpan timeout, CancellationToken ct,
         bool allowNotFound = false, bool retry = true)

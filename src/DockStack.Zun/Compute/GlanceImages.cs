@@ -56,7 +56,8 @@ public sealed class GlanceImages(IGlanceClient glance)
         });
         if (!string.Equals(image.ContainerFormat, "docker", StringComparison.Ordinal))
         {
-            throw new Invalid($"Image {ident} has container_format {image.ContainerFormat ?? "(none)"}; the glance image driver runs images of container_format docker (a docker save archive).");
+            throw new Invalid($"Image {ident} has container_format {image.ContainerFormat ?? "(none)"}; "
+                + "the glance image driver runs images of container_format docker (a docker save archive).");
         }
         if (image.Status != "active")
         {
