@@ -2,7 +2,7 @@ namespace DockStack.Docker;
 
 /// <summary>
 /// What the container service (zun-compute) needs beyond <see cref="IEngine"/> to drive guest containers:
-/// create and inspect them in its own terms, the bridge networks they are put on, restart, resize, logs, processes, statistics and events.
+/// create and inspect them in its own terms, images saved and loaded (Glance), the bridge networks they are put on, restart, resize, logs, processes, statistics and events.
 /// </summary>
 public interface IGuestEngine : IEngine
 {
@@ -52,6 +52,12 @@ public interface IGuestEngine : IEngine
 
     /// <summary>Removes the network: true when it is gone (or was already), false when the engine refused because containers are attached to it.</summary>
     Task<bool> RemoveNetworkAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>The images (with their parents and tags) as one archive in the engine's own format (<c>docker save</c>).</summary>
+    Task<Stream> SaveImagesAsync(IReadOnlyList<string> references, CancellationToken cancellationToken);
+
+    /// <summary>Loads an archive written by <see cref="SaveImagesAsync"/> (<c>docker load</c>); each line the engine reports is passed on.</summary>
+    Task LoadImagesAsync(Stream archive, IProgress<string>? progress, CancellationToken cancellationToken);
 
     /// <summary>Container events of objects with all the given labels, until cancelled.</summary>
     IAsyncEnumerable<EngineEvent> WatchContainerEventsAsync(IList<string> labelFilters, CancellationToken cancellationToken);

@@ -1,4 +1,5 @@
 using DockStack.Docker;
+using DockStack.OpenStack.Glance;
 using DockStack.OpenStack.Keystone;
 using DockStack.OpenStack.Neutron;
 using DockStack.Zun.Api;
@@ -98,6 +99,8 @@ public static class ZunApp
             services.AddSingleton(_ => new KeystoneClient(new HttpClient(), new Uri(config.KeystoneAuthUrl!),
                 new PasswordCredentials(config.KeystoneUsername!, config.KeystonePassword!, config.KeystoneProjectName,
                     config.KeystoneUserDomainName, config.KeystoneProjectDomainName)));
+            // Glance (the glance image driver, commits uploaded): the catalog's image endpoint, the same service user.
+            services.AddSingleton(sp => new GlanceImages(new GlanceClient(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, sp.GetRequiredService<KeystoneClient>())));
         }
         if (config.Kuryr)
         {

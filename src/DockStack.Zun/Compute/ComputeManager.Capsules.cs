@@ -36,7 +36,7 @@ public sealed partial class ComputeManager
                 {
                     current = m;
                     var sandbox = m.Uuid == capsule.SandboxUuid;
-                    var id = await MakeGuestAsync(m, ct, sandbox ? null : GuestSpecs.ForCapsuleMember(m, capsule.SandboxUuid, config));
+                    var id = await MakeGuestAsync(m, ImageReference.WithTag(m.Image), ct, sandbox ? null : GuestSpecs.ForCapsuleMember(m, capsule.SandboxUuid, config));
                     await store.UpdateAsync(m, ct);
                     await engine.StartContainerAsync(id, ct);
                     if (capsule.InitContainerUuids.Contains(m.Uuid))

@@ -84,7 +84,9 @@ public sealed partial class ComputeManager
     /// <summary>
     /// Commits the container as <c>repository:tag</c>, labelled with the caller's project. A name whose image the
     /// caller's project did not commit (the cloud's images, another project's) is refused before the engine commits
-    /// anything (<see cref="ImageOwnership.MayReplace"/>): 409, and the name keeps its image.
+    /// anything (<see cref="ImageOwnership.MayReplace"/>): 409, and the name keeps its image. With Glance, the image is
+    /// also uploaded as a private image of the caller's project (<see cref="UploadCommitAsync"/>); a failed upload fails the
+    /// commit (the local image and its record stay).
     /// </summary>
     public async Task<JsonNode?> HandleAsync(CommitContainer message, CallerInfo caller, CancellationToken cancellationToken)
     {
@@ -108,6 +110,11 @@ public sealed partial class ComputeManager
         var info = await engine.InspectImageAsync(imageId, cancellationToken);
         var record = new ImageRecord { Uuid = Guid.NewGuid().ToString(), ImageId = imageId, Repo = repo, Tag = tag, Size = info?.SizeBytes, Host = Host, ProjectId = caller.ProjectId };
         await store.InsertAsync(record, cancellationToken);
+        if (glance is not null)
+        {
+            var glanceId = await UploadCommitAsync(imageId, repo, tag, caller, cancellationToken);
+            LogCommitUploaded(c.Uuid, reference, glanceId);
+        }
         return new JsonObject { ["uuid"] = record.Uuid };
     }
 
@@ -186,6 +193,9 @@ public sealed partial class ComputeManager
         await store.DeleteAsync(record, cancellationToken);
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Commit of {Uuid} to {Reference} uploaded to Glance as {GlanceId}")]
+    private partial void LogCommitUploaded(string uuid, string reference, string glanceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Commit of {Uuid} to {Reference} by project {Project} refused: the image there belongs to {Owner}")]
     private partial void LogCommitRefused(string uuid, string reference, string project, string owner);

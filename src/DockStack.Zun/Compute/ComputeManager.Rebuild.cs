@@ -33,12 +33,12 @@ public sealed partial class ComputeManager
             await WithinDeadlineAsync(message, async ct =>
             {
                 var image = message.Image ?? c.Image;
-                await RequireImageAsync(image, c.ImagePullPolicy, caller, ct);
+                var engineImage = await EngineImageAsync(c, image, caller, ct);
                 await engine.RemoveContainerAsync(c.ContainerId ?? DockerName(c.Uuid), force: true, ct);
                 removed = true;
                 c.Image = image;
                 c.StatusReason = null;
-                var id = await MakeGuestAsync(c, ct);
+                var id = await MakeGuestAsync(c, engineImage, ct);
                 if (message.Run)
                 {
                     await engine.StartContainerAsync(id, ct);
@@ -92,16 +92,20 @@ public sealed partial class ComputeManager
     }
 
     /// <summary>
-    /// Creates the engine container of <paramref name="c"/> (on its project's network when there is one), writes its
+    /// Creates the engine container of <paramref name="c"/> from <paramref name="image"/> (<see cref="EngineImageAsync"/>;
+    /// on its project's network when there is one), writes its
     /// injected files into it before anything starts it, and reads it back (Created). Returns the engine's id.
     /// <paramref name="spec"/>: the engine container to make, when not <see cref="GuestSpecs.For"/> (a capsule's member).
     /// </summary>
-    private async Task<string> MakeGuestAsync(Container c, CancellationToken cancellationToken, GuestSpec? spec = null)
+    private async Task<string> MakeGuestAsync(Container c, string image, CancellationToken cancellationToken, GuestSpec? spec = null)
     {
         // A capsule's member comes with its spec (in the sandbox's network namespace); everything else may get a Neutron port.
-        var id = spec is null && neutronPorts is not null && await neutronPorts.PlugAsync(c, cancellationToken) is { } neutron
-            ? await engine.CreateGuestAsync(GuestSpecs.For(c, config) with { Network = neutron.Network, IPv4Address = neutron.Address }, cancellationToken)
-            : await Networks.CreateGuestAsync(spec ?? GuestSpecs.For(c, config), c.ProjectId, cancellationToken);
+        spec ??= GuestSpecs.For(c, config);
+        spec = spec with { Image = image };
+        var id = spec.Network?.StartsWith(GuestSpecs.SharedNetworkPrefix, StringComparison.Ordinal) != true
+            && neutronPorts is not null && await neutronPorts.PlugAsync(c, cancellationToken) is { } neutron
+            ? await engine.CreateGuestAsync(spec with { Network = neutron.Network, IPv4Address = neutron.Address }, cancellationToken)
+            : await Networks.CreateGuestAsync(spec, c.ProjectId, cancellationToken);
         c.ContainerId = id;
         var files = await store.InjectedFilesAsync(c.Uuid, cancellationToken);
         if (files.Count > 0)

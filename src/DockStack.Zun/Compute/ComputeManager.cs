@@ -12,7 +12,7 @@ namespace DockStack.Zun.Compute;
 /// reads the state back and clears the task, recording the action's event as Zun does.
 /// </summary>
 public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGuestEngine engine, TimeProvider time, ILogger<ComputeManager> logger,
-    ConsoleSessions? consoles = null, NeutronPorts? neutronPorts = null)
+    ConsoleSessions? consoles = null, NeutronPorts? neutronPorts = null, GlanceImages? glance = null)
     : IComputeHandler
 {
     public const string UuidLabel = "org.dockstack.zun.uuid";
@@ -214,8 +214,8 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
     /// <summary>The engine container from an image the caller may use, with its files (<see cref="MakeGuestAsync"/>), started when <paramref name="run"/>.</summary>
     private async Task CreateInEngineAsync(Container c, CallerInfo caller, bool run, CancellationToken cancellationToken)
     {
-        await RequireImageAsync(c.Image, c.ImagePullPolicy, caller, cancellationToken);
-        var id = await MakeGuestAsync(c, cancellationToken);
+        var image = await EngineImageAsync(c, c.Image, caller, cancellationToken);
+        var id = await MakeGuestAsync(c, image, cancellationToken);
         c.TaskState = null;
         if (run)
         {

@@ -1,3 +1,6 @@
+using System.Formats.Tar;
+using System.Text;
+using System.Text.Json.Nodes;
 using DockStack.Docker;
 
 namespace DockStack.Zun.Tests.Unit;
@@ -77,6 +80,73 @@ internal sealed class FakeGuestEngine : IGuestEngine
         images[image.Id] = image;
         return image.Id;
     }
+    /// <summary>
+    /// With <see cref="Images"/> set, a save writes an archive of the images named as <c>docker save</c> lays it out (a
+    /// manifest.json naming each image's config, no layers), recorded as <c>save reference...</c>; otherwise refused.
+    /// </summary>
+    public async Task<Stream> SaveImagesAsync(IReadOnlyList<string> references, CancellationToken cancellationToken)
+    {
+        if (Images is not { } images) { throw new NotSupportedException(); }
+        await Record($"save {string.Join(' ', references)}", cancellationToken);
+        var manifest = new JsonArray();
+        var tar = new MemoryStream();
+        await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var reference in references)
+            {
+                var image = images[reference];
+                var hex = image.Id["sha256:".Length..];
+                manifest.Add(new JsonObject { ["Config"] = $"{hex}.json", ["RepoTags"] = new JsonArray([.. image.Tags.Select(t => JsonValue.Create(t))]), ["Layers"] = new JsonArray() });
+                await writer.WriteEntryAsync(FileEntry($"{hex}.json", new JsonObject { ["config"] = new JsonObject { ["Labels"] = Json(image.Labels) } }), cancellationToken);
+            }
+            await writer.WriteEntryAsync(FileEntry("manifest.json", manifest), cancellationToken);
+        }
+        tar.Position = 0;
+        return tar;
+    }
+
+    private static JsonObject Json(IReadOnlyDictionary<string, string> map) => new(map.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+
+    internal static PaxTarEntry FileEntry(string name, JsonNode json) =>
+        new(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(json.ToJsonString())) };
+
+    /// <summary>The archives loaded (their bytes); each is recorded as <c>load</c>.</summary>
+    public List<byte[]> LoadedArchives { get; } = [];
+
+    /// <summary>
+    /// With <see cref="Images"/> set, a load adds each image its manifest.json names (id from the config's file name, its
+    /// labels from the config) and tags it with the archive's RepoTags, as the engine does; an archive without a manifest
+    /// is refused as the engine refuses one; otherwise the load is refused.
+    /// </summary>
+    public async Task LoadImagesAsync(Stream archive, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        if (Images is not { } images) { throw new NotSupportedException(); }
+        await Record("load", cancellationToken);
+        using var copy = new MemoryStream();
+        await archive.CopyToAsync(copy, cancellationToken);
+        LoadedArchives.Add(copy.ToArray());
+        copy.Position = 0;
+        var files = new Dictionary<string, JsonNode?>();
+        await using (var reader = new TarReader(copy))
+        {
+            while (await reader.GetNextEntryAsync(copyData: true, cancellationToken) is { } entry)
+            {
+                if (entry.DataStream is { } data && entry.Name.EndsWith(".json", StringComparison.Ordinal)) { files[entry.Name] = await JsonNode.ParseAsync(data, cancellationToken: cancellationToken); }
+            }
+        }
+        if (files.GetValueOrDefault("manifest.json") is not JsonArray manifest) { throw new DockerEngineException("invalid archive: no manifest.json"); }
+        foreach (var entry in manifest)
+        {
+            var config = (string)entry!["Config"]!;
+            var labels = files[config]?["config"]?["Labels"]?.AsObject().ToDictionary(kv => kv.Key, kv => (string)kv.Value!) ?? [];
+            var tags = entry["RepoTags"]?.AsArray().Select(t => (string)t!).ToList() ?? [];
+            var image = new ImageInfo($"sha256:{config[..^".json".Length]}", tags, 1234, DateTimeOffset.UtcNow, labels);
+            images[image.Id] = image;
+            foreach (var tag in tags) { images[tag] = image; }
+            progress?.Report(tags.Count == 0 ? $"Loaded image ID: {image.Id}" : $"Loaded image: {tags[0]}");
+        }
+    }
+
     /// <summary>What a guest create answers (its id), or throws; unset, it is refused like every call a test does not expect.</summary>
     public Func<GuestSpec, string>? CreateGuest { get; set; }
 

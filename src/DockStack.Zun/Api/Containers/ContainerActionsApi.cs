@@ -109,21 +109,28 @@ public static class ContainerActionsApi
     /// Rebuild (Zun's <c>image</c> and <c>image_driver</c>, each optional, checked as create checks them): Rebuilding, and
     /// the container made again on its host, started again when it was Running. A new image is validated on the container's
     /// host as create validates (<c>[api] enable_image_validation</c>): an unknown one is create's 404 before anything changes.
+    /// The container keeps its image driver: a glance container's new image is looked up in Glance, another driver is 400.
     /// </summary>
     private static Task<ContentHttpResult> RebuildAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, ZunConfig config, CancellationToken cancellationToken) =>
         CastAsync(ident, http, store, compute, "rebuild", ContainerStatus.Rebuilding,
-            p =>
-            {
-                ContainerCreateParser.ImageDriver(p.Node("image_driver"));
-                return p.Has("image") ? ContainerCreateParser.Image(p.Node("image")) : null;
-            },
-            (c, image) => new RebuildContainer(c.Uuid, Run: c.Status == ContainerStatus.Running, image),
+            p => (Driver: p.Has("image_driver") ? ContainerCreateParser.ImageDriver(p.Node("image_driver"), config) : null,
+                Image: p.Has("image") ? ContainerCreateParser.Image(p.Node("image")) : null),
+            (c, a) => new RebuildContainer(c.Uuid, Run: c.Status == ContainerStatus.Running, a.Image),
             cancellationToken,
-            async (ctx, c, image) =>
+            async (ctx, c, a) =>
             {
-                if (image is not null && config.EnableImageValidation)
+                var driver = c.ImageDriver ?? "docker";
+                if (a.Driver is not null && a.Driver != driver)
                 {
-                    await compute.CallHostAsync(c.Host!, new ValidateImage(image), ctx, cancellationToken);
+                    throw new Invalid($"Container {c.Uuid} runs a {driver} image; a rebuild keeps the image driver (image_driver {a.Driver} was given).");
+                }
+                if (a.Image is not null && driver == "glance")
+                {
+                    await ContainersApi.GlanceOf(http).FindAsync(a.Image, ctx.Caller, cancellationToken);
+                }
+                else if (a.Image is not null && config.EnableImageValidation)
+                {
+                    await compute.CallHostAsync(c.Host!, new ValidateImage(a.Image), ctx, cancellationToken);
                 }
             });
 

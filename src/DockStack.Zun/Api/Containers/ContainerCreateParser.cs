@@ -53,7 +53,7 @@ public static class ContainerCreateParser
             Labels = RequestLimits.Map("labels", Schema.StringMap("labels", body["labels"]), RequestLimits.MaxLabels, RequestLimits.MaxLabelValueLength),
             RestartPolicy = StoredRestartPolicy(body["restart_policy"]),
             Interactive = body.ContainsKey("interactive") && Schema.Bool("interactive", body["interactive"], allowStrings: true),
-            ImageDriver = ImageDriver(body["image_driver"]),
+            ImageDriver = ImageDriver(body["image_driver"], config),
             SecurityGroups = Schema.StringList("security_groups", body["security_groups"])?.Distinct().ToList(),
             ImagePullPolicy = body["image_pull_policy"] is { } p ? Schema.Enum("image_pull_policy", p, "never", "always", "ifnotpresent", "Never", "Always", "IfNotPresent").ToLowerInvariant() : null,
             AutoRemove = body.ContainsKey("auto_remove") ? Schema.Bool("auto_remove", body["auto_remove"]) : false,
@@ -136,13 +136,19 @@ public static class ContainerCreateParser
     internal static string Image(JsonNode? node) =>
         DockerReference.CheckReference("image", Schema.String("image", node, 2, 255, "[a-zA-Z0-9][a-zA-Z0-9_.-]", nullable: false)!);
 
-    /// <summary>image_driver: docker (also for null and "None"); glance is refused, as Glance is not used here.</summary>
-    internal static string ImageDriver(JsonNode? node)
+    /// <summary>
+    /// image_driver: docker (also for null and "None") or glance, which needs Keystone (the service reaches Glance with
+    /// its [keystone_authtoken] user): in noauth mode it is refused.
+    /// </summary>
+    internal static string ImageDriver(JsonNode? node, ZunConfig config)
     {
         if (node is null || (Schema.Kind(node) == System.Text.Json.JsonValueKind.String && node.GetValue<string>() == "None")) { return "docker"; }
         var driver = Schema.Enum("image_driver", node, "docker", "glance");
-        return driver == "glance" ? throw new Invalid("The glance image driver is not available on this service; use image_driver docker.") : driver;
+        return driver == "glance" && config.NoAuth ? throw GlanceUnavailable() : driver;
     }
+
+    /// <summary>What a glance image driver is answered with where the service has no Glance.</summary>
+    internal static Invalid GlanceUnavailable() => new("The glance image driver is not available on this service; use image_driver docker.");
 
     private static Dictionary<string, string>? StoredRestartPolicy(JsonNode? node)
     {

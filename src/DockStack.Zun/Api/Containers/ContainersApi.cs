@@ -49,7 +49,11 @@ public static class ContainersApi
         }
         // Checked here to refuse before the image is validated, and again, atomically, when the row is stored.
         await QuotasApi.CheckAsync(store, config, ctx.ProjectId, 1, c.Cpu, long.Parse(c.Memory!, CultureInfo.InvariantCulture), c.Disk ?? 0, cancellationToken);
-        if (config.EnableImageValidation && await compute.ScheduleAsync(null, cancellationToken) is { } validator)
+        if (c.ImageDriver == "glance")
+        {
+            await GlanceOf(http).FindAsync(c.Image, ctx.Caller, cancellationToken);
+        }
+        else if (config.EnableImageValidation && await compute.ScheduleAsync(null, cancellationToken) is { } validator)
         {
             await compute.CallHostAsync(validator, new ValidateImage(c.Image), ctx, cancellationToken);
         }
@@ -69,6 +73,10 @@ public static class ContainersApi
         http.Response.Headers.Location = $"{ZunResults.HostUrl(http.Request)}/v1/containers/{c.Uuid}";
         return ZunResults.Json(ContainerView.Render(c, ctx, http.Request), StatusCodes.Status202Accepted);
     }
+
+    /// <summary>The service's Glance (Keystone mode); without it the glance image driver is refused.</summary>
+    internal static GlanceImages GlanceOf(HttpContext http) =>
+        http.RequestServices.GetService<GlanceImages>() ?? throw ContainerCreateParser.GlanceUnavailable();
 
     private static async Task<ZunResults.StreamedList> ListAsync(HttpContext http, ZunStore store, ZunConfig config, CancellationToken cancellationToken)
     {
