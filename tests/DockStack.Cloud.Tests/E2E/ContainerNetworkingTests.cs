@@ -20,6 +20,7 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
         var suffix = Guid.NewGuid().ToString("N")[..6];
         var (locked, a, b, vm) = ($"e2e-locked-{suffix}", $"e2e-net-a-{suffix}", $"e2e-net-b-{suffix}", $"e2e-net-vm-{suffix}");
         var demo = fixture.Demo;
+        string? floating = null;
         try
         {
             // A group with Neutron's defaults for a new group: egress only, nothing comes in.
@@ -71,6 +72,15 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
             }
             Assert.True(reached, $"{b} could not ping {addressA} within 60 s of the ICMP rule");
 
+            // A floating IP on a's port: the node reaches a through the router, as it reaches a server.
+            floating = (await demo.ShowAsync(ct, "floating", "ip", "create", "--port", portA["id"]!.ToString(), "public"))["floating_ip_address"]!.ToString();
+            var fromNode = false;
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); !fromNode && DateTime.UtcNow < deadline;)
+            {
+                fromNode = (await fixture.Cloud.Node.ExecAsync(["ping", "-c", "1", "-W", "2", floating], ct)).ExitCode == 0;
+            }
+            Assert.True(fromNode, $"the node could not ping {a}'s floating IP {floating} within 60 s");
+
             // Deleting the container deletes the port made for it (a member may not force a delete; it may stop first).
             await demo.RunAsync(ct, "appcontainer", "delete", "--stop", a);
             var gone = false;
@@ -85,7 +95,7 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
             await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", a], ["appcontainer", "delete", "--force", "--all-projects", b],
                 ["server", "delete", "--wait", "--all-projects", vm]]);
             await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None); // the ports go with the containers, before their group
-            await CleanUpAsync([["security", "group", "delete", locked]]);
+            await CleanUpAsync([["security", "group", "delete", locked], .. floating is null ? Array.Empty<string[]>() : [["floating", "ip", "delete", floating]]]);
         }
     }
 

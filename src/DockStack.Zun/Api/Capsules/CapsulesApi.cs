@@ -73,7 +73,7 @@ public static class CapsulesApi
         var views = new System.Text.Json.Nodes.JsonArray();
         foreach (var capsule in rows)
         {
-            views.Add(CapsuleView.Render(capsule, await store.CapsuleMembersAsync(capsule.Uuid, cancellationToken), ctx, http.Request));
+            views.Add((System.Text.Json.Nodes.JsonNode)CapsuleView.Render(capsule, await store.CapsuleMembersAsync(capsule.Uuid, cancellationToken), ctx, http.Request));
         }
         return ZunResults.Json(new System.Text.Json.Nodes.JsonObject
         {
