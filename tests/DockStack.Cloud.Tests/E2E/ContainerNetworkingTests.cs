@@ -26,7 +26,9 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
             // A group with Neutron's defaults for a new group: egress only, nothing comes in.
             var lockedId = (await demo.ShowAsync(ct, "security", "group", "create", locked))["id"]!.ToString();
             var privateId = (await demo.ShowAsync(ct, "network", "show", "private"))["id"]!.ToString();
-            await demo.RunAsync(ct, "appcontainer", "run", "--name", a, "--net", "network=private", "--security-group", locked, "cirros", "sleep", "3600");
+            // a answers every TCP connection on 8080 with its name.
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", a, "--net", "network=private", "--security-group", locked, "cirros",
+                "sh", "-c", "while true; do nc -l -p 8080 -e echo from-a; done");
             await demo.RunAsync(ct, "appcontainer", "run", "--name", b, "cirros", "sleep", "3600"); // no --net: the project's network
             var showA = await RunningAsync(a, ct);
             var showB = await RunningAsync(b, ct);
@@ -72,14 +74,17 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
             }
             Assert.True(reached, $"{b} could not ping {addressA} within 60 s of the ICMP rule");
 
-            // A floating IP on a's port: the node reaches a through the router, as it reaches a server.
+            // A floating IP on a's port: the node reaches a through the router, as it reaches a server (the node has no
+            // ping: Python's socket connects).
+            await demo.RunAsync(ct, "security", "group", "rule", "create", "--ingress", "--protocol", "tcp", "--dst-port", "8080", locked);
             floating = (await demo.ShowAsync(ct, "floating", "ip", "create", "--port", portA["id"]!.ToString(), "public"))["floating_ip_address"]!.ToString();
-            var fromNode = false;
-            for (var deadline = DateTime.UtcNow.AddSeconds(60); !fromNode && DateTime.UtcNow < deadline;)
+            var answer = "";
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); !answer.Contains("from-a", StringComparison.Ordinal) && DateTime.UtcNow < deadline; await Task.Delay(2000, ct))
             {
-                fromNode = (await fixture.Cloud.Node.ExecAsync(["ping", "-c", "1", "-W", "2", floating], ct)).ExitCode == 0;
+                answer = (await fixture.Cloud.Node.ExecAsync(["python3", "-c",
+                    $"import socket; s = socket.create_connection(('{floating}', 8080), 3); print(s.recv(64).decode())"], ct)).Stdout;
             }
-            Assert.True(fromNode, $"the node could not ping {a}'s floating IP {floating} within 60 s");
+            Assert.True(answer.Contains("from-a", StringComparison.Ordinal), $"the node did not reach {a} at its floating IP {floating}:8080 within 60 s");
 
             // Deleting the container deletes the port made for it (a member may not force a delete; it may stop first).
             await demo.RunAsync(ct, "appcontainer", "delete", "--stop", a);
