@@ -101,7 +101,10 @@ public sealed class FaultTests(FullCloudFixture fixture, ITestOutputHelper outpu
         var killed = DateTimeOffset.UtcNow;
         var recovery = await KillAndRecoverAsync(unit, probe, ct);
         var answering = DateTimeOffset.UtcNow;
-        await Task.Delay(TimeSpan.FromSeconds(15), ct);
+        // Calls started during the outage may hold every worker until the service's RPC timeout (60 s) ends them; the load
+        // goes on long enough after that for each worker to start calls on the recovered cloud (with 15 s, all four workers
+        // were once still waiting, and no call started after the recovery was seen).
+        await Task.Delay(TimeSpan.FromSeconds(75), ct);
         await stop.CancelAsync();
         var calls = await load;
         var failed = calls.Where(c => c.Outcome != "200").ToList();
