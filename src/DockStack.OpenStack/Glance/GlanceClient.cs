@@ -41,6 +41,8 @@ public sealed record NewGlanceImage(string Name, string Owner, string ContainerF
 /// </summary>
 public sealed partial class GlanceClient(HttpClient http, KeystoneClient keystone, string endpointInterface = "public") : IGlanceClient
 {
+    private readonly ServiceCaller _glance = new(http, keystone, "image", "/v2/", endpointInterface);
+
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan DataTimeout = TimeSpan.FromMinutes(10);
 
@@ -108,36 +110,13 @@ public sealed partial class GlanceClient(HttpClient http, KeystoneClient keyston
     private async Task<HttpResponseMessage?> SendAsync(HttpMethod method, string path, Func<HttpContent>? content, TimeSpan timeout, CancellationToken ct,
         bool allowNotFound = false, bool retry = true)
     {
-        for (var attempt = 0; ; attempt++)
+        var response = await _glance.SendAsync(method, path, content, timeout,
+            reason => new GlanceException(HttpStatusCode.ServiceUnavailable, $"Glance: {reason}"), ct, retry);
+        if (response.IsSuccessStatusCode) { return response; }
+        using (response)
         {
-            var token = await keystone.ServiceTokenAsync(ct);
-            var endpoint = token.Info.EndpointFor("image", endpointInterface) ?? token.Info.EndpointFor("image")
-                ?? throw new GlanceException(HttpStatusCode.ServiceUnavailable, "The Keystone catalog has no image (Glance) endpoint.");
-            using var request = new HttpRequestMessage(method, new Uri(endpoint.TrimEnd('/') + "/v2/" + path)) { Content = content?.Invoke() };
-            request.Headers.Add("X-Auth-Token", token.Token);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            bounded.CancelAfter(timeout);
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, bounded.Token);
-            }
-            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
-            {
-                throw new GlanceException(HttpStatusCode.ServiceUnavailable, $"Glance at {endpoint} did not answer {method} {path}: {e.Message}");
-            }
-            if (response.IsSuccessStatusCode) { return response; }
-            using (response)
-            {
-                if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0 && retry)
-                {
-                    keystone.ForgetServiceToken();
-                    continue;
-                }
-                if (response.StatusCode == HttpStatusCode.NotFound && allowNotFound) { return null; }
-                throw new GlanceException(response.StatusCode, Describe(await response.Content.ReadAsStringAsync(ct), response.StatusCode));
-            }
+            if (response.StatusCode == HttpStatusCode.NotFound && allowNotFound) { return null; }
+            throw new GlanceException(response.StatusCode, Describe(await response.Content.ReadAsStringAsync(ct), response.StatusCode));
         }
     }
 

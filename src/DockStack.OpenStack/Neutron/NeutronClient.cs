@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using DockStack.OpenStack.Keystone;
@@ -13,6 +12,8 @@ namespace DockStack.OpenStack.Neutron;
 /// </summary>
 public sealed class NeutronClient(HttpClient http, KeystoneClient keystone, string endpointInterface = "public")
 {
+    private readonly ServiceCaller _neutron = new(http, keystone, "network", "/v2.0/", endpointInterface);
+
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     public async Task<JsonObject?> GetNetworkAsync(string id, CancellationToken ct) =>
@@ -40,39 +41,13 @@ public sealed class NeutronClient(HttpClient http, KeystoneClient keystone, stri
 
     private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken ct, bool allowNotFound = false)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var token = await keystone.ServiceTokenAsync(ct);
-            var endpoint = token.Info.EndpointFor("network", endpointInterface) ?? token.Info.EndpointFor("network")
-                ?? throw new NeutronException(HttpStatusCode.ServiceUnavailable, "The Keystone catalog has no network (Neutron) endpoint.");
-            using var request = new HttpRequestMessage(method, new Uri(endpoint.TrimEnd('/') + "/v2.0/" + path));
-            request.Headers.Add("X-Auth-Token", token.Token);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            if (body is not null) { request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"); }
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(RequestTimeout);
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.SendAsync(request, timeout.Token);
-            }
-            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
-            {
-                throw new NeutronException(HttpStatusCode.ServiceUnavailable, $"Neutron at {endpoint} did not answer {method} {path}: {e.Message}");
-            }
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync(ct);
-                if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0)
-                {
-                    keystone.ForgetServiceToken();
-                    continue;
-                }
-                if (response.StatusCode == HttpStatusCode.NotFound && allowNotFound) { return null; }
-                if (!response.IsSuccessStatusCode) { throw new NeutronException(response.StatusCode, Describe(text, response.StatusCode)); }
-                return text.Length == 0 ? null : JsonNode.Parse(text);
-            }
-        }
+        using var response = await _neutron.SendAsync(method, path,
+            body is null ? null : () => new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), RequestTimeout,
+            reason => new NeutronException(HttpStatusCode.ServiceUnavailable, $"Neutron: {reason}"), ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (response.StatusCode == HttpStatusCode.NotFound && allowNotFound) { return null; }
+        if (!response.IsSuccessStatusCode) { throw new NeutronException(response.StatusCode, Describe(text, response.StatusCode)); }
+        return text.Length == 0 ? null : JsonNode.Parse(text);
     }
 
     /// <summary>Neutron's error message (<c>{"NeutronError": {"type", "message"}}</c>), else the status.</summary>

@@ -44,7 +44,8 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
     public async Task<(string Network, string Address)?> PlugAsync(Container c, CancellationToken ct)
     {
         JsonObject port;
-        if (CurrentPort(c) is { } existing && await neutron.GetPortAsync(existing.Port, ct) is { } kept)
+        if (AddressEntries(c).Select(a => Text(a["port"])).FirstOrDefault(p => p is not null) is { } existing
+            && await neutron.GetPortAsync(existing, ct) is { } kept)
         {
             port = kept; // a rebuild keeps the container's port and address
         }
@@ -83,7 +84,7 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
     /// <summary>Deletes the ports made for the container (after its guest is gone: kuryr has unbound them); a user's port stays.</summary>
     public async Task ReleaseAsync(Container c, CancellationToken ct)
     {
-        foreach (var address in c.Addresses.Select(n => n.Value).OfType<JsonArray>().SelectMany(a => a).OfType<JsonObject>())
+        foreach (var address in AddressEntries(c))
         {
             if (address["preserve_on_delete"]?.GetValue<bool>() != true && Text(address["port"]) is { } port)
             {
@@ -92,10 +93,9 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
         }
     }
 
-    private static (string Port, bool Preserve)? CurrentPort(Container c) =>
-        c.Addresses.Select(n => n.Value).OfType<JsonArray>().SelectMany(a => a).OfType<JsonObject>()
-            .Select(a => Text(a["port"]) is { } p ? (p, a["preserve_on_delete"]?.GetValue<bool>() == true) : ((string, bool)?)null)
-            .FirstOrDefault(p => p is not null);
+    /// <summary>The entries of the container's <c>addresses</c>, one per fixed IP of its ports.</summary>
+    private static IEnumerable<JsonObject> AddressEntries(Container c) =>
+        c.Addresses.Select(n => n.Value).OfType<JsonArray>().SelectMany(a => a).OfType<JsonObject>();
 
     private static JsonObject Addresses(JsonObject port, bool preserve) => new()
     {
@@ -154,10 +154,10 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
     private async Task<List<string>> SecurityGroupIdsAsync(List<string>? groups, string projectId, CancellationToken ct)
     {
         var ids = new List<string>();
+        var project = await neutron.ListAsync("security-groups", NeutronClient.Query(("project_id", projectId)), ct);
         foreach (var group in groups is { Count: > 0 } ? groups : ["default"])
         {
-            var found = (await neutron.ListAsync("security-groups", NeutronClient.Query(("project_id", projectId)), ct))
-                .Where(g => Text(g["id"]) == group || Text(g["name"]) == group).ToList();
+            var found = project.Where(g => Text(g["id"]) == group || Text(g["name"]) == group).ToList();
             if (found.Count == 0) { throw new SecurityGroupNotFound(group); }
             if (found.Count > 1) { throw new Conflict($"Multiple security groups are named {group}; use the group's id."); }
             ids.Add(Text(found[0]["id"])!);
