@@ -61,6 +61,43 @@ public sealed partial class DockerEngine
             ?? throw new DockerEngineException($"Creating network {create.Name} reported success but the network is not there.");
     });
 
+    public Task ConnectNetworkAsync(string network, string containerId, string? ipv4Address, CancellationToken cancellationToken) =>
+        Call($"connecting {containerId} to network {network}", async () =>
+        {
+            try
+            {
+                await _client.Networks.ConnectNetworkAsync(network, new NetworkConnectParameters
+                {
+                    Container = containerId,
+                    EndpointConfig = ipv4Address is null ? null! : new EndpointSettings { IPAMConfig = new EndpointIPAMConfig { IPv4Address = ipv4Address } },
+                }, cancellationToken);
+                return true;
+            }
+            catch (DockerApiException e)
+            {
+                throw new DockerEngineException($"Container {containerId} cannot join network {network}: {ApiMessage(e) ?? e.Message}", e);
+            }
+        });
+
+    public Task DisconnectNetworkAsync(string network, string containerId, CancellationToken cancellationToken) =>
+        Call($"disconnecting {containerId} from network {network}", async () =>
+        {
+            try
+            {
+                await _client.Networks.DisconnectNetworkAsync(network, new NetworkDisconnectParameters { Container = containerId, Force = true }, cancellationToken);
+                return true;
+            }
+            catch (DockerApiException e) when (e.StatusCode is HttpStatusCode.NotFound
+                || (e.StatusCode == HttpStatusCode.Forbidden && (ApiMessage(e) ?? e.Message).Contains("is not connected", StringComparison.OrdinalIgnoreCase)))
+            {
+                return false; // the network or the endpoint is already gone
+            }
+            catch (DockerApiException e)
+            {
+                throw new DockerEngineException($"Container {containerId} cannot leave network {network}: {ApiMessage(e) ?? e.Message}", e);
+            }
+        });
+
     public Task<NetworkInfo?> InspectNetworkAsync(string name, CancellationToken cancellationToken) =>
         Call($"inspecting network {name}", () => FindNetworkAsync(name, cancellationToken));
 

@@ -42,6 +42,12 @@ public interface IGuestEngine : IEngine
     /// <summary>The network by name, created as <paramref name="spec"/> says when absent (a concurrent create is not an error).</summary>
     Task<NetworkInfo> EnsureDriverNetworkAsync(DriverNetworkSpec spec, CancellationToken cancellationToken);
     Task<NetworkInfo?> InspectNetworkAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Connects the container to the network (at <paramref name="ipv4Address"/> when given), as <c>docker network connect --ip</c>.</summary>
+    Task ConnectNetworkAsync(string network, string containerId, string? ipv4Address, CancellationToken cancellationToken);
+
+    /// <summary>Disconnects the container from the network (forced: also a stopped container's endpoint); not connected is not an error.</summary>
+    Task DisconnectNetworkAsync(string network, string containerId, CancellationToken cancellationToken);
     Task<IReadOnlyList<NetworkInfo>> ListNetworksAsync(IList<string> labelFilters, CancellationToken cancellationToken);
 
     /// <summary>

@@ -26,15 +26,21 @@ public sealed class NeutronClient(HttpClient http, KeystoneClient keystone, stri
     public async Task<JsonObject?> GetPortAsync(string id, CancellationToken ct) =>
         (await SendAsync(HttpMethod.Get, $"ports/{Uri.EscapeDataString(id)}", null, ct, allowNotFound: true))?["port"]?.AsObject();
 
-    public async Task<JsonObject> CreatePortAsync(JsonObject port, CancellationToken ct) =>
-        (await SendAsync(HttpMethod.Post, "ports", new JsonObject { ["port"] = port }, ct))!["port"]!.AsObject();
+    public Task<JsonObject> CreatePortAsync(JsonObject port, CancellationToken ct) => CreateAsync("ports", "port", port, ct);
+
+    /// <summary>Creates one <paramref name="resource"/> of the collection (<c>security-groups</c>, <c>security_group</c>) and returns it.</summary>
+    public async Task<JsonObject> CreateAsync(string collection, string resource, JsonObject body, CancellationToken ct) =>
+        (await SendAsync(HttpMethod.Post, collection, new JsonObject { [resource] = body }, ct))![resource]!.AsObject();
+
+    /// <summary>Deletes one item of the collection; one already gone is not an error.</summary>
+    public Task DeleteAsync(string collection, string id, CancellationToken ct) =>
+        SendAsync(HttpMethod.Delete, $"{collection}/{Uri.EscapeDataString(id)}", null, ct, allowNotFound: true);
 
     public async Task<JsonObject> UpdatePortAsync(string id, JsonObject port, CancellationToken ct) =>
         (await SendAsync(HttpMethod.Put, $"ports/{Uri.EscapeDataString(id)}", new JsonObject { ["port"] = port }, ct))!["port"]!.AsObject();
 
     /// <summary>Deletes the port; one already gone is not an error.</summary>
-    public Task DeletePortAsync(string id, CancellationToken ct) =>
-        SendAsync(HttpMethod.Delete, $"ports/{Uri.EscapeDataString(id)}", null, ct, allowNotFound: true);
+    public Task DeletePortAsync(string id, CancellationToken ct) => DeleteAsync("ports", id, ct);
 
     public static string Query(params (string Key, string Value)[] pairs) =>
         string.Join('&', pairs.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));

@@ -102,11 +102,16 @@ public sealed partial class ComputeManager
         // A capsule's member comes with its spec (in the sandbox's network namespace); everything else may get a Neutron port.
         spec ??= GuestSpecs.For(c, config);
         spec = spec with { Image = image };
-        var id = spec.Network?.StartsWith(GuestSpecs.SharedNetworkPrefix, StringComparison.Ordinal) != true
-            && neutronPorts is not null && await neutronPorts.PlugAsync(c, cancellationToken) is { } neutron
-            ? await engine.CreateGuestAsync(spec with { Network = neutron.Network, IPv4Address = neutron.Address }, cancellationToken)
+        var neutron = spec.Network?.StartsWith(GuestSpecs.SharedNetworkPrefix, StringComparison.Ordinal) != true && neutronPorts is not null
+            ? await neutronPorts.PlugAsync(c, cancellationToken) : null;
+        var id = neutron is [var first, ..]
+            ? await engine.CreateGuestAsync(spec with { Network = first.Network, IPv4Address = first.Address }, cancellationToken)
             : await Networks.CreateGuestAsync(spec, c.ProjectId, cancellationToken);
         c.ContainerId = id;
+        foreach (var (network, address) in neutron?.Skip(1) ?? [])
+        {
+            await engine.ConnectNetworkAsync(network, id, address, cancellationToken); // joined when it starts
+        }
         var files = await store.InjectedFilesAsync(c.Uuid, cancellationToken);
         if (files.Count > 0)
         {

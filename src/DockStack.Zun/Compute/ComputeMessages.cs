@@ -33,6 +33,8 @@ namespace DockStack.Zun.Compute;
 [JsonDerivedType(typeof(ValidateImage), "image_validate")]
 [JsonDerivedType(typeof(PullImage), "image_pull")]
 [JsonDerivedType(typeof(DeleteImage), "image_delete")]
+[JsonDerivedType(typeof(AttachNetwork), "network_attach")]
+[JsonDerivedType(typeof(DetachNetwork), "network_detach")]
 [JsonDerivedType(typeof(CreateCapsule), "capsule_create")]
 [JsonDerivedType(typeof(DeleteCapsule), "capsule_delete")]
 public abstract record ComputeMessage
@@ -211,6 +213,19 @@ public sealed record CreateCapsule(string CapsuleUuid) : ComputeMessage
 
 /// <summary>Removes every member container of the capsule from the engine, the sandbox last, then the rows.</summary>
 public sealed record DeleteCapsule(string CapsuleUuid) : ComputeMessage
+{
+    public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
+}
+
+/// <summary><c>network_attach</c>: a port on <paramref name="Network"/> (at <paramref name="FixedIp"/> when given), or the
+/// user's <paramref name="Port"/>, joins the container.</summary>
+public sealed record AttachNetwork(string Uuid, string? Network, string? Port, string? FixedIp) : ContainerMessage(Uuid)
+{
+    public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
+}
+
+/// <summary><c>network_detach</c>: the container leaves the Neutron network <paramref name="Network"/> (by id) and its ports there.</summary>
+public sealed record DetachNetwork(string Uuid, string Network) : ContainerMessage(Uuid)
 {
     public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
 }

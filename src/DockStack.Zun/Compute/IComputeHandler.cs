@@ -37,4 +37,6 @@ public interface IComputeHandler
     Task<JsonNode?> HandleAsync(ValidateImage message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(PullImage message, CallerInfo caller, CancellationToken cancellationToken);
     Task<JsonNode?> HandleAsync(DeleteImage message, CallerInfo caller, CancellationToken cancellationToken);
+    Task<JsonNode?> HandleAsync(AttachNetwork message, CallerInfo caller, CancellationToken cancellationToken);
+    Task<JsonNode?> HandleAsync(DetachNetwork message, CallerInfo caller, CancellationToken cancellationToken);
 }

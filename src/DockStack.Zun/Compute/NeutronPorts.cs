@@ -20,59 +20,156 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
     public const string NetworkKind = "zun-neutron-network";
 
     /// <summary>Checks a create's <c>nets</c> against Neutron before anything is stored: 404 for an unknown network, port or
-    /// security group (or one of another project), 409 for a port already bound, 400 for an address outside the network.</summary>
+    /// security group (or one of another project), 409 for a port already bound, 400 for an address outside the network or
+    /// a network given twice.</summary>
     public async Task ValidateAsync(Container c, bool admin, CancellationToken ct)
     {
-        if (c.Nets?.FirstOrDefault() is not { } wanted)
+        var networks = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var wanted in c.Nets ?? [])
         {
-            if (c.SecurityGroups is { Count: > 0 }) { await SecurityGroupIdsAsync(c.SecurityGroups, c.ProjectId, ct); }
-            return;
+            var network = await ValidateEntryAsync(wanted, c.ProjectId, admin, ct);
+            if (!networks.Add(network)) { throw new Invalid($"Network {network} is given twice in nets: a container has one port on a network."); }
         }
-        if (wanted.Port is { } portId)
-        {
-            await UsablePortAsync(portId, c.ProjectId, admin, ct);
-            return;
-        }
-        var network = await NetworkAsync(wanted.Network!, c.ProjectId, admin, ct);
-        if (wanted.V4FixedIp is { } ip) { await SubnetForAsync(network, ip, ct); }
-        else if (!HasSubnet(network)) { throw new InvalidValue($"Network {Text(network["id"])} has no subnet: a container on it would get no address."); }
-        await SecurityGroupIdsAsync(c.SecurityGroups, c.ProjectId, ct);
+        if (c.SecurityGroups is { Count: > 0 } || c.Nets?.Any(n => n.Port is null) == true) { await SecurityGroupIdsAsync(c.SecurityGroups, c.ProjectId, ct); }
     }
 
-    /// <summary>The engine network and address the guest is created with, the port made or adopted and
-    /// <see cref="Container.Addresses"/> set; null when the container has no Neutron network (the default rule found none).</summary>
-    public async Task<(string Network, string Address)?> PlugAsync(Container c, CancellationToken ct)
+    /// <summary>Checks one network request (a create's <c>nets</c> entry, a <c>network_attach</c>); returns the network's id.</summary>
+    public async Task<string> ValidateEntryAsync(RequestedNetwork wanted, string projectId, bool admin, CancellationToken ct)
     {
-        JsonObject port;
-        if (AddressEntries(c).Select(a => Text(a["port"])).FirstOrDefault(p => p is not null) is { } existing
-            && await neutron.GetPortAsync(existing, ct) is { } kept)
+        if (wanted.Port is { } portId) { return Text((await UsablePortAsync(portId, projectId, admin, ct))["network_id"])!; }
+        var network = await NetworkAsync(wanted.Network!, projectId, admin, ct);
+        if (wanted.V4FixedIp is { } ip) { await SubnetForAsync(network, ip, ct); }
+        else if (!HasSubnet(network)) { throw new InvalidValue($"Network {Text(network["id"])} has no subnet: a container on it would get no address."); }
+        return Text(network["id"])!;
+    }
+
+    /// <summary>The id of the visible network by id or name (404 when there is none).</summary>
+    public async Task<string> NetworkIdAsync(string idOrName, string projectId, bool admin, CancellationToken ct) =>
+        Text((await NetworkAsync(idOrName, projectId, admin, ct))["id"])!;
+
+    /// <summary>The engine networks and addresses the guest joins (the first when it is created, the others before it
+    /// starts), each port made or adopted and <see cref="Container.Addresses"/> set; null when the container has no Neutron
+    /// network (the default rule found none). A rebuild keeps the container's ports and addresses.</summary>
+    public async Task<IReadOnlyList<(string Network, string Address)>?> PlugAsync(Container c, CancellationToken ct)
+    {
+        var ports = new List<JsonObject>();
+        foreach (var id in AddressEntries(c).Select(a => Text(a["port"])).OfType<string>().Distinct(StringComparer.Ordinal))
         {
-            port = kept; // a rebuild keeps the container's port and address
+            if (await neutron.GetPortAsync(id, ct) is { } kept) { ports.Add(kept); }
         }
-        else if (c.Nets?.FirstOrDefault() is { Port: { } given })
+        if (ports.Count == 0)
         {
-            port = await UsablePortAsync(given, c.ProjectId, admin: true, ct);
-            c.Addresses = Addresses(port, preserve: true);
-        }
-        else
-        {
-            var wanted = c.Nets?.FirstOrDefault();
-            var network = wanted?.Network is { } name ? await NetworkAsync(name, c.ProjectId, admin: true, ct) : await DefaultNetworkAsync(c.ProjectId, ct);
-            if (network is null) { return null; }
-            var fixedIp = new JsonObject();
-            if (wanted?.V4FixedIp is { } ip) { fixedIp["subnet_id"] = Text((await SubnetForAsync(network, ip, ct))["id"]); fixedIp["ip_address"] = ip; }
-            var create = new JsonObject
+            c.Addresses = [];
+            foreach (var wanted in c.Nets is { Count: > 0 } nets ? nets.Cast<RequestedNetwork?>() : [null])
             {
-                ["network_id"] = Text(network["id"]),
-                ["project_id"] = c.ProjectId,
-                ["name"] = $"zun-{c.Uuid}",
-                ["security_groups"] = new JsonArray([.. (await SecurityGroupIdsAsync(c.SecurityGroups, c.ProjectId, ct)).Select(id => (JsonNode?)id)]),
-            };
-            if (fixedIp.Count > 0) { create["fixed_ips"] = new JsonArray(fixedIp); }
-            port = await neutron.CreatePortAsync(create, ct);
-            c.Addresses = Addresses(port, preserve: false);
-            if (port["fixed_ips"] is not JsonArray { Count: > 0 }) { throw new InvalidValue($"Network {Text(network["id"])} gave the container's port no address (it has no subnet)."); }
+                if (await PortForAsync(c, wanted, ct) is not { } port) { return null; }
+                ports.Add(port);
+            }
         }
+        var plugged = new List<(string Network, string Address)>();
+        foreach (var port in ports) { plugged.Add(await EngineNetworkAsync(port, ct)); }
+        return plugged;
+    }
+
+    /// <summary><c>network_attach</c>: a port on the network asked for (or the port given) is made or adopted and added to
+    /// the container's <c>addresses</c>; returns the engine network and address to connect the guest to.</summary>
+    public async Task<(string Network, string Address)> AttachAsync(Container c, RequestedNetwork wanted, CancellationToken ct)
+    {
+        var port = await PortForAsync(c, wanted, ct) ?? throw new NetworkNotFound(wanted.Network ?? wanted.Port ?? "");
+        return await EngineNetworkAsync(port, ct);
+    }
+
+    /// <summary><c>network_detach</c>, after the guest left the engine network: the network's entries leave <c>addresses</c>,
+    /// and its ports made here are deleted (a user's port stays, unbound by kuryr).</summary>
+    public async Task DetachAsync(Container c, string networkId, CancellationToken ct)
+    {
+        var entries = (c.Addresses[networkId] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        c.Addresses.Remove(networkId);
+        await DeletePortsAsync(entries, ct);
+    }
+
+    /// <summary>Deletes the ports made for the container (after its guest is gone: kuryr has unbound them); a user's port
+    /// stays. Then the group made for its exposed ports.</summary>
+    public async Task ReleaseAsync(Container c, CancellationToken ct)
+    {
+        await DeletePortsAsync(AddressEntries(c), ct);
+        if (c.ExposedPorts is { Count: > 0 })
+        {
+            foreach (var group in await neutron.ListAsync("security-groups", NeutronClient.Query(("name", ExposedGroupName(c)), ("project_id", c.ProjectId)), ct))
+            {
+                await neutron.DeleteAsync("security-groups", Text(group["id"])!, ct);
+            }
+        }
+    }
+
+    /// <summary>The legacy <c>add_security_group</c>/<c>remove_security_group</c>: the project's group (by name or id; 404
+    /// when unknown) added to or taken from each port of the container and its <c>security_groups</c>; 400 when the
+    /// container has it already (add) or has it not, or would be left with none (remove).</summary>
+    public async Task ChangeSecurityGroupAsync(Container c, string group, bool add, CancellationToken ct)
+    {
+        var id = (await SecurityGroupIdsAsync([group], c.ProjectId, ct))[0];
+        var ports = new List<JsonObject>();
+        foreach (var portId in AddressEntries(c).Select(a => Text(a["port"])).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            if (await neutron.GetPortAsync(portId, ct) is { } port) { ports.Add(port); }
+        }
+        if (ports.Count == 0) { throw new Invalid($"Container {c.Uuid} has no Neutron port to change the security groups of."); }
+        foreach (var port in ports)
+        {
+            var groups = (port["security_groups"] as JsonArray ?? []).Select(Text).OfType<string>().ToList();
+            if (add == groups.Contains(id))
+            {
+                throw new Invalid(add ? $"Container {c.Uuid} already has security group {group}." : $"Container {c.Uuid} does not have security group {group}.");
+            }
+            groups = add ? [.. groups, id] : [.. groups.Where(g => g != id)];
+            if (groups.Count == 0) { throw new Invalid($"Security group {group} is the last of container {c.Uuid}: a port keeps at least one."); }
+            await neutron.UpdatePortAsync(Text(port["id"])!, new JsonObject { ["security_groups"] = new JsonArray([.. groups.Select(g => (JsonNode?)g)]) }, ct);
+            c.SecurityGroups = groups;
+        }
+    }
+
+    private async Task DeletePortsAsync(IEnumerable<JsonObject> entries, CancellationToken ct)
+    {
+        foreach (var port in entries.Where(a => a["preserve_on_delete"]?.GetValue<bool>() != true).Select(a => Text(a["port"])).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            await neutron.DeletePortAsync(port, ct);
+        }
+    }
+
+    /// <summary>The port of one network request (null: the project's default network, none found), in <c>addresses</c>.
+    /// Its <c>device_id</c> is the container's uuid, as Zun sets it; kuryr binds it to the node.</summary>
+    private async Task<JsonObject?> PortForAsync(Container c, RequestedNetwork? wanted, CancellationToken ct)
+    {
+        if (wanted?.Port is { } given)
+        {
+            var adopted = await UsablePortAsync(given, c.ProjectId, admin: true, ct);
+            adopted = await neutron.UpdatePortAsync(Text(adopted["id"])!, new JsonObject { ["device_id"] = c.Uuid }, ct);
+            Merge(c, adopted, preserve: true);
+            return adopted;
+        }
+        var network = wanted?.Network is { } name ? await NetworkAsync(name, c.ProjectId, admin: true, ct) : await DefaultNetworkAsync(c.ProjectId, ct);
+        if (network is null) { return null; }
+        var create = new JsonObject
+        {
+            ["network_id"] = Text(network["id"]),
+            ["project_id"] = c.ProjectId,
+            ["name"] = $"zun-{c.Uuid}",
+            ["device_id"] = c.Uuid,
+            ["security_groups"] = new JsonArray([.. (await GroupsOfAsync(c, ct)).Select(id => (JsonNode?)id)]),
+        };
+        if (wanted?.V4FixedIp is { } ip)
+        {
+            create["fixed_ips"] = new JsonArray(new JsonObject { ["subnet_id"] = Text((await SubnetForAsync(network, ip, ct))["id"]), ["ip_address"] = ip });
+        }
+        var port = await neutron.CreatePortAsync(create, ct);
+        Merge(c, port, preserve: false);
+        if (port["fixed_ips"] is not JsonArray { Count: > 0 }) { throw new InvalidValue($"Network {Text(network["id"])} gave the container's port no address (it has no subnet)."); }
+        return port;
+    }
+
+    /// <summary>The engine network named after the port's Neutron network (driver and IPAM kuryr), made when absent; and the port's address.</summary>
+    private async Task<(string Network, string Address)> EngineNetworkAsync(JsonObject port, CancellationToken ct)
+    {
         var subnet = await SubnetAsync(Text(port["fixed_ips"]![0]!["subnet_id"])!, ct);
         var networkId = Text(port["network_id"])!;
         var options = new Dictionary<string, string> { [KuryrProtocol.NetUuidOption] = networkId };
@@ -81,33 +178,64 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
         return (networkId, Text(port["fixed_ips"]![0]!["ip_address"])!);
     }
 
-    /// <summary>Deletes the ports made for the container (after its guest is gone: kuryr has unbound them); a user's port stays.</summary>
-    public async Task ReleaseAsync(Container c, CancellationToken ct)
+    /// <summary>The groups of the container's ports: those it names (the project's <c>default</c> when none), or, with
+    /// <c>exposed_ports</c> (which excludes <c>security_groups</c>), the group made for it that lets exactly those ports in,
+    /// whose id becomes the container's <c>security_groups</c> as in Zun.</summary>
+    private async Task<List<string>> GroupsOfAsync(Container c, CancellationToken ct)
     {
-        foreach (var address in AddressEntries(c))
+        if (c.ExposedPorts is not { Count: > 0 } exposed || c.SecurityGroups is { Count: > 0 })
         {
-            if (address["preserve_on_delete"]?.GetValue<bool>() != true && Text(address["port"]) is { } port)
+            return await SecurityGroupIdsAsync(c.SecurityGroups, c.ProjectId, ct);
+        }
+        var name = ExposedGroupName(c);
+        var group = (await neutron.ListAsync("security-groups", NeutronClient.Query(("name", name), ("project_id", c.ProjectId)), ct)).FirstOrDefault();
+        if (group is null)
+        {
+            group = await neutron.CreateAsync("security-groups", "security_group", new JsonObject
             {
-                await neutron.DeletePortAsync(port, ct);
+                ["name"] = name, ["project_id"] = c.ProjectId, ["description"] = $"The exposed ports of container {c.Uuid} (made and deleted by the container service)",
+            }, ct);
+            foreach (var (port, protocol) in ExposedPortRules(exposed))
+            {
+                await neutron.CreateAsync("security-group-rules", "security_group_rule", new JsonObject
+                {
+                    ["security_group_id"] = Text(group["id"]), ["direction"] = "ingress", ["ethertype"] = "IPv4", ["protocol"] = protocol,
+                    ["port_range_min"] = port, ["port_range_max"] = port, ["remote_ip_prefix"] = "0.0.0.0/0",
+                }, ct);
             }
         }
+        c.SecurityGroups = [Text(group["id"])!];
+        return c.SecurityGroups;
     }
+
+    /// <summary>The name of the group made for a container's exposed ports.</summary>
+    public static string ExposedGroupName(Container c) => $"zun-{c.Uuid}-exposed";
+
+    /// <summary><c>{"80/tcp": {}, "53/udp": {}, "8080": {}}</c> as (port, protocol) pairs; tcp when none is given.</summary>
+    public static IEnumerable<(int Port, string Protocol)> ExposedPortRules(JsonObject exposed) =>
+        exposed.Select(p => p.Key.Split('/')).Select(parts => (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), parts.Length > 1 ? parts[1] : "tcp"));
 
     /// <summary>The entries of the container's <c>addresses</c>, one per fixed IP of its ports.</summary>
     private static IEnumerable<JsonObject> AddressEntries(Container c) =>
         c.Addresses.Select(n => n.Value).OfType<JsonArray>().SelectMany(a => a).OfType<JsonObject>();
 
-    private static JsonObject Addresses(JsonObject port, bool preserve) => new()
+    /// <summary>Adds the port's fixed IPs to the container's <c>addresses</c> under its network, in Zun's format.</summary>
+    private static void Merge(Container c, JsonObject port, bool preserve)
     {
-        [Text(port["network_id"])!] = new JsonArray([.. port["fixed_ips"]!.AsArray().Select(ip => (JsonNode?)new JsonObject
+        var network = Text(port["network_id"])!;
+        if (c.Addresses[network] is not JsonArray entries) { c.Addresses[network] = entries = []; }
+        foreach (var ip in port["fixed_ips"]!.AsArray())
         {
-            ["addr"] = Text(ip!["ip_address"]),
-            ["version"] = Text(ip["ip_address"])!.Contains(':', StringComparison.Ordinal) ? 6 : 4,
-            ["port"] = Text(port["id"]),
-            ["subnet_id"] = Text(ip["subnet_id"]),
-            ["preserve_on_delete"] = preserve,
-        })]),
-    };
+            entries.Add((JsonNode)new JsonObject
+            {
+                ["addr"] = Text(ip!["ip_address"]),
+                ["version"] = Text(ip["ip_address"])!.Contains(':', StringComparison.Ordinal) ? 6 : 4,
+                ["port"] = Text(port["id"]),
+                ["subnet_id"] = Text(ip["subnet_id"]),
+                ["preserve_on_delete"] = preserve,
+            });
+        }
+    }
 
     private async Task<JsonObject> NetworkAsync(string idOrName, string projectId, bool admin, CancellationToken ct)
     {

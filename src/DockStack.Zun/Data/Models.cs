@@ -74,7 +74,8 @@ public static class ContainerTaskState
 {
     public const string Creating = "container_creating", Deleting = "container_deleting", Starting = "container_starting",
         Stopping = "container_stopping", Rebooting = "container_rebooting", Pausing = "container_pausing",
-        Unpausing = "container_unpausing", Killing = "container_killing", Rebuilding = "container_rebuilding";
+        Unpausing = "container_unpausing", Killing = "container_killing", Rebuilding = "container_rebuilding",
+        NetworkAttaching = "network_attaching", NetworkDetaching = "network_detaching";
 }
 
 /// <summary>

@@ -16,6 +16,9 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
 {
     private string NetworkFile(string dockerNetworkId) => Path.Combine(state, "networks", Path.GetFileName(dockerNetworkId));
 
+    /// <summary>The port an endpoint is plugged to (its <c>device_id</c> may be the owner's, as Zun sets it to the container's uuid).</summary>
+    private string EndpointFile(string endpointId) => Path.Combine(state, "endpoints", Path.GetFileName(endpointId));
+
     public async Task<JsonObject> CreateNetworkAsync(JsonNode request, CancellationToken ct)
     {
         var dockerId = Required(request, "NetworkID");
@@ -104,10 +107,12 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
         var update = new JsonObject
         {
             ["device_owner"] = KuryrProtocol.DeviceOwner,
-            ["device_id"] = endpointId,
             ["binding:host_id"] = bindingHost,
             ["admin_state_up"] = true,
         };
+        if (KuryrProtocol.Text(port["device_id"]) is null) { update["device_id"] = endpointId; } // the owner's device_id (Zun's container) stays
+        Directory.CreateDirectory(Path.GetDirectoryName(EndpointFile(endpointId))!);
+        await File.WriteAllTextAsync(EndpointFile(endpointId), portId, ct);
         var requestedMac = KuryrProtocol.Text(request["Interface"]?["MacAddress"]);
         if (requestedMac is not null) { update["mac_address"] = requestedMac; }
         port = await neutron.UpdatePortAsync(portId, update, ct);
@@ -120,7 +125,7 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
 
     public async Task<JsonObject> JoinAsync(JsonNode request, CancellationToken ct)
     {
-        var port = await PortOfEndpointAsync(Required(request, "EndpointID"), ct);
+        var port = (await PortOfEndpointAsync(Required(request, "EndpointID"), required: true, ct))!;
         var subnet = await SubnetAsync(KuryrProtocol.Text(port["fixed_ips"]![0]!["subnet_id"])!, ct);
         var answer = new JsonObject
         {
@@ -136,20 +141,25 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
     public async Task<JsonObject> DeleteEndpointAsync(JsonNode request, CancellationToken ct)
     {
         var endpointId = Required(request, "EndpointID");
-        var ports = await neutron.ListAsync("ports", NeutronClient.Query(("device_id", endpointId)), ct);
-        foreach (var port in ports)
+        if (await PortOfEndpointAsync(endpointId, required: false, ct) is { } port)
         {
             var portId = KuryrProtocol.Text(port["id"])!;
             await plug.UnplugAsync(portId, ct);
             await neutron.UpdatePortAsync(portId, new JsonObject { ["device_owner"] = "", ["device_id"] = "", ["binding:host_id"] = "" }, ct);
             LogUnplugged(endpointId, portId);
         }
+        File.Delete(EndpointFile(endpointId));
         return [];
     }
 
-    private async Task<JsonObject> PortOfEndpointAsync(string endpointId, CancellationToken ct) =>
-        (await neutron.ListAsync("ports", NeutronClient.Query(("device_id", endpointId)), ct)).FirstOrDefault()
-            ?? throw new KuryrRequestException($"No Neutron port is bound to endpoint {endpointId}.");
+    /// <summary>The endpoint's port: the one recorded when it was plugged, else the one whose <c>device_id</c> is the endpoint.</summary>
+    private async Task<JsonObject?> PortOfEndpointAsync(string endpointId, bool required, CancellationToken ct)
+    {
+        var port = File.Exists(EndpointFile(endpointId))
+            ? await neutron.GetPortAsync((await File.ReadAllTextAsync(EndpointFile(endpointId), ct)).Trim(), ct)
+            : (await neutron.ListAsync("ports", NeutronClient.Query(("device_id", endpointId)), ct)).FirstOrDefault();
+        return port is not null || !required ? port : throw new KuryrRequestException($"No Neutron port is bound to endpoint {endpointId}.");
+    }
 
     private async Task<JsonObject?> PortWithAddressAsync(string networkId, string address, CancellationToken ct) =>
         (await neutron.ListAsync("ports", NeutronClient.Query(("network_id", networkId), ("fixed_ips", $"ip_address={address}")), ct)).FirstOrDefault();

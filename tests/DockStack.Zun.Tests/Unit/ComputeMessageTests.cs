@@ -38,6 +38,8 @@ public sealed class ComputeMessageTests
         { new PullImage(U), "image_pull" },
         { new DeleteImage(U), "image_delete" },
         { new CreateCapsule(U), "capsule_create" },
+        { new AttachNetwork(U, "private", null, "10.0.0.9"), "network_attach" },
+        { new DetachNetwork(U, "net-1"), "network_detach" },
         { new DeleteCapsule(U), "capsule_delete" },
     };
 

@@ -211,6 +211,12 @@ internal sealed class FakeGuestEngine : IGuestEngine
             .Select(i => new ContainerSummary($"user-{i}", [], "cirros", "exited", "Exited", new Dictionary<string, string>())).ToList();
     }
 
+    public Task ConnectNetworkAsync(string network, string containerId, string? ipv4Address, CancellationToken cancellationToken) =>
+        Record($"connect {containerId} to {network} at {ipv4Address ?? "(any)"}", cancellationToken);
+
+    public Task DisconnectNetworkAsync(string network, string containerId, CancellationToken cancellationToken) =>
+        Record($"disconnect {containerId} from {network}", cancellationToken);
+
     public async Task<bool> RemoveNetworkAsync(string name, CancellationToken cancellationToken)
     {
         var networks = NetworkTable;

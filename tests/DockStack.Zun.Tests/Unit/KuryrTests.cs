@@ -3,6 +3,7 @@ using DockStack.Zun.Api;
 using DockStack.Zun.Api.Containers;
 using DockStack.Zun.Conf;
 using DockStack.Zun.Data;
+using DockStack.Zun.Compute;
 using DockStack.Zun.Kuryr;
 
 namespace DockStack.Zun.Tests.Unit;
@@ -54,13 +55,25 @@ public sealed class KuryrTests
         Assert.Null(Nets("null"));
     }
 
+    [Fact]
+    public void Nets_WithKuryr_SeveralEntries_InOrder() =>
+        Assert.Equal([new RequestedNetwork("private", null, null), new RequestedNetwork(null, Port, null)],
+            Nets($$"""[{"network": "private"}, {"port": "{{Port}}"}]"""));
+
+    [Fact]
+    public void ExposedPortRules_AreTcpUnlessTheProtocolIsGiven() =>
+        Assert.Equal([(80, "tcp"), (53, "udp"), (8080, "tcp")],
+            NeutronPorts.ExposedPortRules(JsonNode.Parse("""{"80/tcp": {}, "53/udp": {}, "8080": {}}""")!.AsObject()).ToList());
+
     [Theory]
     [InlineData("""[{"network": "private"}]""", "docker", "[network] driver is docker")]
-    [InlineData("""[{"network": "a"}, {"network": "b"}]""", "kuryr", "One network per container")]
-    [InlineData("""[{}]""", "kuryr", "needs a network or a port")]
+    [InlineData("""[{"network": "a"}, "b"]""", "kuryr", "nets/1")]
+    [InlineData("""[{}]""", "kuryr", "A network or a port is needed")]
+    [InlineData("""[{"network": "a", "port": "p"}]""", "kuryr", "not both")]
     [InlineData("""[{"network": "a", "v4-fixed-ip": "10.0.0.300"}]""", "kuryr", "not a valid IPv4 address")]
     [InlineData("""[{"network": "a", "v6-fixed-ip": "fd00::5"}]""", "kuryr", "IPv6 fixed addresses are not supported")]
     [InlineData("""[{"port": "p", "v4-fixed-ip": "10.0.0.5"}]""", "kuryr", "cannot be given with a port")]
+    [InlineData("""[{"network": "a"}, {"port": "p", "v4-fixed-ip": "10.0.0.5"}]""", "kuryr", "cannot be given with a port")]
     [InlineData("""[{"network": "a", "subnet": "s"}]""", "kuryr", "'subnet' was unexpected")]
     [InlineData("""["private"]""", "kuryr", "is not of type 'object'")]
     public void Nets_BadEntries_Are400(string json, string driver, string reason)

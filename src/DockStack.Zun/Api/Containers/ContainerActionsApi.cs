@@ -85,7 +85,7 @@ public static class ContainerActionsApi
     /// <paramref name="check"/> (when given); the message is made from the container as found (before the interim status),
     /// the action recorded and the message cast to the host.
     /// </summary>
-    private static async Task<ContentHttpResult> CastAsync<TArgs>(string ident, HttpContext http, ZunStore store, ComputeGateway compute, string action,
+    internal static async Task<ContentHttpResult> CastAsync<TArgs>(string ident, HttpContext http, ZunStore store, ComputeGateway compute, string action,
         string? interimStatus, Func<RequestParams, TArgs> parse, Func<Container, TArgs, ContainerMessage> message, CancellationToken cancellationToken,
         Func<ZunContext, Container, TArgs, Task>? check = null)
     {

@@ -96,15 +96,19 @@ public static class ContainerCreateParser
     }
 
     /// <summary>
-    /// <c>nets</c>: with <c>[network] driver = kuryr</c>, one entry naming a Neutron network (id or name) or an existing port,
-    /// optionally with <c>v4-fixed-ip</c>; whether they exist is checked against Neutron next (<see cref="NetworkRequests"/>).
+    /// <c>nets</c>: with <c>[network] driver = kuryr</c>, entries each naming a Neutron network (id or name) or an existing
+    /// port, optionally with <c>v4-fixed-ip</c>; whether they exist is checked against Neutron next
+    /// (<see cref="NeutronPorts.ValidateAsync"/>).
     /// </summary>
     internal static List<RequestedNetwork>? Nets(JsonNode? node, ZunConfig config)
     {
         if (Schema.Array("nets", node) is not { Count: > 0 } entries) { return null; }
         if (!config.Kuryr) { throw new Invalid("Neutron networks are not available on this service ([network] driver is docker); omit nets (containers join the engine's own network)."); }
-        if (entries.Count > 1) { throw new Invalid("One network per container on create is supported here; give one entry in nets."); }
-        var entry = entries[0] as JsonObject ?? throw Schema.TypeError("nets/0", entries[0], "object");
+        return [.. entries.Select((e, i) => NetEntry(e as JsonObject ?? throw Schema.TypeError($"nets/{i}", e, "object"), $"nets/{i}"))];
+    }
+
+    private static RequestedNetwork NetEntry(JsonObject entry, string path)
+    {
         foreach (var key in entry.Select(p => p.Key))
         {
             if (key is not ("network" or "port" or "v4-fixed-ip" or "v6-fixed-ip" or "preserve_on_delete"))
@@ -112,17 +116,22 @@ public static class ContainerCreateParser
                 throw new SchemaValidationError($"Additional properties are not allowed ('{key}' was unexpected)");
             }
         }
-        var network = Schema.String("nets/0/network", entry["network"], 1, 255);
-        var port = Schema.String("nets/0/port", entry["port"], 1, 255);
-        var v4 = Schema.String("nets/0/v4-fixed-ip", entry["v4-fixed-ip"], 1, 64);
-        if (Schema.String("nets/0/v6-fixed-ip", entry["v6-fixed-ip"], 1, 64) is not null) { throw new Invalid("IPv6 fixed addresses are not supported here; give v4-fixed-ip."); }
-        if (network is null && port is null) { throw new Invalid("A nets entry needs a network or a port."); }
-        if (port is not null && v4 is not null) { throw new Invalid("v4-fixed-ip cannot be given with a port: the port has its addresses."); }
+        return Network(Schema.String($"{path}/network", entry["network"], 1, 255), Schema.String($"{path}/port", entry["port"], 1, 255),
+            Schema.String($"{path}/v4-fixed-ip", entry["v4-fixed-ip"], 1, 64), Schema.String($"{path}/v6-fixed-ip", entry["v6-fixed-ip"], 1, 64));
+    }
+
+    /// <summary>One network request (a <c>nets</c> entry, or <c>network_attach</c>'s network, port and fixed_ip), checked for shape.</summary>
+    internal static RequestedNetwork Network(string? network, string? port, string? v4, string? v6)
+    {
+        if (v6 is not null) { throw new Invalid("IPv6 fixed addresses are not supported here; give an IPv4 address."); }
+        if (network is null && port is null) { throw new Invalid("A network or a port is needed."); }
+        if (network is not null && port is not null) { throw new Invalid("Give a network or a port, not both."); }
+        if (port is not null && v4 is not null) { throw new Invalid("A fixed IP cannot be given with a port: the port has its addresses."); }
         if (v4 is not null && !(System.Net.IPAddress.TryParse(v4, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
         {
             throw new InvalidValue($"Fixed IP {v4} is not a valid IPv4 address.");
         }
-        return [new RequestedNetwork(network, port, v4)];
+        return new RequestedNetwork(network, port, v4);
     }
 
     private static List<string>? Command(JsonNode? node, ZunContext ctx)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DockStack.Zun.Api.Containers;
 
-/// <summary>Container actions history, legacy rename, resize_container, and the network/security-group calls (no Neutron here).</summary>
+/// <summary>Container actions history, legacy rename, resize_container, and the network and security-group calls.</summary>
 public static class ContainerExtrasApi
 {
     public static void MapContainerExtras(this RouteGroupBuilder group)
@@ -19,10 +19,10 @@ public static class ContainerExtrasApi
         group.MapGet("/{ident}/container_actions/{requestId}", ActionAsync);
         group.MapPost("/{ident}/rename", RenameAsync);
         group.MapPost("/{ident}/resize_container", ResizeContainerAsync);
-        group.MapPost("/{ident}/add_security_group", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => NoNeutronAsync(ident, http, store, 1, 14, "add_security_group", ct));
-        group.MapPost("/{ident}/remove_security_group", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => NoNeutronAsync(ident, http, store, 1, 14, "remove_security_group", ct));
-        group.MapPost("/{ident}/network_detach", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => NoNeutronAsync(ident, http, store, 6, 40, "network_detach", ct));
-        group.MapPost("/{ident}/network_attach", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => NoNeutronAsync(ident, http, store, 8, 40, "network_attach", ct));
+        group.MapPost("/{ident}/add_security_group", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => SecurityGroupAsync(ident, http, store, add: true, ct));
+        group.MapPost("/{ident}/remove_security_group", (string ident, HttpContext http, ZunStore store, CancellationToken ct) => SecurityGroupAsync(ident, http, store, add: false, ct));
+        group.MapPost("/{ident}/network_detach", NetworkDetachAsync);
+        group.MapPost("/{ident}/network_attach", NetworkAttachAsync);
         group.MapGet("/{ident}/network_list", NetworkListAsync);
     }
 
@@ -91,14 +91,87 @@ public static class ContainerExtrasApi
         return ZunResults.Json(ContainerView.Render(c, ctx, http.Request), StatusCodes.Status202Accepted);
     }
 
-    private static async Task<ContentHttpResult> NoNeutronAsync(string ident, HttpContext http, ZunStore store, int minMinor, int maxMinor, string action, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>network_attach</c> (1.8): a network (id or name, with <c>fixed_ip</c>) or a port, checked against Neutron as
+    /// create's <c>nets</c> is; 400 when the container is on that network already. Cast to the container's host; 200 with
+    /// no body, as Zun answers (its api-ref says 202).
+    /// </summary>
+    private static async Task<ContentHttpResult> NetworkAttachAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken cancellationToken)
     {
+        var ports = NeutronOf(http, 8, "network_attach");
+        await ContainerActionsApi.CastAsync(ident, http, store, compute, "network_attach", null,
+            p =>
+            {
+                var (v4, v6) = FixedIp(p);
+                return ContainerCreateParser.Network(p.String("network"), p.String("port"), v4, v6);
+            },
+            (c, wanted) => new AttachNetwork(c.Uuid, wanted.Network, wanted.Port, wanted.V4FixedIp), cancellationToken,
+            async (ctx, c, wanted) =>
+            {
+                var network = await ports.ValidateEntryAsync(wanted, c.ProjectId, ctx.IsAdmin, cancellationToken);
+                if (c.Addresses.ContainsKey(network)) { throw new Invalid($"Container {c.Uuid} is already attached to network {network}."); }
+            });
+        return ZunResults.Null(StatusCodes.Status200OK);
+    }
+
+    /// <summary><c>network_detach</c> (1.6; <c>port</c> from 1.17): exactly one of a network (id or name) the container is on
+    /// or one of its ports; 400 when the container is not on it. Cast to the container's host; 202.</summary>
+    private static Task<ContentHttpResult> NetworkDetachAsync(string ident, HttpContext http, ZunStore store, ComputeGateway compute, CancellationToken cancellationToken)
+    {
+        var ports = NeutronOf(http, 6, "network_detach");
+        var detached = "";
+        return ContainerActionsApi.CastAsync(ident, http, store, compute, "network_detach", null,
+            p =>
+            {
+                var (network, port) = (p.String("network"), http.Zun().AtLeast(17) ? p.String("port") : null);
+                return (network is null) != (port is null) ? (Network: network, Port: port) : throw new Invalid("Give a network or a port (one of them).");
+            },
+            (c, _) => new DetachNetwork(c.Uuid, detached), cancellationToken,
+            async (ctx, c, a) =>
+            {
+                detached = a.Port is { } port
+                    ? c.Addresses.Where(n => (n.Value as JsonArray ?? []).Any(e => e?["port"]?.ToString() == port)).Select(n => n.Key).FirstOrDefault()
+                        ?? throw new Invalid($"Container {c.Uuid} has no port {port}.")
+                    : c.Addresses.ContainsKey(a.Network!) ? a.Network! : await ports.NetworkIdAsync(a.Network!, c.ProjectId, ctx.IsAdmin, cancellationToken);
+                if (!c.Addresses.ContainsKey(detached)) { throw new Invalid($"Container {c.Uuid} is not attached to network {a.Network}."); }
+            });
+    }
+
+    /// <summary>
+    /// The legacy <c>add_security_group</c> / <c>remove_security_group</c> (1.1-1.14; the group by name or id in <c>name</c>):
+    /// the group is added to (or taken from) every port of the container and to its <c>security_groups</c>. Done here,
+    /// at once: only Neutron changes. 202 with no body.
+    /// </summary>
+    private static async Task<ContentHttpResult> SecurityGroupAsync(string ident, HttpContext http, ZunStore store, bool add, CancellationToken cancellationToken)
+    {
+        var action = add ? "add_security_group" : "remove_security_group";
         var ctx = http.Zun();
-        ctx.RequireVersion(minMinor, maxMinor);
+        ctx.RequireVersion(1, 14);
+        var ports = NeutronOf(http, 1, action);
+        var p = await RequestParams.ReadAsync(http.Request, mergeBody: true, cancellationToken);
+        var name = Schema.String("name", JsonValue.Create(p.Required("name")), 1, 255, nullable: false)!;
         var c = await ContainerLookup.FindAsync(store, http, ident, $"container:{action}", cancellationToken);
-        throw new Invalid(http.RequestServices.GetService<NeutronPorts>() is null
-            ? $"{action} needs Neutron, which this service does not use ([network] driver is docker); containers join the engine's own network."
-            : $"{action} is not available on this service yet; give the container's network when it is created (nets).");
+        ContainerLookup.CheckState(c, action);
+        ContainerLookup.CheckIdle(c, action);
+        await ports.ChangeSecurityGroupAsync(c, name, add, cancellationToken);
+        await store.UpdateAsync(c, cancellationToken);
+        return ZunResults.Null();
+    }
+
+    /// <summary><c>fixed_ip</c> as an IPv4 or an IPv6 address (the other null); 400 when it is neither.</summary>
+    private static (string? V4, string? V6) FixedIp(RequestParams p) => p.String("fixed_ip") switch
+    {
+        null => (null, null),
+        var ip when System.Net.IPAddress.TryParse(ip, out var parsed) => parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? (null, ip) : (ip, null),
+        var bad => throw new InvalidValue($"Invalid fixed_ip: {bad} is not an IP address."),
+    };
+
+    /// <summary>The Neutron side of the container service, after the microversion check; 400 when it uses no Neutron.</summary>
+    private static NeutronPorts NeutronOf(HttpContext http, int minMinor, string action)
+    {
+        http.Zun().RequireVersion(minMinor);
+        return http.RequestServices.GetService<NeutronPorts>()
+            ?? throw new Invalid($"{action} needs Neutron, which this service does not use ([network] driver is docker); containers join the engine's own network.");
     }
 
     private static async Task<ContentHttpResult> NetworkListAsync(string ident, HttpContext http, ZunStore store, CancellationToken cancellationToken)

@@ -76,6 +76,9 @@ public static partial class ContainerLookup
         }
     }
 
+    private static readonly string[] AnyStateWithAGuest = [ContainerStatus.Created, ContainerStatus.Running, ContainerStatus.Stopped, ContainerStatus.Paused,
+        ContainerStatus.Restarting, ContainerStatus.Error, ContainerStatus.Unknown, ContainerStatus.Dead];
+
     private static readonly Dictionary<string, string[]> ValidStates = new(StringComparer.Ordinal)
     {
         ["start"] = [ContainerStatus.Created, ContainerStatus.Stopped, ContainerStatus.Error],
@@ -101,6 +104,11 @@ public static partial class ContainerLookup
         ["get_archive"] = [ContainerStatus.Created, ContainerStatus.Paused, ContainerStatus.Running, ContainerStatus.Stopped],
         ["put_archive"] = [ContainerStatus.Created, ContainerStatus.Paused, ContainerStatus.Running, ContainerStatus.Stopped],
         ["logs"] = [ContainerStatus.Created, ContainerStatus.Error, ContainerStatus.Paused, ContainerStatus.Running, ContainerStatus.Stopped, ContainerStatus.Unknown],
+        // Zun checks no state for these; a container being made, rebuilt or deleted has no engine container to connect.
+        ["network_attach"] = AnyStateWithAGuest,
+        ["network_detach"] = AnyStateWithAGuest,
+        ["add_security_group"] = [ContainerStatus.Created, ContainerStatus.Running, ContainerStatus.Stopped, ContainerStatus.Paused],
+        ["remove_security_group"] = [ContainerStatus.Created, ContainerStatus.Running, ContainerStatus.Stopped, ContainerStatus.Paused],
     };
 
     [GeneratedRegex("^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")]
