@@ -1,5 +1,5 @@
 #!/bin/sh
-# Container-service figures measured inside a DockStack node (run: ./dockstack exec -- sh -s < this file).
+# Container-service figures measured inside a DockStack node (run: ./dockstack exec -- sh -c "$(cat this file)").
 # Prints: create-to-Running through the container API vs `docker run` on the nested engine (one run each),
 # zun-api/zun-compute RSS, zun-api start-to-answer, and the node's total PSS.
 set -e
