@@ -136,14 +136,14 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
         }
     }
 
-    /// <summary>The port of one network request (null: the project's default network, none found), in <c>addresses</c>.
-    /// Its <c>device_id</c> is the container's uuid, as Zun sets it; kuryr binds it to the node.</summary>
+    /// <summary>The port of one network request (null: the project's default network, none found), in <c>addresses</c>,
+    /// bound to this node for the container (<see cref="Binding"/>).</summary>
     private async Task<JsonObject?> PortForAsync(Container c, RequestedNetwork? wanted, CancellationToken ct)
     {
         if (wanted?.Port is { } given)
         {
             var adopted = await UsablePortAsync(given, c.ProjectId, admin: true, ct);
-            adopted = await neutron.UpdatePortAsync(Text(adopted["id"])!, new JsonObject { ["device_id"] = c.Uuid }, ct);
+            adopted = await neutron.UpdatePortAsync(Text(adopted["id"])!, Binding(c), ct);
             Merge(c, adopted, preserve: true);
             return adopted;
         }
@@ -154,9 +154,9 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
             ["network_id"] = Text(network["id"]),
             ["project_id"] = c.ProjectId,
             ["name"] = $"zun-{c.Uuid}",
-            ["device_id"] = c.Uuid,
             ["security_groups"] = new JsonArray([.. (await GroupsOfAsync(c, ct)).Select(id => (JsonNode?)id)]),
         };
+        foreach (var (key, value) in Binding(c)) { create[key] = value?.DeepClone(); }
         if (wanted?.V4FixedIp is { } ip)
         {
             create["fixed_ips"] = new JsonArray(new JsonObject { ["subnet_id"] = Text((await SubnetForAsync(network, ip, ct))["id"]), ["ip_address"] = ip });
@@ -166,6 +166,15 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
         if (port["fixed_ips"] is not JsonArray { Count: > 0 }) { throw new InvalidValue($"Network {Text(network["id"])} gave the container's port no address (it has no subnet)."); }
         return port;
     }
+
+    /// <summary>The port's owner and binding, set as the port is made (or adopted): the container's uuid as its device, as in
+    /// Zun, and bound to this node for kuryr, which then plugs it without a second update (Neutron binds it once).</summary>
+    private JsonObject Binding(Container c) => new()
+    {
+        ["device_id"] = c.Uuid,
+        ["device_owner"] = KuryrProtocol.DeviceOwner,
+        ["binding:host_id"] = host,
+    };
 
     /// <summary>The engine network named after the port's Neutron network (driver and IPAM kuryr), made when absent; and the port's address.</summary>
     private async Task<(string Network, string Address)> EngineNetworkAsync(JsonObject port, CancellationToken ct)

@@ -104,18 +104,11 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
         var port = await PortWithAddressAsync(networkId, KuryrProtocol.AddressOf(address), ct)
             ?? throw new KuryrRequestException($"No Neutron port holds {address} on network {networkId}.");
         var portId = KuryrProtocol.Text(port["id"])!;
-        var update = new JsonObject
-        {
-            ["device_owner"] = KuryrProtocol.DeviceOwner,
-            ["binding:host_id"] = bindingHost,
-            ["admin_state_up"] = true,
-        };
-        if (KuryrProtocol.Text(port["device_id"]) is null) { update["device_id"] = endpointId; } // the owner's device_id (Zun's container) stays
         Directory.CreateDirectory(Path.GetDirectoryName(EndpointFile(endpointId))!);
         await File.WriteAllTextAsync(EndpointFile(endpointId), portId, ct);
         var requestedMac = KuryrProtocol.Text(request["Interface"]?["MacAddress"]);
-        if (requestedMac is not null) { update["mac_address"] = requestedMac; }
-        port = await neutron.UpdatePortAsync(portId, update, ct);
+        var update = KuryrProtocol.BindingUpdate(port, bindingHost, endpointId, requestedMac);
+        if (update.Count > 0) { port = await neutron.UpdatePortAsync(portId, update, ct); } // the container service binds its ports as it makes them
         var mac = KuryrProtocol.Text(port["mac_address"])!;
         var network = await neutron.GetNetworkAsync(networkId, ct);
         await plug.PlugAsync(portId, mac, network?["mtu"]?.GetValue<int>() ?? 1450, endpointId, ct);

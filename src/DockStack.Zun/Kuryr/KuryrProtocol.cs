@@ -51,6 +51,20 @@ public static class KuryrProtocol
 
     /// <summary>Docker's error answer: <c>{"Err": "..."}</c>.</summary>
     public static JsonObject Error(string message) => new() { ["Err"] = message };
+
+    /// <summary>What to change on a port to plug it for an endpoint: its owner, this node's binding, up, and the MAC the
+    /// engine asked for; a <c>device_id</c> only when it has none (the owner's, Zun's container uuid, stays). Empty when the
+    /// port is bound already (the container service makes its ports so): no second binding in Neutron.</summary>
+    public static JsonObject BindingUpdate(JsonObject port, string bindingHost, string endpointId, string? requestedMac)
+    {
+        var update = new JsonObject();
+        if (Text(port["device_owner"]) != DeviceOwner) { update["device_owner"] = DeviceOwner; }
+        if (Text(port["binding:host_id"]) != bindingHost) { update["binding:host_id"] = bindingHost; }
+        if (port["admin_state_up"]?.GetValue<bool>() != true) { update["admin_state_up"] = true; }
+        if (Text(port["device_id"]) is null) { update["device_id"] = endpointId; }
+        if (requestedMac is not null && !string.Equals(Text(port["mac_address"]), requestedMac, StringComparison.OrdinalIgnoreCase)) { update["mac_address"] = requestedMac; }
+        return update;
+    }
 }
 
 /// <summary>A request Docker made that this driver refuses; the message reaches the docker client's user.</summary>

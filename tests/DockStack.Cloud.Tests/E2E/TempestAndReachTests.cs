@@ -61,7 +61,7 @@ public sealed class TempestAndReachTests(FullCloudFixture fixture)
     }
 
     [Fact]
-    public async Task Server_WithAKeyPairAndAFloatingIp_AnswersSshFromTheHost()
+    public async Task Server_WithAKeyPairAndAFloatingIp_AnswersSshFromTheHost_AndPingsAContainerBesideIt()
     {
         Assert.True(Environment.IsPrivilegedProcess, "This test adds a host route: it runs as root (as CI does).");
         var ct = Timeout(20);
@@ -105,11 +105,40 @@ public sealed class TempestAndReachTests(FullCloudFixture fixture)
             Assert.Equal([name, "0"], lines);
             var console = await demo.RunAsync(ct, "console", "log", "show", name);
             Assert.Contains($"{name} login:", console, StringComparison.Ordinal);
+
+            // Containers beside the server on its network (the seed's kuryr): one pings the server, exactly as a user types
+            // it; the server pings back another (in the server's group, which now lets ICMP in), and its console shows it.
+            await demo.RunAsync(ct, "security", "group", "rule", "create", "--protocol", "icmp", name);
+            var serverAddress = Regex.Match(Field(await demo.ShowAsync(ct, "server", "show", name), "addresses"), @"10\.0\.0\.\d+").Value;
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", $"{name}-ping", "--net", "network=private", "cirros", "ping", "-c", "4", serverAddress);
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", $"{name}-target", "--net", "network=private", "--security-group", name, "cirros", "sleep", "600");
+            string pingLog = "", target = "";
+            for (var deadline = DateTime.UtcNow.AddMinutes(2); DateTime.UtcNow < deadline && !(pingLog.Contains("packets received", StringComparison.Ordinal) && target.Length > 0);
+                await Task.Delay(2000, ct))
+            {
+                pingLog = await demo.RunAsync(ct, "appcontainer", "logs", $"{name}-ping");
+                var shown = await demo.ShowAsync(ct, "appcontainer", "show", $"{name}-target");
+                target = Field(shown, "status") == "Running" ? Regex.Match(Field(shown, "addresses"), @"10\.0\.0\.\d+").Value : "";
+            }
+            Assert.Contains("4 packets transmitted, 4 packets received", pingLog, StringComparison.Ordinal);
+            Assert.Matches(@"^10\.0\.0\.\d+$", target);
+            var back = await ProcessRunner.RunAsync("ssh",
+            [
+                "-i", key, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
+                $"cirros@{floating}", $"ping -c 3 -W 3 {target} 2>&1 | tee /dev/console",
+            ], new ProcessOptions { Timeout = TimeSpan.FromSeconds(60) }, ct);
+            Assert.True(back.Stdout.Contains("3 packets received", StringComparison.Ordinal), back.Output);
+            Assert.Contains($"bytes from {target}", await demo.RunAsync(ct, "console", "log", "show", name), StringComparison.Ordinal);
         }
         finally
         {
             using var cleanup = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             await cli.RunAsync(["route", "--delete", "--name", fixture.Cloud.Name], cancellationToken: cleanup.Token);
+            foreach (var container in new[] { $"{name}-ping", $"{name}-target" })
+            {
+                await Quietly(() => demo.RunAsync(cleanup.Token, "appcontainer", "delete", "--stop", container));
+            }
+            await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None); // their ports go before the group they are in
             await Quietly(() => demo.RunAsync(cleanup.Token, "server", "delete", "--wait", name));
             if (floating is not null)
             {

@@ -1,0 +1,145 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using DockStack.TestSupport;
+
+namespace DockStack.Cloud.Tests.E2E;
+
+/// <summary>
+/// What Zun's API tests do with a container's networks, through Debian's client as the demo user: a container on two
+/// Neutron networks, one detached and attached again at a fixed address; and exposed ports, which get a security group of
+/// their own that lets only those ports in and goes with the container.
+/// </summary>
+[Collection(FullCloudCollection.Name)]
+public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
+{
+    private static CancellationToken Timeout(int minutes) => new CancellationTokenSource(TimeSpan.FromMinutes(minutes)).Token;
+
+    [Fact]
+    public async Task TwoNetworks_OneDetachedAndAttachedAgain_EachPortFollows()
+    {
+        var ct = Timeout(12);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (net, name) = ($"e2e-net2-{suffix}", $"e2e-multi-{suffix}");
+        var range = $"10.{Random.Shared.Next(100, 200)}.7";
+        var demo = fixture.Demo;
+        try
+        {
+            var netId = Field(await demo.ShowAsync(ct, "network", "create", net), "id");
+            await demo.RunAsync(ct, "subnet", "create", "--network", net, "--subnet-range", $"{range}.0/24", net);
+            var privateId = Field(await demo.ShowAsync(ct, "network", "show", "private"), "id");
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", name, "--net", "network=private", "--net", $"network={net}", "cirros", "sleep", "3600");
+            var uuid = Field(await RunningAsync(name, ct), "uuid");
+
+            var networks = await NetworksAsync(name, ct);
+            Assert.Equal(new[] { privateId, netId }.Order(), networks.Keys.Order());
+            var inside = (await ExecAsync(name, ct, "ip", "-4", "-o", "addr")).Stdout;
+            Assert.Contains(networks[privateId], inside, StringComparison.Ordinal);
+            Assert.Contains(networks[netId], inside, StringComparison.Ordinal);
+            // Each port carries the container's uuid as its device, as Zun's ports do, and is bound to the node.
+            var ports = await fixture.Admin.ListAsync(ct, "port", "list", "--device-id", uuid, "--long");
+            Assert.Equal(2, ports.Count);
+
+            Assert.Contains("accepted", await demo.RunAsync(ct, "appcontainer", "network", "detach", name, "--network", net), StringComparison.Ordinal);
+            await UntilAsync(async () => !(await NetworksAsync(name, ct)).ContainsKey(netId), "the detached network left the container's addresses", ct);
+            Assert.DoesNotContain(networks[netId], (await ExecAsync(name, ct, "ip", "-4", "-o", "addr")).Stdout, StringComparison.Ordinal);
+            Assert.Empty(await fixture.Admin.ListAsync(ct, "port", "list", "--device-id", uuid, "--network", netId));
+            // The client prints a refusal and exits 0: the reason is what the service said.
+            Assert.Contains("is not attached to network", await demo.RunAsync(ct, "appcontainer", "network", "detach", name, "--network", net), StringComparison.Ordinal);
+
+            var fixedIp = $"{range}.50";
+            Assert.Contains("accepted", await demo.RunAsync(ct, "appcontainer", "network", "attach", name, "--network", net, "--fixed-ip", fixedIp), StringComparison.Ordinal);
+            await UntilAsync(async () => (await NetworksAsync(name, ct)).GetValueOrDefault(netId) == fixedIp, $"{fixedIp} on the container's addresses", ct);
+            Assert.Contains("already attached", await demo.RunAsync(ct, "appcontainer", "network", "attach", name, "--network", net), StringComparison.Ordinal);
+            // Through the attached port to Neutron's DHCP port of that network.
+            var dhcp = Regex.Match((await fixture.Admin.ListAsync(ct, "port", "list", "--network", netId, "--device-owner", "network:dhcp", "--long"))
+                .Select(p => p!["Fixed IP Addresses"]!.ToString()).First(), Regex.Escape(range) + @"\.\d+").Value;
+            var reached = false;
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); !reached && DateTime.UtcNow < deadline;)
+            {
+                reached = (await ExecAsync(name, ct, "ping", "-c", "1", "-W", "2", dhcp)).ExitCode == 0;
+            }
+            Assert.True(reached, $"{name} did not reach {dhcp} through its attached port within 60 s");
+        }
+        finally
+        {
+            await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", name]]);
+            await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None); // the ports go with the container, before their network
+            await CleanUpAsync([["network", "delete", net]]);
+        }
+    }
+
+    [Fact]
+    public async Task ExposedPort_HasAGroupOfItsOwn_ThatLetsThatPortIn_AndGoesWithTheContainer()
+    {
+        var ct = Timeout(10);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (server, client) = ($"e2e-expose-{suffix}", $"e2e-curl-{suffix}");
+        var demo = fixture.Demo;
+        try
+        {
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", server, "--expose-port", "80", "nginx");
+            var uuid = Field(await RunningAsync(server, ct), "uuid");
+            var port = Assert.Single(await fixture.Admin.ListAsync(ct, "port", "list", "--device-id", uuid, "--long"))!.AsObject();
+            var groupId = Assert.Single(port["Security Groups"]!.AsArray())!.ToString();
+            var group = await demo.ShowAsync(ct, "security", "group", "show", groupId);
+            Assert.NotEqual("default", Field(group, "name"));
+            var ingress = group["rules"]!.AsArray().Select(r => r!.AsObject()).Where(r => r["direction"]?.ToString() == "ingress").ToList();
+            var rule = Assert.Single(ingress);
+            Assert.Equal(("tcp", "80", "80"), (rule["protocol"]?.ToString(), rule["port_range_min"]?.ToString(), rule["port_range_max"]?.ToString()));
+
+            var address = Regex.Match(port["Fixed IP Addresses"]!.ToJsonString(), @"10\.0\.0\.\d+").Value;
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", client, "cirros", "curl", $"http://{address}/");
+            await UntilAsync(async () => Field(await demo.ShowAsync(ct, "appcontainer", "show", client), "status") == "Stopped", $"{client} ran to its end", ct);
+            Assert.Contains("Welcome to nginx!", await demo.RunAsync(ct, "appcontainer", "logs", client), StringComparison.Ordinal);
+
+            await demo.RunAsync(ct, "appcontainer", "delete", "--stop", server);
+            await UntilAsync(async () => (await demo.ListAsync(ct, "security", "group", "list")).All(g => g?["ID"]?.ToString() != groupId),
+                "the exposed ports' group went with the container", ct);
+        }
+        finally
+        {
+            await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", server], ["appcontainer", "delete", "--force", "--all-projects", client]]);
+        }
+    }
+
+    private static string Field(JsonObject o, string key) => o[key]?.ToString() ?? "";
+
+    /// <summary>The container's networks and each one's first IPv4 address, from <c>appcontainer network list</c>.</summary>
+    private async Task<Dictionary<string, string>> NetworksAsync(string container, CancellationToken ct) =>
+        (await fixture.Demo.ListAsync(ct, "appcontainer", "network", "list", container)).Select(n => n!.AsObject())
+            .ToDictionary(n => Field(n, "net_id"), n => Regex.Match(n["fixed_ips"]!.ToJsonString(), @"\d+\.\d+\.\d+\.\d+").Value);
+
+    private async Task<JsonObject> RunningAsync(string container, CancellationToken ct)
+    {
+        JsonObject show = [];
+        await UntilAsync(async () => Field(show = await fixture.Demo.ShowAsync(ct, "appcontainer", "show", container), "status") == "Running",
+            $"{container} Running", ct, () => $"{Field(show, "status")}: {Field(show, "status_reason")}");
+        return show;
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> done, string what, CancellationToken ct, Func<string>? state = null)
+    {
+        for (var deadline = DateTime.UtcNow.AddMinutes(2); !await done(); await Task.Delay(2000, ct))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within 2 minutes: {what} {state?.Invoke()}");
+        }
+    }
+
+    private Task<ProcessResult> ExecAsync(string container, CancellationToken ct, params string[] command) =>
+        OpenStackClient.CloudAsync(fixture.Cloud.CloudsYaml, "devstack", ["appcontainer", "exec", container, .. command], TimeSpan.FromMinutes(1), ct);
+
+    private async Task CleanUpAsync(string[][] commands)
+    {
+        foreach (var args in commands)
+        {
+            try
+            {
+                await fixture.Admin.RunAsync(Timeout(2), args);
+            }
+            catch (InvalidOperationException)
+            {
+                // already gone
+            }
+        }
+    }
+}
