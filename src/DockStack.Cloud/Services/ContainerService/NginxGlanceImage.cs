@@ -10,7 +10,7 @@ namespace DockStack.Cloud.Services.ContainerService;
 /// container_format docker. Uploaded when the containers layer is built, with Glance up in its build node; Glance's file
 /// store is in the image, so every cloud of the layer has it.
 /// </summary>
-internal static class NginxGlanceImage
+public static class NginxGlanceImage
 {
     public const string Name = "nginx";
     private const string Archive = "/var/tmp/dockstack-nginx-image.tar";
@@ -25,7 +25,7 @@ internal static class NginxGlanceImage
         ["description"] = $"{ContainerServiceFiles.NginxImage} of the container service (docker save): Debian's nginx on busybox-static, DockStack",
     };
 
-    public static async Task UploadAsync(ProvisioningContext context)
+    internal static async Task UploadAsync(ProvisioningContext context)
     {
         var ct = context.CancellationToken;
         await context.WaitForHttpAsync(GlanceModule.Url + "/", "glance-api.service", TimeSpan.FromMinutes(2));
