@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using DockStack.Cloud.Services.ContainerService;
 
 namespace DockStack.Cloud.Tests.E2E;
@@ -24,13 +23,13 @@ public sealed class NginxGuestTests(FullCloudFixture fixture)
         try
         {
             await demo.RunAsync(ct, "appcontainer", "run", "--name", server, "nginx");
-            var address = (await StatusAsync(server, "Running", ct))["addresses"]!.ToString();
+            var address = (await demo.ContainerStatusAsync(server, "Running", ct))["addresses"]!.ToString();
             Assert.Matches(@"^\d+\.\d+\.\d+\.\d+$", address);
 
             // `curl <ip>` as tempest runs it; a few tries while the new container's port is wired.
             await demo.RunAsync(ct, "appcontainer", "run", "--name", client, "cirros", "sh", "-c",
                 $"for i in 1 2 3 4 5 6 7 8 9 10; do curl {address} && exit 0; sleep 3; done; exit 1");
-            await StatusAsync(client, "Stopped", ct);
+            await demo.ContainerStatusAsync(client, "Stopped", ct);
             var logs = await demo.RunAsync(ct, "appcontainer", "logs", client);
             Assert.Contains(ContainerServiceFiles.NginxWelcome, logs, StringComparison.Ordinal);
             Assert.Contains("Thank you for using nginx.", logs, StringComparison.Ordinal);
@@ -39,7 +38,7 @@ public sealed class NginxGuestTests(FullCloudFixture fixture)
             Assert.Equal(("public", "docker", "raw", "active"),
                 (image["visibility"]?.ToString(), image["container_format"]?.ToString(), image["disk_format"]?.ToString(), image["status"]?.ToString()));
             await demo.RunAsync(ct, "appcontainer", "run", "--name", fromGlance, "--image-driver", "glance", NginxGlanceImage.Name, "sh", "-c", "nginx -v 2>&1");
-            await StatusAsync(fromGlance, "Stopped", ct);
+            await demo.ContainerStatusAsync(fromGlance, "Stopped", ct);
             Assert.Contains("nginx version: nginx/", await demo.RunAsync(ct, "appcontainer", "logs", fromGlance), StringComparison.Ordinal);
         }
         finally
@@ -54,19 +53,6 @@ public sealed class NginxGuestTests(FullCloudFixture fixture)
                 {
                     // never made, or already gone
                 }
-            }
-        }
-    }
-
-    private async Task<JsonObject> StatusAsync(string container, string status, CancellationToken ct)
-    {
-        for (var deadline = DateTime.UtcNow.AddMinutes(3); ; await Task.Delay(2000, ct))
-        {
-            var show = await fixture.Demo.ShowAsync(ct, "appcontainer", "show", container);
-            if (show["status"]?.ToString() == status || DateTime.UtcNow > deadline)
-            {
-                Assert.True(show["status"]?.ToString() == status, $"{container} is {show["status"]}: {show["status_reason"]}");
-                return show;
             }
         }
     }
