@@ -1,3 +1,4 @@
+using DockStack.Cloud.Provisioning;
 using DockStack.Cloud.Services.ContainerService;
 using DockStack.Cloud.Services.Horizon;
 using DockStack.Cloud.Services.Keystone;
@@ -45,6 +46,35 @@ public sealed class ModuleFilesTests
         Assert.Contains($"{ZunBundle.InstallDirectory}/zun --help", install, StringComparison.Ordinal);
         Assert.Contains($"{ContainerServiceFiles.CirrosUnit} {ContainerServices.ApiUnit}\n", install, StringComparison.Ordinal);
         Assert.Contains($"systemctl stop {ContainerServices.ApiUnit} {ContainerServiceFiles.CirrosUnit}\n", wipe, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ContainerService_GuestImages_AreBuiltAndImportedFromTheSamePaths()
+    {
+        var import = ContainerServiceFiles.ImportScriptText;
+        var nginx = ContainerServiceFiles.NginxRootfsScriptText;
+        var files = ContainerServiceFiles.All(CloudPlan.Parse("[[local|localrc]]\nenable_plugin zun x\n", "test", Path.GetTempPath()).Settings);
+
+        // Each image is imported from the tar its script writes, with the upstream image's command and port for nginx.
+        Assert.Contains($"{ContainerServiceFiles.NginxRootfsTar} {ContainerServiceFiles.NginxImage}\n", import, StringComparison.Ordinal);
+        Assert.Contains($"{ContainerServiceFiles.RootfsTar} {ContainerServiceFiles.CirrosImage}\n", import, StringComparison.Ordinal);
+        Assert.Contains("-c 'CMD [\"nginx\", \"-g\", \"daemon off;\"]' -c 'EXPOSE 80/tcp'", import, StringComparison.Ordinal);
+        Assert.Contains($"out={ContainerServiceFiles.NginxRootfsTar}\n", nginx, StringComparison.Ordinal);
+        // nginx's rootfs starts from the CirrOS stand-in's, which gets the curl stand-in.
+        Assert.Contains($"base={ContainerServiceFiles.RootfsTar}\n", nginx, StringComparison.Ordinal);
+        Assert.Contains(ContainerServiceFiles.GuestCurl, ContainerServiceFiles.RootfsScriptText, StringComparison.Ordinal);
+        Assert.Contains(ContainerServiceFiles.NginxWelcome, nginx, StringComparison.Ordinal);
+        Assert.Superset(new HashSet<string> { ContainerServiceFiles.RootfsScript, ContainerServiceFiles.NginxRootfsScript, ContainerServiceFiles.GuestCurl },
+            files.Select(f => f.Path).ToHashSet());
+        Assert.All(files.Where(f => f.Path.StartsWith("/usr/local/sbin/", StringComparison.Ordinal) || f.Path == ContainerServiceFiles.GuestCurl),
+            f => Assert.Equal(Nodes.NodeFile.Executable, f.Mode));
+    }
+
+    [Fact]
+    public void ContainerService_NginxInGlance_IsFoundByTheImageDriverAsTheEnginesName()
+    {
+        // The glance image driver resolves name:tag by the image's name and its "tag" property.
+        Assert.Equal(ContainerServiceFiles.NginxImage, $"{NginxGlanceImage.Name}:{NginxGlanceImage.Properties()["tag"]}");
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class GlanceImagesTests(FullCloudFixture fixture)
         try
         {
             await demo.RunAsync(ct, "appcontainer", "run", "--name", source, "cirros", "sleep", "3600");
-            await StatusAsync(source, "Running", ct);
+            await demo.ContainerStatusAsync(source, "Running", ct);
             await demo.RunAsync(ct, "appcontainer", "commit", source, image);
 
             var shown = await demo.ShowAsync(ct, "image", "show", image);
@@ -32,7 +32,7 @@ public sealed class GlanceImagesTests(FullCloudFixture fixture)
             Assert.Contains(await demo.ListAsync(ct, "image", "list", "--private"), i => i?["Name"]?.ToString() == image);
 
             await demo.RunAsync(ct, "appcontainer", "run", "--name", fromGlance, "--image-driver", "glance", image, "echo", "hi");
-            var run = await StatusAsync(fromGlance, "Stopped", ct);
+            var run = await demo.ContainerStatusAsync(fromGlance, "Stopped", ct);
             Assert.Equal(("glance", image), (run["image_driver"]?.ToString(), run["image"]?.ToString()));
             Assert.Contains("hi", await demo.RunAsync(ct, "appcontainer", "logs", fromGlance));
 
@@ -70,19 +70,6 @@ public sealed class GlanceImagesTests(FullCloudFixture fixture)
 
     private Task<ProcessResult> AltAsync(CancellationToken ct, params string[] arguments) =>
         OpenStackClient.CloudAsync(fixture.Cloud.CloudsYaml, "devstack-alt", arguments, TimeSpan.FromMinutes(2), ct);
-
-    private async Task<JsonObject> StatusAsync(string container, string status, CancellationToken ct)
-    {
-        for (var deadline = DateTime.UtcNow.AddMinutes(3); ; await Task.Delay(2000, ct))
-        {
-            var show = await fixture.Demo.ShowAsync(ct, "appcontainer", "show", container);
-            if (show["status"]?.ToString() == status || DateTime.UtcNow > deadline)
-            {
-                Assert.True(show["status"]?.ToString() == status, $"{container} is {show["status"]}: {show["status_reason"]}");
-                return show;
-            }
-        }
-    }
 
     private async Task QuietlyAsync(params string[] arguments)
     {

@@ -23,4 +23,19 @@ public sealed class OpenStackCli(string cloudsYaml, string cloud)
 
     public async Task<JsonObject> ShowAsync(CancellationToken cancellationToken, params string[] arguments) =>
         JsonNode.Parse(await RunAsync(cancellationToken, [.. arguments, "-f", "json"]))!.AsObject();
+
+    /// <summary>`appcontainer show` every 2 s until the container has <paramref name="status"/> (at most 3 min); else the
+    /// test fails naming the status it has and its reason.</summary>
+    public async Task<JsonObject> ContainerStatusAsync(string container, string status, CancellationToken ct)
+    {
+        for (var deadline = DateTime.UtcNow.AddMinutes(3); ; await Task.Delay(2000, ct))
+        {
+            var show = await ShowAsync(ct, "appcontainer", "show", container);
+            if (show["status"]?.ToString() == status || DateTime.UtcNow > deadline)
+            {
+                Assert.True(show["status"]?.ToString() == status, $"{container} is {show["status"]}: {show["status_reason"]}");
+                return show;
+            }
+        }
+    }
 }

@@ -8,16 +8,24 @@ namespace DockStack.Cloud.Services.ContainerService;
 
 /// <summary>
 /// What the containers layer writes into the node: zun.conf (Zun's option names), the systemd units of
-/// the service and of the CirrOS import, the nested engine's daemon.json and the guest image's scripts.
+/// the service and of the guest images' import, the nested engine's daemon.json and the guest images' scripts.
 /// All text, so each is an input of the layer's hash.
 /// </summary>
 public static class ContainerServiceFiles
 {
     public const string ConfigPath = "/etc/zun/zun.conf";
     public const string RootfsTar = "/usr/share/dockstack/cirros-rootfs.tar";
+    public const string NginxRootfsTar = "/usr/share/dockstack/nginx-rootfs.tar.gz";
     public const string ImportScript = "/usr/local/sbin/dockstack-cirros";
     public const string RootfsScript = "/usr/local/sbin/dockstack-cirros-rootfs";
+    public const string NginxRootfsScript = "/usr/local/sbin/dockstack-nginx-rootfs";
+    public const string GuestCurl = "/usr/share/dockstack/guest-curl";
+    /// <summary>The unit that imports both guest images (its name from when CirrOS was the only one).</summary>
     public const string CirrosUnit = "dockstack-cirros.service";
+    public const string CirrosImage = "cirros:latest";
+    public const string NginxImage = "nginx:latest";
+    /// <summary>What nginx's welcome page says, Debian's as the upstream image's (upstream Zun's tempest test reads it).</summary>
+    public const string NginxWelcome = "Welcome to nginx!";
     public const string GuestFenceScript = "/usr/local/sbin/dockstack-guest-fence";
     public const string GuestUsernsScript = "/usr/local/sbin/dockstack-guest-userns";
 
@@ -85,13 +93,20 @@ public static class ContainerServiceFiles
     /// <summary>The oneshot unit that runs <see cref="ImportScript"/>.</summary>
     public static string CirrosUnitText => Read("Files/dockstack-cirros.service");
 
-    /// <summary>Imports the CirrOS stand-in from <see cref="RootfsTar"/> when the engine does not have `cirros` (a clean
-    /// cloud, a new volume).</summary>
+    /// <summary>Imports the CirrOS stand-in from <see cref="RootfsTar"/> and nginx from <see cref="NginxRootfsTar"/>, each
+    /// when the engine does not have it (a clean cloud, a new volume).</summary>
     public static string ImportScriptText => Read("Scripts/dockstack-cirros");
 
-    /// <summary>Builds the guest rootfs tar (<see cref="RootfsTar"/>) from Debian's busybox-static: every applet linked
-    /// into /bin, like CirrOS's userland.</summary>
+    /// <summary>Builds the CirrOS stand-in's rootfs tar (<see cref="RootfsTar"/>) from Debian's busybox-static: every
+    /// applet linked into /bin, like CirrOS's userland, and <see cref="GuestCurl"/> as /bin/curl.</summary>
     public static string RootfsScriptText => Read("Scripts/dockstack-cirros-rootfs");
+
+    /// <summary>Builds nginx's rootfs (<see cref="NginxRootfsTar"/>) on top of the CirrOS stand-in's, from Debian's nginx
+    /// and nginx-common, downloaded and unpacked, not installed.</summary>
+    public static string NginxRootfsScriptText => Read("Scripts/dockstack-nginx-rootfs");
+
+    /// <summary>curl in the guests: a stand-in over busybox's wget for <c>curl [-s] URL</c> (busybox has no curl).</summary>
+    public static string GuestCurlText => Read("Scripts/guest-curl");
 
     /// <summary>Keeps guests from opening connections to the node's own services (docker.service runs it once dockerd
     /// has made its bridge).</summary>
@@ -118,6 +133,8 @@ public static class ContainerServiceFiles
         NodeFile.Text($"/etc/systemd/system/{CirrosUnit}", CirrosUnitText),
         NodeFile.Text(ImportScript, ImportScriptText, NodeFile.Executable),
         NodeFile.Text(RootfsScript, RootfsScriptText, NodeFile.Executable),
+        NodeFile.Text(NginxRootfsScript, NginxRootfsScriptText, NodeFile.Executable),
+        NodeFile.Text(GuestCurl, GuestCurlText, NodeFile.Executable),
         NodeFile.Text(GuestFenceScript, GuestFenceText, NodeFile.Executable),
         NodeFile.Text(GuestUsernsScript, GuestUsernsText, NodeFile.Executable),
         .. ContainerServiceModule.KuryrApplies(settings) ? [NodeFile.Text($"/etc/systemd/system/{KuryrUnitName}", KuryrUnit)] : Array.Empty<NodeFile>(),

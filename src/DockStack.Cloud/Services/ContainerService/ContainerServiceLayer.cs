@@ -8,7 +8,8 @@ namespace DockStack.Cloud.Services.ContainerService;
 /// <summary>
 /// The thin layer on top of the cloud that adds the container service: Debian's docker.io as the nested
 /// engine, our Zun-compatible service as zun-api and zun-compute, its database, Keystone user and catalog
-/// entry, and the CirrOS stand-in imported at boot. A change to the service's code rebuilds only this layer.
+/// entry, and the guest images (the CirrOS stand-in, nginx) imported at boot. A change to the service's code
+/// rebuilds only this layer.
 /// </summary>
 public sealed class ContainerServiceLayer : IImageLayer
 {

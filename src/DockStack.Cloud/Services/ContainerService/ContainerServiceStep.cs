@@ -23,13 +23,20 @@ internal sealed class ContainerServiceStep(ZunBundle bundle) : IProvisioningStep
         var events = context.Events;
         await events.StepAsync("Installing the nested Docker engine (docker.io)", () => InstallPackagesAsync(context));
         await events.StepAsync("Installing the container service (zun-api, zun-compute)", () => InstallServiceAsync(context));
-        await events.StepAsync("Building the CirrOS guest image from busybox-static", () =>
-            context.Node.RunAsync("Building the CirrOS rootfs", [ContainerServiceFiles.RootfsScript], context.CancellationToken));
+        await events.StepAsync("Building the guest images (CirrOS from busybox-static, nginx from Debian's nginx)", async () =>
+        {
+            await context.Node.RunAsync("Building the CirrOS rootfs", [ContainerServiceFiles.RootfsScript], context.CancellationToken);
+            await context.Node.RunAsync("Building the nginx rootfs", [ContainerServiceFiles.NginxRootfsScript], context.CancellationToken);
+        });
         await events.StepAsync("Creating the zun database and Keystone entries", () => RegisterAsync(context));
         await events.StepAsync("Starting and checking the container service", () => StartAndCheckAsync(context));
         if (ContainerPanels.AppliesTo(context.Settings))
         {
             await events.StepAsync("Adding the container panels to Horizon", () => AddPanelsAsync(context));
+        }
+        if (NginxGlanceImage.AppliesTo(context.Settings))
+        {
+            await events.StepAsync("Uploading nginx to Glance (docker save)", () => NginxGlanceImage.UploadAsync(context));
         }
         await events.StepAsync("Emptying the nested engine's storage for the node volume", () =>
             context.ScriptAsync("Emptying /var/lib/docker", "Services/ContainerService/Scripts/stop-and-wipe.sh"));
@@ -75,6 +82,13 @@ internal sealed class ContainerServiceStep(ZunBundle bundle) : IProvisioningStep
         await context.Node.RunAsync("Starting the nested engine and the container service",
             ["systemctl", "start", .. kuryr, "docker.service", ContainerServiceFiles.CirrosUnit, ContainerServices.ApiUnit], ct);
         await context.Node.RunAsync("A CirrOS guest on the nested engine", ["docker", "run", "--rm", "--network", "none", "cirros", "sh", "-c", "echo cirros ok && ping -c 1 -W 2 127.0.0.1"], ct);
+        // nginx with the image's config (in the background here), asked for its page by the curl stand-in in the same guest.
+        var page = await context.Node.RunAsync("An nginx guest on the nested engine",
+            ["docker", "run", "--rm", "--network", "none", "nginx", "sh", "-c", "nginx && curl http://127.0.0.1/"], ct);
+        if (!page.Stdout.Contains(ContainerServiceFiles.NginxWelcome, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The nginx guest did not serve its welcome page (\"{ContainerServiceFiles.NginxWelcome}\"):\n{page.Stdout}");
+        }
         await context.WaitForHttpAsync($"http://127.0.0.1:{ContainerServices.ApiPort}/v1", ContainerServices.ApiUnit, ServiceUpTimeout);
         var token = (await context.KeystoneAsync()).Token;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -33,8 +33,8 @@ public sealed class GuestImageStep : IProvisioningStep
     {
         await context.Node.WriteFilesAsync([BuildScript], context.CancellationToken);
         await context.ShellAsync("Building the tiny guest (Debian's cloud kernel, a busybox initramfs)", $"{BuildPath} {GuestDirectory}");
-        var kernel = await UploadAsync(context, $"{ImageName}-kernel", "aki", $"{GuestDirectory}/vmlinuz", new JsonObject());
-        var ramdisk = await UploadAsync(context, $"{ImageName}-ramdisk", "ari", $"{GuestDirectory}/initrd", new JsonObject());
+        var kernel = await UploadAsync(context, $"{ImageName}-kernel", ("aki", "aki"), $"{GuestDirectory}/vmlinuz", new JsonObject());
+        var ramdisk = await UploadAsync(context, $"{ImageName}-ramdisk", ("ari", "ari"), $"{GuestDirectory}/initrd", new JsonObject());
         JsonObject Machine() => new()
         {
             ["kernel_id"] = kernel,
@@ -42,19 +42,21 @@ public sealed class GuestImageStep : IProvisioningStep
             ["os_command_line"] = "console=ttyS0 quiet",
             ["os_distro"] = "dockstack-tiny-linux",
         };
-        await UploadAsync(context, ImageName, "ami", $"{GuestDirectory}/disk", Machine());
+        await UploadAsync(context, ImageName, ("ami", "ami"), $"{GuestDirectory}/disk", Machine());
         // Tools written for DevStack pick the first image whose name starts with "cirros": the same guest under such a
         // name, saying in its properties what it really is.
         var alias = Machine();
         alias["description"] = $"Not CirrOS: {ImageName} (a Debian cloud kernel and a busybox initramfs) under a name DevStack's tools find";
-        await UploadAsync(context, CirrosImageName, "ami", $"{GuestDirectory}/disk", alias);
+        await UploadAsync(context, CirrosImageName, ("ami", "ami"), $"{GuestDirectory}/disk", alias);
         await context.ShellAsync("Removing the guest's build files", $"rm -rf {GuestDirectory} {BuildPath}");
     }
 
-    private static async Task<string> UploadAsync(ProvisioningContext context, string name, string format, string file, JsonObject properties)
+    /// <summary>A public image made from a file in the node (uploaded by <c>upload-image.sh</c>, not through this process):
+    /// its id.</summary>
+    internal static async Task<string> UploadAsync(ProvisioningContext context, string name, (string Disk, string Container) format, string file, JsonObject properties)
     {
         var token = (await context.KeystoneAsync()).Token;
-        var body = new JsonObject { ["name"] = name, ["disk_format"] = format, ["container_format"] = format, ["visibility"] = "public" };
+        var body = new JsonObject { ["name"] = name, ["disk_format"] = format.Disk, ["container_format"] = format.Container, ["visibility"] = "public" };
         foreach (var (key, value) in properties)
         {
             body[key] = value?.DeepClone();
