@@ -22,15 +22,22 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
     /// <summary>Checks a create's <c>nets</c> against Neutron before anything is stored: 404 for an unknown network, port or
     /// security group (or one of another project), 409 for a port already bound, 400 for an address outside the network or
     /// a network given twice.</summary>
+    /// <remarks>What it finds is kept, so zun-compute need not ask again: each <c>nets</c> network by id, the groups by id
+    /// (as Zun stores them; the project's <c>default</c> when none are given and the container asks for a network).</remarks>
     public async Task ValidateAsync(Container c, bool admin, CancellationToken ct)
     {
         var networks = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var wanted in c.Nets ?? [])
+        for (var i = 0; i < (c.Nets?.Count ?? 0); i++)
         {
+            var wanted = c.Nets![i];
             var network = await ValidateEntryAsync(wanted, c.ProjectId, admin, ct);
             if (!networks.Add(network)) { throw new Invalid($"Network {network} is given twice in nets: a container has one port on a network."); }
+            if (wanted.Network is not null) { c.Nets[i] = wanted with { Network = network }; }
         }
-        if (c.SecurityGroups is { Count: > 0 } || c.Nets?.Any(n => n.Port is null) == true) { await SecurityGroupIdsAsync(c.SecurityGroups, c.ProjectId, ct); }
+        if (c.SecurityGroups is { Count: > 0 } || c.Nets?.Any(n => n.Port is null) == true)
+        {
+            c.SecurityGroups = (await SecurityGroupIdsAsync(c.SecurityGroups, c.ProjectId, ct)).Distinct(StringComparer.Ordinal).ToList();
+        }
     }
 
     /// <summary>Checks one network request (a create's <c>nets</c> entry, a <c>network_attach</c>); returns the network's id.</summary>
@@ -147,7 +154,9 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
             Merge(c, adopted, preserve: true);
             return adopted;
         }
-        var network = wanted?.Network is { } name ? await NetworkAsync(name, c.ProjectId, admin: true, ct) : await DefaultNetworkAsync(c.ProjectId, ct);
+        // A network id the api checked is used as it is (Neutron refuses the port if the network went since).
+        var network = wanted is { Network: { } checkedId, V4FixedIp: null } && IsId(checkedId) ? new JsonObject { ["id"] = checkedId }
+            : wanted?.Network is { } name ? await NetworkAsync(name, c.ProjectId, admin: true, ct) : await DefaultNetworkAsync(c.ProjectId, ct);
         if (network is null) { return null; }
         var create = new JsonObject
         {
@@ -179,12 +188,15 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
     /// <summary>The engine network named after the port's Neutron network (driver and IPAM kuryr), made when absent; and the port's address.</summary>
     private async Task<(string Network, string Address)> EngineNetworkAsync(JsonObject port, CancellationToken ct)
     {
-        var subnet = await SubnetAsync(Text(port["fixed_ips"]![0]!["subnet_id"])!, ct);
         var networkId = Text(port["network_id"])!;
+        var address = Text(port["fixed_ips"]![0]!["ip_address"])!;
+        var guests = engine ?? throw new InvalidOperationException("No engine to make networks on.");
+        if (await guests.InspectNetworkAsync(networkId, ct) is not null) { return (networkId, address); }
+        var subnet = await SubnetAsync(Text(port["fixed_ips"]![0]!["subnet_id"])!, ct);
         var options = new Dictionary<string, string> { [KuryrProtocol.NetUuidOption] = networkId };
-        await (engine ?? throw new InvalidOperationException("No engine to make networks on.")).EnsureDriverNetworkAsync(new DriverNetworkSpec(networkId, "kuryr", options, "kuryr", options, Text(subnet["cidr"])!, Text(subnet["gateway_ip"]),
+        await guests.EnsureDriverNetworkAsync(new DriverNetworkSpec(networkId, "kuryr", options, "kuryr", options, Text(subnet["cidr"])!, Text(subnet["gateway_ip"]),
             Labels.For(NetworkKind, extra: new Dictionary<string, string> { [ComputeManager.HostLabel] = host })), ct);
-        return (networkId, Text(port["fixed_ips"]![0]!["ip_address"])!);
+        return (networkId, address);
     }
 
     /// <summary>The groups of the container's ports: those it names (the project's <c>default</c> when none), or, with
@@ -194,7 +206,8 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
     {
         if (c.ExposedPorts is not { Count: > 0 } exposed || c.SecurityGroups is { Count: > 0 })
         {
-            return await SecurityGroupIdsAsync(c.SecurityGroups, c.ProjectId, ct);
+            // ids are what the api stored after checking them (names: a container from before it did)
+            return c.SecurityGroups is { Count: > 0 } ids && ids.All(IsId) ? ids : await SecurityGroupIdsAsync(c.SecurityGroups, c.ProjectId, ct);
         }
         var name = ExposedGroupName(c);
         var group = (await neutron.ListAsync("security-groups", NeutronClient.Query(("name", name), ("project_id", c.ProjectId)), ct)).FirstOrDefault();
@@ -301,6 +314,8 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
         }
         return ids;
     }
+
+    private static bool IsId(string text) => Guid.TryParse(text, out _);
 
     private static bool HasSubnet(JsonObject network) => network["subnets"] is JsonArray { Count: > 0 };
 

@@ -38,7 +38,13 @@ public static partial class KuryrApp
         var app = builder.Build();
         var driver = app.Services.GetRequiredService<KuryrDriver>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DockStack.Zun.Kuryr");
-        app.Run(context => HandleAsync(context, driver, log));
+        var trim = new IdleTrim();
+        app.Lifetime.ApplicationStopped.Register(trim.Dispose);
+        app.Run(async context =>
+        {
+            await HandleAsync(context, driver, log);
+            trim.Touch();
+        });
         return app;
     }
 

@@ -61,6 +61,19 @@ public sealed class KuryrTests
             Nets($$"""[{"network": "private"}, {"port": "{{Port}}"}]"""));
 
     [Fact]
+    public void BindingUpdate_IsEmpty_ForAPortTheServiceMadeBound_AndKeepsTheOwnersDeviceId()
+    {
+        var bound = JsonNode.Parse("""{"device_owner": "compute:kuryr", "binding:host_id": "node", "admin_state_up": true, "device_id": "uuid-1", "mac_address": "fa:16:3e:00:00:01"}""")!.AsObject();
+        Assert.Empty(KuryrProtocol.BindingUpdate(bound, "node", "ep-1", requestedMac: null));
+        Assert.Empty(KuryrProtocol.BindingUpdate(bound, "node", "ep-1", "FA:16:3E:00:00:01"));
+        var fresh = JsonNode.Parse("""{"device_owner": "", "binding:host_id": "", "admin_state_up": false, "device_id": "", "mac_address": "fa:16:3e:00:00:01"}""")!.AsObject();
+        Assert.Equal("""{"device_owner":"compute:kuryr","binding:host_id":"node","admin_state_up":true,"device_id":"ep-1","mac_address":"02:42:0a:00:00:05"}""",
+            KuryrProtocol.BindingUpdate(fresh, "node", "ep-1", "02:42:0a:00:00:05").ToJsonString());
+        // bound elsewhere: moved to this node; the owner's device id stays
+        Assert.Equal("""{"binding:host_id":"node"}""", KuryrProtocol.BindingUpdate(JsonNode.Parse(bound.ToJsonString().Replace("\"node\"", "\"other\"", StringComparison.Ordinal))!.AsObject(), "node", "ep-1", null).ToJsonString());
+    }
+
+    [Fact]
     public void ExposedPortRules_AreTcpUnlessTheProtocolIsGiven() =>
         Assert.Equal([(80, "tcp"), (53, "udp"), (8080, "tcp")],
             NeutronPorts.ExposedPortRules(JsonNode.Parse("""{"80/tcp": {}, "53/udp": {}, "8080": {}}""")!.AsObject()).ToList());
