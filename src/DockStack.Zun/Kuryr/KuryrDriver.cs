@@ -71,8 +71,8 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
         var wanted = KuryrProtocol.Text(request["Address"]);
         if (KuryrProtocol.Text(request["Options"]?["RequestAddressType"]) == KuryrProtocol.GatewayRequest)
         {
-            var gateway = KuryrProtocol.Text(subnet["gateway_ip"]) ?? wanted
-                ?? throw new KuryrRequestException($"Subnet {subnet["id"]} has no gateway.");
+            // A subnet without a gateway (Neutron's --gateway none): the engine still wants one; Join gives the container none.
+            var gateway = KuryrProtocol.Text(subnet["gateway_ip"]) ?? wanted ?? KuryrProtocol.Broadcast(cidr);
             return Address(gateway, cidr);
         }
         if (wanted is not null)

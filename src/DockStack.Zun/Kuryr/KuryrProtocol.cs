@@ -47,6 +47,16 @@ public static class KuryrProtocol
     public static bool InSubnet(string address, string cidr) =>
         IPAddress.TryParse(address, out var ip) && IPNetwork.TryParse(cidr, out var network) && network.Contains(ip);
 
+    /// <summary>The IPv4 subnet's broadcast address (<c>10.91.0.255</c> for <c>10.91.0.0/24</c>): what the engine is given
+    /// as the gateway of a subnet without one. Neutron never hands it out, and the container gets no default route.</summary>
+    public static string Broadcast(string cidr)
+    {
+        var network = IPNetwork.Parse(cidr);
+        var bytes = network.BaseAddress.GetAddressBytes();
+        for (var bit = network.PrefixLength; bit < bytes.Length * 8; bit++) { bytes[bit / 8] |= (byte)(0x80 >> (bit % 8)); }
+        return new IPAddress(bytes).ToString();
+    }
+
     public static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
 
     /// <summary>Docker's error answer: <c>{"Err": "..."}</c>.</summary>

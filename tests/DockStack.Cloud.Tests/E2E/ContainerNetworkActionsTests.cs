@@ -102,6 +102,60 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task APortGiven_IsBoundForTheContainer_AndKeptUnboundAfterIt()
+    {
+        var ct = Timeout(8);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (portName, name) = ($"e2e-given-{suffix}", $"e2e-port-{suffix}");
+        var demo = fixture.Demo;
+        try
+        {
+            var portId = Field(await demo.ShowAsync(ct, "port", "create", "--network", "private", portName), "id");
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", name, "--net", $"port={portId}", "cirros", "sleep", "3600");
+            var uuid = Field(await RunningAsync(name, ct), "uuid");
+            var bound = await fixture.Admin.ShowAsync(ct, "port", "show", portId);
+            Assert.Equal((uuid, "compute:kuryr", "dockstack"), (Field(bound, "device_id"), Field(bound, "device_owner"), Field(bound, "binding_host_id")));
+            Assert.Equal(portId, Field(Assert.Single(await demo.ListAsync(ct, "appcontainer", "network", "list", name))!.AsObject(), "port_id"));
+
+            await demo.RunAsync(ct, "appcontainer", "delete", "--stop", name);
+            await UntilAsync(async () => (await demo.ListAsync(ct, "appcontainer", "list")).All(c => c?["name"]?.ToString() != name), $"{name} deleted", ct);
+            var kept = await fixture.Admin.ShowAsync(ct, "port", "show", portId);
+            Assert.Equal(("", "", ""), (Field(kept, "device_id"), Field(kept, "device_owner"), Field(kept, "binding_host_id")));
+        }
+        finally
+        {
+            await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", name]]);
+            await Task.Delay(TimeSpan.FromSeconds(3), CancellationToken.None);
+            await CleanUpAsync([["port", "delete", portName]]);
+        }
+    }
+
+    [Fact]
+    public async Task ASubnetWithoutAGateway_GivesTheContainerAnAddressAndNoDefaultRoute()
+    {
+        var ct = Timeout(8);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (net, name) = ($"e2e-nogw-{suffix}", $"e2e-nogw-{suffix}");
+        var range = $"10.{Random.Shared.Next(100, 200)}.9";
+        var demo = fixture.Demo;
+        try
+        {
+            var netId = Field(await demo.ShowAsync(ct, "network", "create", net), "id");
+            await demo.RunAsync(ct, "subnet", "create", "--network", net, "--subnet-range", $"{range}.0/24", "--gateway", "none", net);
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", name, "--net", $"network={netId}", "cirros", "sleep", "3600");
+            await RunningAsync(name, ct);
+            Assert.StartsWith($"{range}.", (await NetworksAsync(name, ct))[netId], StringComparison.Ordinal);
+            Assert.DoesNotContain("default", (await ExecAsync(name, ct, "ip", "route")).Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", name]]);
+            await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None);
+            await CleanUpAsync([["network", "delete", net]]);
+        }
+    }
+
     private static string Field(JsonObject o, string key) => o[key]?.ToString() ?? "";
 
     /// <summary>The container's networks and each one's first IPv4 address, from <c>appcontainer network list</c>.</summary>

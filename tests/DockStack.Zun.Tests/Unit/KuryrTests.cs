@@ -73,6 +73,12 @@ public sealed class KuryrTests
         Assert.Equal("""{"binding:host_id":"node"}""", KuryrProtocol.BindingUpdate(JsonNode.Parse(bound.ToJsonString().Replace("\"node\"", "\"other\"", StringComparison.Ordinal))!.AsObject(), "node", "ep-1", null).ToJsonString());
     }
 
+    [Theory]
+    [InlineData("10.91.0.0/24", "10.91.0.255")]
+    [InlineData("10.0.0.0/26", "10.0.0.63")]
+    [InlineData("192.168.4.0/22", "192.168.7.255")]
+    public void Broadcast_IsTheSubnetsLastAddress(string cidr, string broadcast) => Assert.Equal(broadcast, KuryrProtocol.Broadcast(cidr));
+
     [Fact]
     public void ExposedPortRules_AreTcpUnlessTheProtocolIsGiven() =>
         Assert.Equal([(80, "tcp"), (53, "udp"), (8080, "tcp")],
