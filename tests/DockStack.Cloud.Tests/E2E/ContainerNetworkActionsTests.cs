@@ -28,11 +28,11 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
             await demo.RunAsync(ct, "subnet", "create", "--network", net, "--subnet-range", $"{range}.0/24", net);
             var privateId = Field(await demo.ShowAsync(ct, "network", "show", "private"), "id");
             await demo.RunAsync(ct, "appcontainer", "run", "--name", name, "--net", "network=private", "--net", $"network={net}", "cirros", "sleep", "3600");
-            var uuid = Field(await RunningAsync(name, ct), "uuid");
+            var uuid = Field(await fixture.Demo.ContainerStatusAsync(name, "Running", ct), "uuid");
 
             var networks = await NetworksAsync(name, ct);
             Assert.Equal(new[] { privateId, netId }.Order(), networks.Keys.Order());
-            var inside = (await ExecAsync(name, ct, "ip", "-4", "-o", "addr")).Stdout;
+            var inside = (await fixture.Demo.ExecAsync(name, ct, "ip", "-4", "-o", "addr")).Stdout;
             Assert.Contains(networks[privateId], inside, StringComparison.Ordinal);
             Assert.Contains(networks[netId], inside, StringComparison.Ordinal);
             // Each port carries the container's uuid as its device, as Zun's ports do, and is bound to the node.
@@ -41,7 +41,7 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
 
             Assert.Contains("accepted", await demo.RunAsync(ct, "appcontainer", "network", "detach", name, "--network", net), StringComparison.Ordinal);
             await UntilAsync(async () => !(await NetworksAsync(name, ct)).ContainsKey(netId), "the detached network left the container's addresses", ct);
-            Assert.DoesNotContain(networks[netId], (await ExecAsync(name, ct, "ip", "-4", "-o", "addr")).Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain(networks[netId], (await fixture.Demo.ExecAsync(name, ct, "ip", "-4", "-o", "addr")).Stdout, StringComparison.Ordinal);
             Assert.Empty(await fixture.Admin.ListAsync(ct, "port", "list", "--device-id", uuid, "--network", netId));
             // The client prints a refusal and exits 0: the reason is what the service said.
             Assert.Contains("is not attached to network", await demo.RunAsync(ct, "appcontainer", "network", "detach", name, "--network", net), StringComparison.Ordinal);
@@ -56,15 +56,15 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
             var reached = false;
             for (var deadline = DateTime.UtcNow.AddSeconds(60); !reached && DateTime.UtcNow < deadline;)
             {
-                reached = (await ExecAsync(name, ct, "ping", "-c", "1", "-W", "2", dhcp)).ExitCode == 0;
+                reached = (await fixture.Demo.ExecAsync(name, ct, "ping", "-c", "1", "-W", "2", dhcp)).ExitCode == 0;
             }
             Assert.True(reached, $"{name} did not reach {dhcp} through its attached port within 60 s");
         }
         finally
         {
-            await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", name]]);
+            await fixture.Admin.CleanUpAsync(["appcontainer", "delete", "--force", "--all-projects", name]);
             await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None); // the ports go with the container, before their network
-            await CleanUpAsync([["network", "delete", net]]);
+            await fixture.Admin.CleanUpAsync(["network", "delete", net]);
         }
     }
 
@@ -78,7 +78,7 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
         try
         {
             await demo.RunAsync(ct, "appcontainer", "run", "--name", server, "--expose-port", "80", "nginx");
-            var uuid = Field(await RunningAsync(server, ct), "uuid");
+            var uuid = Field(await fixture.Demo.ContainerStatusAsync(server, "Running", ct), "uuid");
             var port = Assert.Single(await fixture.Admin.ListAsync(ct, "port", "list", "--device-id", uuid, "--long"))!.AsObject();
             var groupId = Assert.Single(port["Security Groups"]!.AsArray())!.ToString();
             var group = await demo.ShowAsync(ct, "security", "group", "show", groupId);
@@ -98,7 +98,7 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
         }
         finally
         {
-            await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", server], ["appcontainer", "delete", "--force", "--all-projects", client]]);
+            await fixture.Admin.CleanUpAsync(["appcontainer", "delete", "--force", "--all-projects", server], ["appcontainer", "delete", "--force", "--all-projects", client]);
         }
     }
 
@@ -113,7 +113,7 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
         {
             var portId = Field(await demo.ShowAsync(ct, "port", "create", "--network", "private", portName), "id");
             await demo.RunAsync(ct, "appcontainer", "run", "--name", name, "--net", $"port={portId}", "cirros", "sleep", "3600");
-            var uuid = Field(await RunningAsync(name, ct), "uuid");
+            var uuid = Field(await fixture.Demo.ContainerStatusAsync(name, "Running", ct), "uuid");
             var bound = await fixture.Admin.ShowAsync(ct, "port", "show", portId);
             Assert.Equal((uuid, "compute:kuryr", "dockstack"), (Field(bound, "device_id"), Field(bound, "device_owner"), Field(bound, "binding_host_id")));
             Assert.Equal(portId, Field(Assert.Single(await demo.ListAsync(ct, "appcontainer", "network", "list", name))!.AsObject(), "port_id"));
@@ -125,9 +125,9 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
         }
         finally
         {
-            await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", name]]);
+            await fixture.Admin.CleanUpAsync(["appcontainer", "delete", "--force", "--all-projects", name]);
             await Task.Delay(TimeSpan.FromSeconds(3), CancellationToken.None);
-            await CleanUpAsync([["port", "delete", portName]]);
+            await fixture.Admin.CleanUpAsync(["port", "delete", portName]);
         }
     }
 
@@ -144,16 +144,37 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
             var netId = Field(await demo.ShowAsync(ct, "network", "create", net), "id");
             await demo.RunAsync(ct, "subnet", "create", "--network", net, "--subnet-range", $"{range}.0/24", "--gateway", "none", net);
             await demo.RunAsync(ct, "appcontainer", "run", "--name", name, "--net", $"network={netId}", "cirros", "sleep", "3600");
-            await RunningAsync(name, ct);
+            await fixture.Demo.ContainerStatusAsync(name, "Running", ct);
             Assert.StartsWith($"{range}.", (await NetworksAsync(name, ct))[netId], StringComparison.Ordinal);
-            Assert.DoesNotContain("default", (await ExecAsync(name, ct, "ip", "route")).Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("default", (await fixture.Demo.ExecAsync(name, ct, "ip", "route")).Stdout, StringComparison.Ordinal);
         }
         finally
         {
-            await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", name]]);
+            await fixture.Admin.CleanUpAsync(["appcontainer", "delete", "--force", "--all-projects", name]);
             await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None);
-            await CleanUpAsync([["network", "delete", net]]);
+            await fixture.Admin.CleanUpAsync(["network", "delete", net]);
         }
+    }
+
+    [Fact]
+    public async Task AnotherProjectsNetworkAndGroup_AreNotFound_AndNothingIsCreated()
+    {
+        var ct = Timeout(4);
+        var privateId = Field(await fixture.Demo.ShowAsync(ct, "network", "show", "private"), "id");
+        var demoDefault = Field(Assert.Single(await fixture.Demo.ListAsync(ct, "security", "group", "list"),
+            g => g?["Name"]?.ToString() == "default")!.AsObject(), "ID");
+        var name = $"e2e-alt-{Guid.NewGuid():N}"[..16];
+        foreach (var (args, reason) in new[]
+        {
+            (new[] { "--net", $"network={privateId}" }, $"Neutron network {privateId} could not be found"),
+            (["--security-group", demoDefault], $"Security group {demoDefault} not found"),
+        })
+        {
+            var result = await OpenStackClient.CloudAsync(fixture.Cloud.CloudsYaml, "devstack-alt", ["appcontainer", "create", "--name", name, .. args, "cirros"], TimeSpan.FromMinutes(2), ct);
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains(reason, result.Stderr, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain(await fixture.Admin.ListAsync(ct, "appcontainer", "list", "--all-projects"), c => c?["name"]?.ToString() == name);
     }
 
     private static string Field(JsonObject o, string key) => o[key]?.ToString() ?? "";
@@ -163,13 +184,6 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
         (await fixture.Demo.ListAsync(ct, "appcontainer", "network", "list", container)).Select(n => n!.AsObject())
             .ToDictionary(n => Field(n, "net_id"), n => Regex.Match(n["fixed_ips"]!.ToJsonString(), @"\d+\.\d+\.\d+\.\d+").Value);
 
-    private async Task<JsonObject> RunningAsync(string container, CancellationToken ct)
-    {
-        JsonObject show = [];
-        await UntilAsync(async () => Field(show = await fixture.Demo.ShowAsync(ct, "appcontainer", "show", container), "status") == "Running",
-            $"{container} Running", ct, () => $"{Field(show, "status")}: {Field(show, "status_reason")}");
-        return show;
-    }
 
     private static async Task UntilAsync(Func<Task<bool>> done, string what, CancellationToken ct, Func<string>? state = null)
     {
@@ -179,21 +193,5 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
         }
     }
 
-    private Task<ProcessResult> ExecAsync(string container, CancellationToken ct, params string[] command) =>
-        OpenStackClient.CloudAsync(fixture.Cloud.CloudsYaml, "devstack", ["appcontainer", "exec", container, .. command], TimeSpan.FromMinutes(1), ct);
 
-    private async Task CleanUpAsync(string[][] commands)
-    {
-        foreach (var args in commands)
-        {
-            try
-            {
-                await fixture.Admin.RunAsync(Timeout(2), args);
-            }
-            catch (InvalidOperationException)
-            {
-                // already gone
-            }
-        }
-    }
 }

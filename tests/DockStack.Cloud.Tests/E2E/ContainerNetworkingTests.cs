@@ -30,8 +30,8 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
             await demo.RunAsync(ct, "appcontainer", "run", "--name", a, "--net", "network=private", "--security-group", locked, "cirros",
                 "sh", "-c", "while true; do nc -l -p 8080 -e echo from-a; done");
             await demo.RunAsync(ct, "appcontainer", "run", "--name", b, "cirros", "sleep", "3600"); // no --net: the project's network
-            var showA = await RunningAsync(a, ct);
-            var showB = await RunningAsync(b, ct);
+            var showA = await fixture.Demo.ContainerStatusAsync(a, "Running", ct);
+            var showB = await fixture.Demo.ContainerStatusAsync(b, "Running", ct);
 
             Assert.Equal(privateId, showA["networks"]!.ToString());
             Assert.Equal(privateId, showB["networks"]!.ToString()); // Zun's default rule: the one network the project owns
@@ -51,7 +51,7 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
             var dhcp = (await fixture.Admin.ListAsync(ct, "port", "list", "--network", privateId, "--device-owner", "network:dhcp", "--long"))
                 .Select(p => p!["Fixed IP Addresses"]!.ToString()).First();
             var dhcpAddress = System.Text.RegularExpressions.Regex.Match(dhcp, @"10\.0\.0\.\d+").Value;
-            Assert.Equal(0, (await ExecAsync(b, ct, "ping", "-c", "1", "-W", "3", dhcpAddress)).ExitCode);
+            Assert.Equal(0, (await fixture.Demo.ExecAsync(b, ct, "ping", "-c", "1", "-W", "3", dhcpAddress)).ExitCode);
 
             // A Nova server on the same network, in the same (default) group as b: b reaches its SSH server and pings it.
             var server = await demo.ShowAsync(ct, "server", "create", "--image", "tiny-linux-x86_64", "--flavor", "m1.nano", "--network", "private", "--wait", vm);
@@ -59,18 +59,18 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
             var banner = "";
             for (var deadline = DateTime.UtcNow.AddMinutes(4); !banner.Contains("SSH-2.0", StringComparison.Ordinal) && DateTime.UtcNow < deadline; await Task.Delay(3000, ct))
             {
-                banner = (await ExecAsync(b, ct, "sh", "-c", $"nc -w 3 {serverAddress} 22 </dev/null | head -c 20")).Stdout;
+                banner = (await fixture.Demo.ExecAsync(b, ct, "sh", "-c", $"nc -w 3 {serverAddress} 22 </dev/null | head -c 20")).Stdout;
             }
             Assert.Contains("SSH-2.0", banner, StringComparison.Ordinal);
-            Assert.Equal(0, (await ExecAsync(b, ct, "ping", "-c", "1", "-W", "3", serverAddress)).ExitCode);
+            Assert.Equal(0, (await fixture.Demo.ExecAsync(b, ct, "ping", "-c", "1", "-W", "3", serverAddress)).ExitCode);
 
             // The locked group lets nothing in: b cannot ping a, until the group allows ICMP.
-            Assert.NotEqual(0, (await ExecAsync(b, ct, "ping", "-c", "2", "-W", "2", addressA)).ExitCode);
+            Assert.NotEqual(0, (await fixture.Demo.ExecAsync(b, ct, "ping", "-c", "2", "-W", "2", addressA)).ExitCode);
             await demo.RunAsync(ct, "security", "group", "rule", "create", "--ingress", "--protocol", "icmp", locked);
             var reached = false;
             for (var deadline = DateTime.UtcNow.AddSeconds(60); !reached && DateTime.UtcNow < deadline;)
             {
-                reached = (await ExecAsync(b, ct, "ping", "-c", "1", "-W", "2", addressA)).ExitCode == 0;
+                reached = (await fixture.Demo.ExecAsync(b, ct, "ping", "-c", "1", "-W", "2", addressA)).ExitCode == 0;
             }
             Assert.True(reached, $"{b} could not ping {addressA} within 60 s of the ICMP rule");
 
@@ -97,10 +97,10 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
         }
         finally
         {
-            await CleanUpAsync([["appcontainer", "delete", "--force", "--all-projects", a], ["appcontainer", "delete", "--force", "--all-projects", b],
-                ["server", "delete", "--wait", "--all-projects", vm]]);
+            await fixture.Admin.CleanUpAsync(["appcontainer", "delete", "--force", "--all-projects", a], ["appcontainer", "delete", "--force", "--all-projects", b],
+                ["server", "delete", "--wait", "--all-projects", vm]);
             await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None); // the ports go with the containers, before their group
-            await CleanUpAsync([["security", "group", "delete", locked], .. floating is null ? Array.Empty<string[]>() : [["floating", "ip", "delete", floating]]]);
+            await fixture.Admin.CleanUpAsync([["security", "group", "delete", locked], .. floating is null ? Array.Empty<string[]>() : [["floating", "ip", "delete", floating]]]);
         }
     }
 
@@ -118,18 +118,6 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
         Assert.DoesNotContain(await fixture.Demo.ListAsync(ct, "appcontainer", "list"), c => c?["name"]?.ToString() == name);
     }
 
-    private async Task<JsonObject> RunningAsync(string container, CancellationToken ct)
-    {
-        for (var deadline = DateTime.UtcNow.AddMinutes(2); ; await Task.Delay(2000, ct))
-        {
-            var show = await fixture.Demo.ShowAsync(ct, "appcontainer", "show", container);
-            if (show["status"]?.ToString() == "Running" || DateTime.UtcNow > deadline)
-            {
-                Assert.True(show["status"]?.ToString() == "Running", $"{container} is {show["status"]}: {show["status_reason"]}");
-                return show;
-            }
-        }
-    }
 
     /// <summary>The port by name once Neutron says it is ACTIVE (the OVS agent wired it).</summary>
     private async Task<JsonObject> ActivePortAsync(string name, CancellationToken ct)
@@ -145,21 +133,5 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
         }
     }
 
-    private Task<ProcessResult> ExecAsync(string container, CancellationToken ct, params string[] command) =>
-        OpenStackClient.CloudAsync(fixture.Cloud.CloudsYaml, "devstack", ["appcontainer", "exec", container, .. command], TimeSpan.FromMinutes(1), ct);
 
-    private async Task CleanUpAsync(string[][] commands)
-    {
-        foreach (var args in commands)
-        {
-            try
-            {
-                await fixture.Admin.RunAsync(Timeout(2), args);
-            }
-            catch (InvalidOperationException)
-            {
-                // already gone
-            }
-        }
-    }
 }

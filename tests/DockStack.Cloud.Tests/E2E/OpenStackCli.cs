@@ -38,4 +38,18 @@ public sealed class OpenStackCli(string cloudsYaml, string cloud)
             }
         }
     }
+
+    /// <summary><c>appcontainer exec</c>, its exit code and output as they are (a non-zero exit is an answer, not a failure).</summary>
+    public Task<ProcessResult> ExecAsync(string container, CancellationToken ct, params string[] command) =>
+        OpenStackClient.CloudAsync(cloudsYaml, cloud, ["appcontainer", "exec", container, .. command], TimeSpan.FromMinutes(1), ct);
+
+    /// <summary>Cleanup: runs each command (two minutes each at most), a failure (already gone) ignored.</summary>
+    public async Task CleanUpAsync(params string[][] commands)
+    {
+        foreach (var args in commands)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await OpenStackClient.CloudAsync(cloudsYaml, cloud, args, TimeSpan.FromMinutes(2), timeout.Token);
+        }
+    }
 }
