@@ -117,6 +117,11 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
             var bound = await fixture.Admin.ShowAsync(ct, "port", "show", portId);
             Assert.Equal((uuid, "compute:kuryr", "dockstack"), (Field(bound, "device_id"), Field(bound, "device_owner"), Field(bound, "binding_host_id")));
             Assert.Equal(portId, Field(Assert.Single(await demo.ListAsync(ct, "appcontainer", "network", "list", name))!.AsObject(), "port_id"));
+            // The port is taken: a second container cannot have it (409), and nothing is made.
+            var second = await OpenStackClient.CloudAsync(fixture.Cloud.CloudsYaml, "devstack", ["appcontainer", "create", "--name", $"{name}-2", "--net", $"port={portId}", "cirros"],
+                TimeSpan.FromMinutes(2), ct);
+            Assert.NotEqual(0, second.ExitCode);
+            Assert.Contains($"Port {portId} is still in use", second.Stderr, StringComparison.Ordinal);
 
             await demo.RunAsync(ct, "appcontainer", "delete", "--stop", name);
             await UntilAsync(async () => (await demo.ListAsync(ct, "appcontainer", "list")).All(c => c?["name"]?.ToString() != name), $"{name} deleted", ct);
