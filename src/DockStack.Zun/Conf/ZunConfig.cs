@@ -78,6 +78,10 @@ public sealed record ZunConfig
     public string KuryrSocket { get; init; } = "/run/docker/plugins/kuryr.sock";
     /// <summary>The Open vSwitch bridge Neutron's agent wires ports on (its <c>[ovs] integration_bridge</c>).</summary>
     public string KuryrBridge { get; init; } = "br-int";
+    /// <summary>How long an endpoint's Join waits for Neutron to say its port is ACTIVE (the agent wired it) before the
+    /// container starts, as Nova waits for <c>network-vif-plugged</c>; after it, the container starts anyway (logged). 0: no wait;
+    /// at most 25, under the 30 s the engine gives a plugin call.</summary>
+    public int KuryrPortActiveTimeout { get; init; } = 20;
 
     // [keystone_authtoken]
     public string? WwwAuthenticateUri { get; init; }
@@ -152,6 +156,7 @@ public sealed record ZunConfig
             NetworkDriver = r.Choice("network", "driver", "docker", "docker", "kuryr"),
             KuryrSocket = r.Str("kuryr", "socket") ?? "/run/docker/plugins/kuryr.sock",
             KuryrBridge = r.Str("kuryr", "bridge") ?? "br-int",
+            KuryrPortActiveTimeout = r.Int("kuryr", "port_active_timeout", 20, 0, 25),
             WwwAuthenticateUri = r.Str("keystone_authtoken", "www_authenticate_uri") ?? r.Str("keystone_authtoken", "auth_uri"),
             KeystoneAuthUrl = r.Str("keystone_authtoken", "auth_url"),
             KeystoneUsername = r.Str("keystone_authtoken", "username"),

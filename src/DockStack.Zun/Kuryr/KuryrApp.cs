@@ -34,7 +34,7 @@ public static partial class KuryrApp
         var keystone = new KeystoneClient(new HttpClient(), new Uri(config.KeystoneAuthUrl!), new PasswordCredentials(config.KeystoneUsername!,
             config.KeystonePassword!, config.KeystoneProjectName, config.KeystoneUserDomainName, config.KeystoneProjectDomainName));
         builder.Services.AddSingleton(sp => new KuryrDriver(new NeutronClient(new HttpClient(), keystone), new VethPlug(config.KuryrBridge),
-            config.Host, Path.Combine(config.StatePath, "kuryr"), sp.GetRequiredService<ILogger<KuryrDriver>>()));
+            config.Host, Path.Combine(config.StatePath, "kuryr"), sp.GetRequiredService<ILogger<KuryrDriver>>(), TimeSpan.FromSeconds(config.KuryrPortActiveTimeout)));
         var app = builder.Build();
         var driver = app.Services.GetRequiredService<KuryrDriver>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DockStack.Zun.Kuryr");

@@ -13,7 +13,8 @@ namespace DockStack.Zun.Kuryr;
 /// the container's project and security groups), else a port made here. Which Neutron network each Docker network maps
 /// onto is kept in files under <c>state</c>, so it survives a restart of this process.
 /// </summary>
-public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, string bindingHost, string state, ILogger<KuryrDriver> logger) : IDisposable
+public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, string bindingHost, string state, ILogger<KuryrDriver> logger,
+    TimeSpan? portActiveTimeout = null) : IDisposable
 {
     /// <summary>
     /// What one container's plumbing asks Neutron for again and again (the engine's calls for one endpoint come within a
@@ -138,18 +139,37 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
         return new JsonObject { ["Interface"] = requestedMac is null ? new JsonObject { ["MacAddress"] = mac } : new JsonObject() };
     }
 
+    /// <summary>Names the container's interface and gateway, once the port is wired: Neutron says ACTIVE when its Open
+    /// vSwitch agent has set the port's flows and security groups up, and a container started before that loses its
+    /// first packets (a <c>ping -c 4</c> as it starts lost two of four here). So the engine starts it after that, or after
+    /// <c>[kuryr] port_active_timeout</c>.</summary>
     public async Task<JsonObject> JoinAsync(JsonNode request, CancellationToken ct)
     {
         var port = (await PortOfEndpointAsync(Required(request, "EndpointID"), required: true, ct))!;
+        await WaitActiveAsync(KuryrProtocol.Text(port["id"])!, ct);
         var subnet = await SubnetAsync(KuryrProtocol.Text(port["fixed_ips"]![0]!["subnet_id"])!, ct);
         var answer = new JsonObject
         {
             ["InterfaceName"] = new JsonObject { ["SrcName"] = KuryrProtocol.ContainerSide(KuryrProtocol.Text(port["id"])!), ["DstPrefix"] = "eth" },
             ["StaticRoutes"] = new JsonArray(),
-            ["DisableGatewayService"] = false,
+            // Without a gateway the engine would add a second interface on its own gateway bridge (docker_gwbridge),
+            // with a default route out of Neutron's control: a subnet without a gateway means no way out.
+            ["DisableGatewayService"] = KuryrProtocol.Text(subnet["gateway_ip"]) is null,
         };
         if (KuryrProtocol.Text(subnet["gateway_ip"]) is { } gateway) { answer["Gateway"] = gateway; }
         return answer;
+    }
+
+    private async Task WaitActiveAsync(string portId, CancellationToken ct)
+    {
+        var limit = portActiveTimeout ?? TimeSpan.FromSeconds(20);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (started.Elapsed < limit)
+        {
+            if (KuryrProtocol.Text((await neutron.GetPortAsync(portId, ct))?["status"]) == "ACTIVE") { return; }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+        if (limit > TimeSpan.Zero) { LogNotActive(portId, limit.TotalSeconds); }
     }
 
     /// <summary>Unplugs the endpoint's port and unbinds it, so its owner (or <see cref="ReleaseAddressAsync"/>) can delete or reuse it.</summary>
@@ -220,6 +240,9 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Endpoint {Endpoint}: port {Port} ({Address}) bound and plugged")]
     private partial void LogPlugged(string endpoint, string port, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Port {Port} was not ACTIVE within {Seconds} s ([kuryr] port_active_timeout): the container starts anyway")]
+    private partial void LogNotActive(string port, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Endpoint {Endpoint}: port {Port} unplugged and unbound")]
     private partial void LogUnplugged(string endpoint, string port);

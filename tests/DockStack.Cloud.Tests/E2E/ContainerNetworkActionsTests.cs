@@ -79,15 +79,16 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
         {
             await demo.RunAsync(ct, "appcontainer", "run", "--name", server, "--expose-port", "80", "nginx");
             var uuid = Field(await fixture.Demo.ContainerStatusAsync(server, "Running", ct), "uuid");
-            var port = Assert.Single(await fixture.Admin.ListAsync(ct, "port", "list", "--device-id", uuid, "--long"))!.AsObject();
-            var groupId = Assert.Single(port["Security Groups"]!.AsArray())!.ToString();
+            var portId = Field(Assert.Single(await fixture.Admin.ListAsync(ct, "port", "list", "--device-id", uuid))!.AsObject(), "ID");
+            var port = await fixture.Admin.ShowAsync(ct, "port", "show", portId);
+            var groupId = Assert.Single(port["security_group_ids"]!.AsArray())!.ToString();
             var group = await demo.ShowAsync(ct, "security", "group", "show", groupId);
             Assert.NotEqual("default", Field(group, "name"));
             var ingress = group["rules"]!.AsArray().Select(r => r!.AsObject()).Where(r => r["direction"]?.ToString() == "ingress").ToList();
             var rule = Assert.Single(ingress);
             Assert.Equal(("tcp", "80", "80"), (rule["protocol"]?.ToString(), rule["port_range_min"]?.ToString(), rule["port_range_max"]?.ToString()));
 
-            var address = Regex.Match(port["Fixed IP Addresses"]!.ToJsonString(), @"10\.0\.0\.\d+").Value;
+            var address = Regex.Match(port["fixed_ips"]!.ToJsonString(), @"10\.0\.0\.\d+").Value;
             await demo.RunAsync(ct, "appcontainer", "run", "--name", client, "cirros", "curl", $"http://{address}/");
             await UntilAsync(async () => Field(await demo.ShowAsync(ct, "appcontainer", "show", client), "status") == "Stopped", $"{client} ran to its end", ct);
             Assert.Contains("Welcome to nginx!", await demo.RunAsync(ct, "appcontainer", "logs", client), StringComparison.Ordinal);

@@ -78,6 +78,7 @@ public sealed class TempestAndReachTests(FullCloudFixture fixture)
             await demo.RunAsync(ct, "keypair", "create", "--public-key", key + ".pub", name);
             await demo.RunAsync(ct, "security", "group", "create", name);
             await demo.RunAsync(ct, "security", "group", "rule", "create", "--protocol", "tcp", "--dst-port", "22", name);
+            await demo.RunAsync(ct, "security", "group", "rule", "create", "--protocol", "icmp", name); // for the containers' pings, below
             var server = await demo.ShowAsync(ct, "server", "create", "--image", GuestImageStep.ImageName, "--flavor", "m1.nano", "--network", "private",
                 "--key-name", name, "--security-group", name, "--wait", name);
             Assert.Equal("ACTIVE", Field(server, "status"));
@@ -107,8 +108,7 @@ public sealed class TempestAndReachTests(FullCloudFixture fixture)
             Assert.Contains($"{name} login:", console, StringComparison.Ordinal);
 
             // Containers beside the server on its network (the seed's kuryr): one pings the server, exactly as a user types
-            // it; the server pings back another (in the server's group, which now lets ICMP in), and its console shows it.
-            await demo.RunAsync(ct, "security", "group", "rule", "create", "--protocol", "icmp", name);
+            // it; the server pings back another (in the server's group, which lets ICMP in), and its console shows it.
             var serverAddress = Regex.Match(Field(await demo.ShowAsync(ct, "server", "show", name), "addresses"), @"10\.0\.0\.\d+").Value;
             await demo.RunAsync(ct, "appcontainer", "run", "--name", $"{name}-ping", "--net", "network=private", "cirros", "ping", "-c", "4", serverAddress);
             await demo.RunAsync(ct, "appcontainer", "run", "--name", $"{name}-target", "--net", "network=private", "--security-group", name, "cirros", "sleep", "600");
