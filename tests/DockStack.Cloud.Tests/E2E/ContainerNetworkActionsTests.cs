@@ -49,6 +49,8 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
             var fixedIp = $"{range}.50";
             Assert.Contains("accepted", await demo.RunAsync(ct, "appcontainer", "network", "attach", name, "--network", net, "--fixed-ip", fixedIp), StringComparison.Ordinal);
             await UntilAsync(async () => (await NetworksAsync(name, ct)).GetValueOrDefault(netId) == fixedIp, $"{fixedIp} on the container's addresses", ct);
+            // The address is on record as the port is made; the attach is over when the task is (the guest joined).
+            await UntilAsync(async () => Field(await demo.ShowAsync(ct, "appcontainer", "show", name), "task_state") is "" or "None", "the attach's task over", ct);
             Assert.Contains("already attached", await demo.RunAsync(ct, "appcontainer", "network", "attach", name, "--network", net), StringComparison.Ordinal);
             // Through the attached port to Neutron's DHCP port of that network.
             var dhcp = Regex.Match((await fixture.Admin.ListAsync(ct, "port", "list", "--network", netId, "--device-owner", "network:dhcp", "--long"))
