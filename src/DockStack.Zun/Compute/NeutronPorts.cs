@@ -59,11 +59,7 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
     /// network (the default rule found none). A rebuild keeps the container's ports and addresses.</summary>
     public async Task<IReadOnlyList<(string Network, string Address)>?> PlugAsync(Container c, CancellationToken ct)
     {
-        var ports = new List<JsonObject>();
-        foreach (var id in AddressEntries(c).Select(a => Text(a["port"])).OfType<string>().Distinct(StringComparer.Ordinal))
-        {
-            if (await neutron.GetPortAsync(id, ct) is { } kept) { ports.Add(kept); }
-        }
+        var ports = await PortsOfAsync(c, ct);
         if (ports.Count == 0)
         {
             c.Addresses = [];
@@ -115,11 +111,7 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
     public async Task ChangeSecurityGroupAsync(Container c, string group, bool add, CancellationToken ct)
     {
         var id = (await SecurityGroupIdsAsync([group], c.ProjectId, ct))[0];
-        var ports = new List<JsonObject>();
-        foreach (var portId in AddressEntries(c).Select(a => Text(a["port"])).OfType<string>().Distinct(StringComparer.Ordinal))
-        {
-            if (await neutron.GetPortAsync(portId, ct) is { } port) { ports.Add(port); }
-        }
+        var ports = await PortsOfAsync(c, ct);
         if (ports.Count == 0) { throw new Invalid($"Container {c.Uuid} has no Neutron port to change the security groups of."); }
         foreach (var port in ports)
         {
@@ -133,6 +125,17 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
             await neutron.UpdatePortAsync(Text(port["id"])!, new JsonObject { ["security_groups"] = new JsonArray([.. groups.Select(g => (JsonNode?)g)]) }, ct);
             c.SecurityGroups = groups;
         }
+    }
+
+    /// <summary>The container's ports that Neutron still has, from its <c>addresses</c>.</summary>
+    private async Task<List<JsonObject>> PortsOfAsync(Container c, CancellationToken ct)
+    {
+        var ports = new List<JsonObject>();
+        foreach (var id in AddressEntries(c).Select(a => Text(a["port"])).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            if (await neutron.GetPortAsync(id, ct) is { } port) { ports.Add(port); }
+        }
+        return ports;
     }
 
     private async Task DeletePortsAsync(IEnumerable<JsonObject> entries, CancellationToken ct)
