@@ -84,9 +84,10 @@ public sealed partial class StartupDeadline(ZunConfig config, TimeProvider time,
     /// <summary>Logs what was not reached, once for the process, stops the application and throws.</summary>
     private void GiveUp()
     {
+        // Read before Failed is set: once it is, the other tries end and take their entries with them.
+        var unreached = _waiting.Values.Concat(_expected.Keys.Select(what => $"{what} (not tried yet)")).ToList();
         if (Interlocked.Exchange(ref _failed, 1) == 0)
         {
-            var unreached = _waiting.Values.Concat(_expected.Keys.Select(what => $"{what} (not tried yet)"));
             LogGaveUp(config.StartupTimeout, string.Join("; ", unreached.Order(StringComparer.Ordinal)));
             lifetime.StopApplication();
         }
