@@ -200,7 +200,7 @@ public sealed partial class CloudManager
         var plan = PlanOf(cloud, node);
         // A node made before nodes had limits gets the defaults now.
         var limits = NodeLimits.Of(node.Labels) ?? NodeLimits.For(null, null, (await engine.GetInfoAsync(cancellationToken)).MemoryBytes);
-        await RemoveNodeAsync(node, cancellationToken);
+        await RemoveNodeAsync(node, keepsState: false, cancellationToken);
         await RemoveVolumesAsync(cloud, cancellationToken);
         // The cloud keeps its address and its limits: the same labels, ports and URLs on the new node.
         return await CreateNodeAsync(cloud, image, clean, ports, plan, CloudAddress.Of(node.Labels), limits, LayerBuilderBootTimeout, volumeImages, cancellationToken, bare: plan is BareNodePlan);

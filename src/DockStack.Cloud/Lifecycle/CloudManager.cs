@@ -251,7 +251,7 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
             RequireOurs(node, cloud);
             found = true;
             await RemoveHostRouteAsync(cloud, node, cancellationToken);
-            await RemoveNodeAsync(node, cancellationToken);
+            await RemoveNodeAsync(node, keepsState: !purge, cancellationToken);
         }
         if (purge)
         {
@@ -260,8 +260,20 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
         return found;
     }
 
-    private async Task RemoveNodeAsync(ContainerInfo node, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the node. When its state is kept (<c>down</c>: the volumes stay for the next <c>up</c>), systemd stops every
+    /// service first, so MariaDB and the nested engine close their files cleanly. When its state is thrown away (<c>reset</c>,
+    /// <c>restore</c>, <c>down --purge</c>), a clean stop would only cost time (about 20 s of a cloud's services shutting
+    /// down): the node is killed and removed, and its volumes after it.
+    /// </summary>
+    private async Task RemoveNodeAsync(ContainerInfo node, bool keepsState, CancellationToken cancellationToken)
     {
+        if (!keepsState)
+        {
+            await events.StepAsync($"Removing node {node.Name} (its state is discarded, so no clean stop)", () =>
+                engine.RemoveContainerAsync(node.Id, force: true, cancellationToken));
+            return;
+        }
         await events.StepAsync($"Stopping node {node.Name}", async () =>
         {
             if (node.Running)
