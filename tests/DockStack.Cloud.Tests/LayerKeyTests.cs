@@ -108,6 +108,25 @@ public sealed class LayerKeyTests : IDisposable
     }
 
     /// <summary>A module with one thing changed: an extra file, a different digest, other config settings, one more package.</summary>
+    [Fact]
+    public void AFileWrittenBeforeTheInstall_ChangesThePackagesLayersKey()
+    {
+        var before = Keys("MariaDb", m => m);
+        var after = Keys("MariaDb", m => new Changed(m) { PackageFile = NodeFile.Text("/etc/mysql/mariadb.conf.d/91-more.cnf", "[mysqld]\n") });
+
+        Assert.NotEqual(before.Packages, after.Packages);
+        Assert.Equal(before.Cloud, after.Cloud);
+    }
+
+    [Fact]
+    public void MariaDbsConfig_IsInPlaceBeforeItsPackageInstalls_WithTheSmallRedoLog()
+    {
+        var layer = new PackagesLayer(Settings());
+        var config = Assert.Single(layer.PackageFiles, f => f.Path.StartsWith("/etc/mysql/", StringComparison.Ordinal));
+        Assert.Contains("innodb_log_file_size = 16M", Encoding.UTF8.GetString(config.Content), StringComparison.Ordinal);
+        Assert.Contains("path-exclude /usr/lib/python3/dist-packages/*/tests/*", layer.PathFilters);
+    }
+
     private sealed class Changed(IServiceModule inner) : IServiceModule
     {
         public NodeFile? File { get; init; }
@@ -122,6 +141,8 @@ public sealed class LayerKeyTests : IDisposable
         public IReadOnlyList<string> Packages(CloudSettings settings) => [.. inner.Packages(settings), .. Package is null ? [] : new[] { Package }];
         public IReadOnlyList<string> Preseeds => inner.Preseeds;
         public IReadOnlyList<string> PathFilters(CloudSettings settings) => inner.PathFilters(settings);
+        public NodeFile? PackageFile { get; init; }
+        public IReadOnlyList<NodeFile> PackageFiles(CloudSettings settings) => [.. inner.PackageFiles(settings), .. PackageFile is null ? [] : new[] { PackageFile }];
         public IReadOnlyList<string> UnusedUnits => inner.UnusedUnits;
         public bool StartsUnconfigured => inner.StartsUnconfigured;
         public IReadOnlyList<CloudService> Units => inner.Units;

@@ -11,9 +11,14 @@ public sealed class LayerBuilder(INodeEngine engine, ICloudEvents events)
 {
     public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(5);
 
+    private const string BeforeCommitScript = "Images/Scripts/before-commit.sh";
+
+    /// <summary>What every layer's build runs besides its own steps (the clean-up before the commit): part of every key.</summary>
+    private static readonly string BuilderInputs = $"before-commit {EmbeddedFiles.Digest([BeforeCommitScript])}";
+
     /// <summary>The image reference the layer gets on top of <paramref name="parentImageId"/>.</summary>
     public static string ReferenceFor(IImageLayer layer, string parentImageId) =>
-        $"dockstack/{layer.Name}:{Hash([parentImageId, .. layer.Inputs])}";
+        $"dockstack/{layer.Name}:{Hash([parentImageId, BuilderInputs, .. layer.Inputs])}";
 
     public static string Hash(IEnumerable<string> inputs)
     {
@@ -25,22 +30,72 @@ public sealed class LayerBuilder(INodeEngine engine, ICloudEvents events)
     /// <summary>Set to 1 to keep a build node whose layer failed, for debugging a provisioning step.</summary>
     public const string KeepFailedVariable = "DOCKSTACK_KEEP_FAILED_BUILD";
 
-    public async Task<string> EnsureAsync(string parentImage, IImageLayer layer, CancellationToken cancellationToken)
+    public Task<string> EnsureAsync(string parentImage, IImageLayer layer, CancellationToken cancellationToken) =>
+        EnsureChainAsync(parentImage, [layer], cancellationToken);
+
+    /// <summary>
+    /// Returns the image of the last layer, each built on the one before (the first on <paramref name="baseImage"/>) unless
+    /// cached. From the first layer that must be built, every later one must be too (its parent is new), so the host's work
+    /// of all of them (<see cref="IImageLayer.PrepareAsync"/>: compiling the container service) starts at once and runs
+    /// beside the builds; each build waits only for its own. A preparation that fails stops the builds at once.
+    /// </summary>
+    public async Task<string> EnsureChainAsync(string baseImage, IReadOnlyList<IImageLayer> layers, CancellationToken cancellationToken)
     {
-        var parent = await engine.InspectImageAsync(parentImage, cancellationToken)
-            ?? throw new InvalidOperationException($"The parent image {parentImage} of layer '{layer.Name}' does not exist.");
-        var reference = ReferenceFor(layer, parent.Id);
-        if (await engine.InspectImageAsync(reference, cancellationToken) is not null)
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var prepared = new Dictionary<IImageLayer, Task>();
+        var image = baseImage;
+        try
         {
-            events.Info($"Using cached {layer.Name} image {reference}");
-            return reference;
+            for (var i = 0; i < layers.Count; i++)
+            {
+                var layer = layers[i];
+                var parent = await engine.InspectImageAsync(image, cancellationToken)
+                    ?? throw new InvalidOperationException($"The parent image {image} of layer '{layer.Name}' does not exist.");
+                var reference = ReferenceFor(layer, parent.Id);
+                if (await engine.InspectImageAsync(reference, cancellationToken) is not null)
+                {
+                    events.Info($"Using cached {layer.Name} image {reference}");
+                    image = reference;
+                    continue;
+                }
+                foreach (var later in layers.Skip(i).Where(l => !prepared.ContainsKey(l)))
+                {
+                    prepared[later] = PrepareAsync(later, failed);
+                }
+                await events.StepAsync($"Building the {layer.Name} image", async () =>
+                {
+                    await prepared[layer];
+                    await BuildAsync(parent.Id, reference, layer, failed.Token);
+                });
+                image = reference;
+            }
+            return image;
         }
-        await events.StepAsync($"Building the {layer.Name} image", async () =>
+        catch (OperationCanceledException) when (failed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            await layer.PrepareAsync(events, cancellationToken);
-            await BuildAsync(parent.Id, reference, layer, cancellationToken);
-        });
-        return reference;
+            // A preparation failed while another layer was building: its failure is the one to report.
+            await Task.WhenAll(prepared.Values);
+            throw;
+        }
+        finally
+        {
+            await failed.CancelAsync();
+            // Nothing outlives the call: a preparation still running (a publish) is cancelled and awaited.
+            try { await Task.WhenAll(prepared.Values); } catch (Exception) when (prepared.Values.Any(t => t.IsFaulted || t.IsCanceled)) { }
+        }
+    }
+
+    private async Task PrepareAsync(IImageLayer layer, CancellationTokenSource failed)
+    {
+        try
+        {
+            await layer.PrepareAsync(events, failed.Token);
+        }
+        catch
+        {
+            await failed.CancelAsync();
+            throw;
+        }
     }
 
     private async Task BuildAsync(string parentId, string reference, IImageLayer layer, CancellationToken cancellationToken)
@@ -56,6 +111,7 @@ public sealed class LayerBuilder(INodeEngine engine, ICloudEvents events)
             await engine.StartContainerAsync(id, cancellationToken);
             await node.WaitForSystemdAsync(BootTimeout, cancellationToken);
             await layer.BuildAsync(node, cancellationToken);
+            await node.ShellAsync("Dropping apt's caches", EmbeddedFiles.Read(BeforeCommitScript), cancellationToken);
             await events.StepAsync($"Committing {reference}", async () =>
             {
                 await engine.StopContainerAsync(id, NodeSpec.StopTimeout, cancellationToken);

@@ -81,12 +81,7 @@ public sealed partial class CloudManager(INodeEngine engine, ICloudEvents events
     private async Task<string> BuildImagesAsync(INodePlan plan, BaseImageOptions baseOptions, CancellationToken cancellationToken)
     {
         var image = await new BaseImage(engine, events).EnsureAsync(baseOptions, cancellationToken);
-        var layers = new LayerBuilder(engine, events);
-        foreach (var layer in plan.Layers)
-        {
-            image = await layers.EnsureAsync(image, layer, cancellationToken);
-        }
-        return image;
+        return await new LayerBuilder(engine, events).EnsureChainAsync(image, plan.Layers, cancellationToken);
     }
 
     /// <summary>The address of a new cloud: the one asked for unless another cloud (a node of ours, running or not) holds it,

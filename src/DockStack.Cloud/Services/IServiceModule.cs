@@ -43,6 +43,10 @@ public interface IServiceModule
     /// <summary>dpkg path filters: files of its packages a node never uses.</summary>
     IReadOnlyList<string> PathFilters(CloudSettings settings);
 
+    /// <summary>Files written before its packages install, for what their maintainer scripts make from them (MariaDB's data
+    /// directory gets the redo log size its config gives).</summary>
+    IReadOnlyList<NodeFile> PackageFiles(CloudSettings settings);
+
     /// <summary>Units its packages bring that a DockStack cloud does not use: masked once the packages are installed.</summary>
     IReadOnlyList<string> UnusedUnits { get; }
 

@@ -27,6 +27,8 @@ public abstract class ServiceModule : IServiceModule
 
     public virtual IReadOnlyList<string> PathFilters(CloudSettings settings) => [];
 
+    public virtual IReadOnlyList<NodeFile> PackageFiles(CloudSettings settings) => [];
+
     public virtual IReadOnlyList<string> UnusedUnits => [];
 
     public virtual bool StartsUnconfigured => false;

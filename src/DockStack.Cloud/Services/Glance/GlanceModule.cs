@@ -21,6 +21,14 @@ public sealed class GlanceModule : ServiceModule
 
     protected override IReadOnlyDictionary<string, string[]> PackagesByName { get; } = One(Api, "glance-api");
 
+    /// <summary>
+    /// python3-glance depends on boto3 for its S3 store, and botocore carries the JSON models of every AWS API (105 MB). The
+    /// node's Glance uses the file store: boto3 and botocore still import (the S3 driver loads), only an S3 client could not be made.
+    /// </summary>
+    public override IReadOnlyList<string> PathFilters(CloudSettings settings) => settings.Has(Api)
+        ? ["path-exclude /usr/lib/python3/dist-packages/botocore/data/*"]
+        : [];
+
     public override IReadOnlyList<CloudService> Units { get; } = [new("glance-api", Api, "glance-api.service", 9292, "/", true)];
 
     public override IReadOnlyList<ServiceDatabase> Databases(CloudSettings settings) => [new("glance", "glance")];

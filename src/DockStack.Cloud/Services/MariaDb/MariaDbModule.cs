@@ -32,6 +32,10 @@ public sealed class MariaDbModule : ServiceModule
 
     public override IReadOnlyList<NodeFile> Files(CloudSettings settings) => [ServerConfig];
 
+    /// <summary>In place before mariadb-server installs, so the data directory its postinst makes has the config's 16 MB redo
+    /// log from the start: each image layer that runs MariaDB commits its whole redo log again (README.md in this folder).</summary>
+    public override IReadOnlyList<NodeFile> PackageFiles(CloudSettings settings) => IsEnabled(settings) ? [ServerConfig] : [];
+
     public override IReadOnlyList<IProvisioningStep> Steps { get; } = [new MariaDbStep()];
 
     public static string ConnectionFor(CloudSettings settings, string database, string user) =>
