@@ -70,6 +70,52 @@ public class CloudBenchTests
         Assert.Equal([new ProcessPss(1, 8192, "init.scope"), new ProcessPss(57, 20480, "rabbitmq-server.service")], processes);
     }
 
+    // What NodeCpu.Script prints (cgroup v1, tick 100): the command name of PID 210 holds a space and a ')';
+    // PID 300 went away between the glob and the read.
+    private const string CpuV1 = """
+        tick 100
+        pid 1
+        stat 1 (systemd) S 0 1 1 0 -1 4194560 9000 80000 10 300 120 60 5 15 20 0 1 0 10 0 0
+        1:name=systemd:/init.scope
+        pid 210
+        stat 210 (nova-compute: main) R 1 210 210 0 -1 4194560 9000 0 10 0 250 40 0 0 20 0 8 0 500 0 0
+        1:name=systemd:/system.slice/nova-compute.service
+        pid 211
+        stat 211 (privsep-helper) S 210 210 210 0 -1 4194560 9000 0 10 0 30 10 0 0 20 0 1 0 600 0 0
+        1:name=systemd:/system.slice/nova-compute.service
+        pid 300
+        stat 
+        pid 301
+        stat 301 (python3) S 1 301 301 0 -1 4194560 9000 0 10 0 100 0 0 0 20 0 1 0 700 0 0
+        1:name=systemd:/system.slice/neutron-dhcp-agent.service
+        """;
+
+    [Fact]
+    public void NodeCpu_Parse_SumsUserSystemAndReapedChildren_PerUnit_MostFirst()
+    {
+        var units = NodeCpu.Parse(CpuV1);
+
+        Assert.Equal(
+            [
+                new UnitCpu("nova-compute.service", 2, 3.3),
+                new UnitCpu("init.scope", 1, 2.0),
+                new UnitCpu("neutron-dhcp-agent.service", 1, 1.0),
+            ],
+            units.Select(u => u with { Seconds = Math.Round(u.Seconds, 6) }));
+    }
+
+    [Theory]
+    [InlineData("59689555996\n", 59.689555996)]
+    [InlineData("1000\n", 0.000001)]
+    public void NodeCpuSeconds_ReadsTheCgroupsNanoseconds(string output, double seconds) =>
+        Assert.Equal(seconds, ReadinessProbe.NodeCpuSeconds(output)!.Value.TotalSeconds, 6);
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("cat: /sys/fs/cgroup/cpuacct/cpuacct.usage: No such file or directory")]
+    [InlineData("0")]
+    public void NodeCpuSeconds_OfNoCounter_IsUnknown(string output) => Assert.Null(ReadinessProbe.NodeCpuSeconds(output));
+
     [Fact]
     public void NodeMemory_Parse_IgnoresTheOtherPssLinesOfSmapsRollup()
     {

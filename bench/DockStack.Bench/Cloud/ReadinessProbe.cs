@@ -6,11 +6,14 @@ namespace DockStack.Bench.Cloud;
 /// <summary>
 /// When each API first answered and each Nova service / Neutron agent first had a heartbeat since boot, in time since the
 /// measured command started. <see cref="Heartbeats"/> is null while unknown (the database never answered) and 0 for a
-/// cloud without Nova and Neutron; a time is null when it was not reached.
+/// cloud without Nova and Neutron; a time is null when it was not reached. <see cref="NodeCpu"/>: the CPU time every
+/// process of the node had used (its cgroup's counter) when the probe first saw everything ready, and
+/// <see cref="CpuByUnit"/> how that time was shared between the units (<see cref="NodeCpu"/>).
 /// </summary>
 public sealed record ReadinessSample(
     int Apis, IReadOnlyDictionary<int, TimeSpan> ApiAnswered, TimeSpan? EveryApi,
-    int? Heartbeats, IReadOnlyDictionary<string, TimeSpan> FirstBeat, TimeSpan? EveryHeartbeat)
+    int? Heartbeats, IReadOnlyDictionary<string, TimeSpan> FirstBeat, TimeSpan? EveryHeartbeat, TimeSpan? NodeCpu = null,
+    IReadOnlyList<UnitCpu>? CpuByUnit = null)
 {
     /// <summary>Every API answering and every heartbeat written (just the APIs when the cloud has nothing that beats).</summary>
     public TimeSpan? EverythingReady => (EveryApi, Heartbeats, EveryHeartbeat) switch
@@ -64,7 +67,8 @@ public sealed class ReadinessProbe(
         _seen.Clear();
         string? boot = null;
         IReadOnlySet<string>? tables = null;
-        TimeSpan? everyApi = null, everyBeat = null;
+        TimeSpan? everyApi = null, everyBeat = null, nodeCpu = null;
+        IReadOnlyList<UnitCpu>? cpuByUnit = null;
         var round = 0;
         try
         {
@@ -118,6 +122,8 @@ public sealed class ReadinessProbe(
                 }
                 if (everyApi is not null && (everyBeat is not null || tables is { Count: 0 }))
                 {
+                    nodeCpu = NodeCpuSeconds((await Exec(NodeCpuCommand, token)).Stdout);
+                    cpuByUnit = await NodeCpu.ReadAsync(docker, container, token);
                     break;
                 }
                 await Task.Delay(Interval, token);
@@ -129,8 +135,20 @@ public sealed class ReadinessProbe(
         }
         // With a table present the count stays above 0 even if no row was read, so it is never taken for "nothing beats".
         int? heartbeats = tables is null ? null : tables.Count == 0 ? 0 : Math.Max(_seen.Count, 1);
-        return new ReadinessSample(endpoints?.Count ?? 0, answered, everyApi, heartbeats, firstBeat, everyBeat);
+        return new ReadinessSample(endpoints?.Count ?? 0, answered, everyApi, heartbeats, firstBeat, everyBeat, nodeCpu, cpuByUnit);
     }
+
+    /// <summary>The node's CPU time so far, in nanoseconds: its cgroup's own counter (the node has a private cgroup
+    /// namespace, so its root is its own cgroup), cgroup v1's cpuacct or v2's cpu.stat.</summary>
+    private static readonly IReadOnlyList<string> NodeCpuCommand =
+    [
+        "sh", "-c", "cat /sys/fs/cgroup/cpuacct/cpuacct.usage 2>/dev/null || awk '$1 == \"usage_usec\" { printf \"%d000\\n\", $2 }' /sys/fs/cgroup/cpu.stat",
+    ];
+
+    public static TimeSpan? NodeCpuSeconds(string output) =>
+        long.TryParse(output.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ns) && ns > 0
+            ? TimeSpan.FromTicks(ns / 100)
+            : null;
 
     private Task<CommandResult> Exec(IReadOnlyList<string> command, CancellationToken cancellationToken) =>
         docker.TryRunAsync(["exec", container, .. command], cancellationToken, ExecTimeout);

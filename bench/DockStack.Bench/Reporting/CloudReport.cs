@@ -28,6 +28,8 @@ public sealed record CloudReport(
         Row(md, $"ours: every API answering ({Apis(Ours.Select(s => s.Readiness))}, from the host on the published ports)", Ours.Select(s => s.Readiness.EveryApi));
         Row(md, $"ours: every heartbeat since boot ({Beats(Ours.Select(s => s.Readiness))})", Ours.Select(s => s.Readiness.EveryHeartbeat), NoBeats(Ours.Select(s => s.Readiness)));
         Row(md, "ours: everything ready (APIs and heartbeats)", Ours.Select(s => s.Readiness.EverythingReady));
+        Row(md, "ours: CPU time the node used until everything was ready (CPU-seconds, all its processes)", Ours.Select(s => s.Readiness.NodeCpu));
+        Row(md, $"ours: the CPU floor, that CPU time spread over all {Machine.Cpus} CPUs", Ours.Select(s => Floor(s.Readiness)));
         Row(md, "`./dockstack reset` wall time", Ours.Select(s => (TimeSpan?)s.Reset));
         Row(md, "baseline: every API answering (`curl` in the node)", Baseline.Select(b => b.Readiness.EveryApi));
         Row(md, $"baseline: every heartbeat since boot ({Beats(Baseline.Select(b => b.Readiness))})", Baseline.Select(b => b.Readiness.EveryHeartbeat), NoBeats(Baseline.Select(b => b.Readiness)));
@@ -36,6 +38,8 @@ public sealed record CloudReport(
         md.AppendLine();
         md.AppendLine($"Ours / baseline (ratio of medians): every API **{Ratio(Ours.Select(s => s.Readiness.EveryApi), Baseline.Select(b => b.Readiness.EveryApi))}**, " +
             $"everything ready **{Ratio(Ours.Select(s => s.Readiness.EverythingReady), Baseline.Select(b => b.Readiness.EverythingReady))}**.");
+        md.AppendLine();
+        md.AppendLine(Invariant($"The floor: with this much work the boot cannot end sooner than its CPU time divided by the CPUs, even perfectly parallel. Everything ready / floor (medians): **{Ratio(Ours.Select(s => s.Readiness.EverythingReady), Ours.Select(s => Floor(s.Readiness)))}** (1.00x: the boot is bound by CPU alone; only doing less work makes it faster)."));
         md.AppendLine();
         md.AppendLine("Each run (ours and the baseline alternate which goes first):").AppendLine();
         md.AppendLine("| run | up | every API | every heartbeat | everything | reset | baseline every API | baseline every heartbeat | baseline everything | baseline stop+rm |");
@@ -47,6 +51,7 @@ public sealed record CloudReport(
         }
         md.AppendLine();
         AppendFirstAnswers(md);
+        AppendCpu(md);
         AppendMemory(md);
         AppendImages(md);
         md.AppendLine($"Baseline: `docker run -d {string.Join(' ', Flags.Flags())}{string.Concat(VolumePaths.Select(p => $" -v VOLUME:{p}"))} {Flags.Image}` " +
@@ -74,6 +79,24 @@ public sealed record CloudReport(
         foreach (var beat in beats)
         {
             md.AppendLine($"| heartbeat of {beat} | {Median(Ours.Select(s => s.Readiness.FirstBeat))(beat)} | {Median(Baseline.Select(b => b.Readiness.FirstBeat))(beat)} |");
+        }
+        md.AppendLine();
+    }
+
+    private void AppendCpu(StringBuilder md)
+    {
+        if (Ours.LastOrDefault()?.Readiness is not { CpuByUnit: { Count: > 0 } units, NodeCpu: { } cpu })
+        {
+            return;
+        }
+        md.AppendLine("### Where the boot's CPU went").AppendLine();
+        md.AppendLine(Invariant($"The last run's node had used **{cpu.TotalSeconds:0.0} CPU-seconds** when everything was first seen ready. Per systemd unit, from `/proc/PID/stat` (user and system time of each live process and of the children it reaped; what exited unreaped is only in the node's total, so the units sum to {units.Sum(u => u.Seconds):0.0}), largest first:"));
+        md.AppendLine();
+        md.AppendLine("| unit | processes | CPU-seconds |");
+        md.AppendLine("|---|---:|---:|");
+        foreach (var unit in units.Where(u => u.Seconds >= 0.05))
+        {
+            md.AppendLine(Invariant($"| {unit.Unit} | {unit.Processes} | {unit.Seconds:0.0} |"));
         }
         md.AppendLine();
     }
@@ -179,6 +202,8 @@ public sealed record CloudReport(
     }
 
     private static string Beat(ReadinessSample sample) => sample.Heartbeats == 0 ? "-" : S(sample.EveryHeartbeat);
+
+    private TimeSpan? Floor(ReadinessSample r) => r.NodeCpu is { } cpu ? cpu / Machine.Cpus : null;
 
     private static string S(TimeSpan? t) => t is { } v ? Figures.Seconds(v.TotalSeconds) : "n/a";
 

@@ -39,16 +39,8 @@ public sealed class PackagesLayer(CloudSettings settings, IReadOnlyList<IService
     /// <summary>Debconf answers: Debian's OpenStack templates default to "do not configure", which is what we want; these pick the rest.</summary>
     public IReadOnlyList<string> Preseeds { get; } = modules.SelectMany(m => m.Preseeds).ToList();
 
-    /// <summary>
-    /// dpkg path filters: files of the packages a node never uses. Besides each module's own, the test suites Debian ships
-    /// inside the Python packages (nova/tests, neutron/tests, openstackclient/tests...: 187 MB); nothing a service or
-    /// client runs imports them.
-    /// </summary>
-    public IReadOnlyList<string> PathFilters { get; } =
-    [
-        "path-exclude /usr/lib/python3/dist-packages/*/tests/*",
-        .. modules.Where(m => m.IsEnabled(settings)).SelectMany(m => m.PathFilters(settings)),
-    ];
+    /// <summary>dpkg path filters: files of the packages a node never uses.</summary>
+    public IReadOnlyList<string> PathFilters { get; } = modules.Where(m => m.IsEnabled(settings)).SelectMany(m => m.PathFilters(settings)).ToList();
 
     /// <summary>Files the modules want in place before their packages install (<see cref="IServiceModule.PackageFiles"/>).</summary>
     public IReadOnlyList<NodeFile> PackageFiles { get; } = modules.Where(m => m.IsEnabled(settings)).SelectMany(m => m.PackageFiles(settings)).ToList();
@@ -101,6 +93,7 @@ public sealed class PackagesLayer(CloudSettings settings, IReadOnlyList<IService
         await events.StepAsync("Disabling the services until they are configured", () =>
             Script(node, "Disable units", "disable-units.sh", [$"DISABLE={string.Join(' ', DisabledUnits)}", $"MASK={string.Join(' ', MaskedUnits)}"], ct));
         await node.RunAsync("dpkg syncs again", ["rm", "-f", UnsafeIoFile], ct);
+        await Script(node, "Test suites", "drop-test-suites.sh", [], ct);
     }
 
     private static Task Script(Node node, string what, string name, IReadOnlyList<string> environment, CancellationToken ct) =>
