@@ -152,6 +152,8 @@ public sealed class ServiceLayoutTests : IDisposable
 
         Assert.Contains("path-exclude /usr/bin/qemu-system-*", new PackagesLayer(full).PathFilters);
         Assert.Contains("path-include /usr/bin/qemu-system-x86_64", new PackagesLayer(full).PathFilters);
+        Assert.DoesNotContain(new PackagesLayer(full).PathFilters, f => f.StartsWith("path-include", StringComparison.Ordinal) && !f.EndsWith("qemu-system-x86_64", StringComparison.Ordinal));
+        Assert.Contains("path-exclude /usr/lib/x86_64-linux-gnu/libnode.so*", new PackagesLayer(full).PathFilters);
         Assert.Empty(new PackagesLayer(keystone).PathFilters);
         Assert.Contains("path-exclude /usr/bin/qemu-system-*", new PackagesLayer(full).Inputs);
     }

@@ -37,11 +37,15 @@ public sealed class NovaModule : ServiceModule
 
     /// <summary>
     /// nova-compute-qemu depends on the <c>qemu-system</c> metapackage, which pulls the system emulators of every
-    /// architecture (426 MB); a node only runs x86 guests, so only those binaries are unpacked.
+    /// architecture (426 MB); a node only runs x86_64 guests, so only that emulator is unpacked. Debian's novnc depends on
+    /// nodejs for its build tools; the proxy serves noVNC's JavaScript to the browser and never runs node, so Node.js's
+    /// library (53 MB) is not unpacked either.
     /// </summary>
-    public override IReadOnlyList<string> PathFilters(CloudSettings settings) => settings.Has(Compute)
-        ? ["path-exclude /usr/bin/qemu-system-*", "path-include /usr/bin/qemu-system-x86_64", "path-include /usr/bin/qemu-system-i386"]
-        : [];
+    public override IReadOnlyList<string> PathFilters(CloudSettings settings) =>
+    [
+        .. settings.Has(Compute) ? ["path-exclude /usr/bin/qemu-system-*", "path-include /usr/bin/qemu-system-x86_64"] : Array.Empty<string>(),
+        .. settings.Has(NoVnc) ? ["path-exclude /usr/lib/x86_64-linux-gnu/libnode.so*"] : Array.Empty<string>(),
+    ];
 
     public override IReadOnlyList<string> UnusedUnits { get; } =
     [
