@@ -92,20 +92,20 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
 
     private async Task SyncAsync(Container c, bool? present, CancellationToken cancellationToken)
     {
+        // The full pass reads the engine's list before the rows: a container made in between (its row already past
+        // Creating when read) is missing from the list but not from the engine. So the list only says "present"; a row
+        // it misses is asked for by name before it is healed or called gone.
+        if (present == false)
+        {
+            present = null;
+        }
         if (await HealsAsync(c, present, cancellationToken))
         {
             await HealAsync(c, cancellationToken);
             return;
         }
         var before = (c.Status, c.StatusDetail, c.StatusReason);
-        if (present == false)
-        {
-            MarkMissing(c);
-        }
-        else
-        {
-            await manager.SyncFromEngineAsync(c, forced: false, cancellationToken);
-        }
+        await manager.SyncFromEngineAsync(c, forced: false, cancellationToken); // marks it missing when the engine has no such container
         if (c.Status == ContainerStatus.Deleted && c.AutoRemove == true)
         {
             await store.DeleteAsync(c, cancellationToken);

@@ -53,7 +53,10 @@ internal sealed class FakeGuestEngine : IGuestEngine
     public Task PullImageAsync(string reference, IProgress<string>? progress, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task RemoveImageAsync(string reference, bool force, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task RemoveContainerAsync(string id, bool force, CancellationToken cancellationToken) => Record($"remove {id}", cancellationToken);
-    public Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IList<string> labelFilters, bool all, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>What listing the engine's containers answers (whatever the filters); unset, it is refused.</summary>
+    public IReadOnlyList<ContainerSummary>? Listed { get; set; }
+    public Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IList<string> labelFilters, bool all, CancellationToken cancellationToken) =>
+        Listed is { } listed ? Task.FromResult(listed) : throw new NotSupportedException();
     public Task<ExecResult> ExecAsync(string id, ExecRequest request, Action<ExecOutput>? onOutput, CancellationToken cancellationToken) => throw new NotSupportedException();
     /// <summary>What get_archive reads from; unset, it is refused like every call a test does not expect.</summary>
     public Stream? Archive { get; set; }

@@ -231,6 +231,47 @@ public sealed class RebuildTests : ComputeTestBed
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SyncAll_AContainerMadeAfterTheEnginesListWasRead_IsNeitherCalledGoneNorRebuilt(bool autoHeal)
+    {
+        var c = (await Store.GetContainerAsync(Uuid, Ct))!;
+        c.Status = ContainerStatus.Running;
+        c.AutoHeal = autoHeal;
+        await Store.UpdateAsync(c, Ct);
+        // The full pass read the engine's list before this container was made; the engine has it (inspect finds it).
+        Engine.Listed = [];
+        Engine.Networks = [];
+        var sync = new ContainerSync(Store, Engine, _manager, TimeProvider.System, NullLogger<ContainerSync>.Instance);
+
+        await sync.SyncAllAsync(Ct);
+
+        c = (await Store.GetContainerAsync(Uuid, Ct))!;
+        Assert.Equal(ContainerStatus.Running, c.Status);
+        Assert.Null(c.StatusReason);
+        Assert.Equal("cid-1", c.ContainerId);
+        Assert.DoesNotContain(Engine.Calls, call => call.StartsWith("remove", StringComparison.Ordinal) || call.StartsWith("create", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SyncAll_AContainerTheEngineHasNot_IsError()
+    {
+        var c = (await Store.GetContainerAsync(Uuid, Ct))!;
+        c.Status = ContainerStatus.Running;
+        await Store.UpdateAsync(c, Ct);
+        Engine.Listed = [];
+        Engine.Networks = [];
+        Engine.Guest = null;
+        var sync = new ContainerSync(Store, Engine, _manager, TimeProvider.System, NullLogger<ContainerSync>.Instance);
+
+        await sync.SyncAllAsync(Ct);
+
+        c = (await Store.GetContainerAsync(Uuid, Ct))!;
+        Assert.Equal(ContainerStatus.Error, c.Status);
+        Assert.StartsWith("No such container", c.StatusReason);
+    }
+
+    [Theory]
     [InlineData(true, ContainerStatus.Running)]
     [InlineData(false, ContainerStatus.Error)]
     public async Task Show_ContainerGoneFromTheEngine_IsLeftForTheSyncToHealWithAutoHeal_ErrorWithout(bool autoHeal, string status)
