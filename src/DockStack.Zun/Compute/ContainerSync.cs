@@ -75,6 +75,7 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
                 await store.DeleteAsync(c, cancellationToken);
                 continue;
             }
+            if (NeverMade(c)) { continue; }
             await SyncAsync(c, onEngine.Contains(c.Uuid), cancellationToken);
         }
         await manager.Networks.SweepAsync(cancellationToken);
@@ -83,12 +84,18 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
     public async Task SyncOneAsync(string uuid, CancellationToken cancellationToken)
     {
         var c = await store.GetContainerAsync(uuid, cancellationToken);
-        if (c is null || c.Host != manager.Host || c.Status is ContainerStatus.Creating or ContainerStatus.Deleting or ContainerStatus.Deleted || c.TaskState is not null)
+        if (c is null || c.Host != manager.Host || c.Status is ContainerStatus.Creating or ContainerStatus.Deleting or ContainerStatus.Deleted || c.TaskState is not null || NeverMade(c))
         {
             return;
         }
         await SyncAsync(c, present: null, cancellationToken);
     }
+
+    /// <summary>
+    /// A row whose create failed before the engine made its container (no engine id): the engine has nothing to say
+    /// about it. Asking it by name would answer "no such container" and write that over the create's own reason.
+    /// </summary>
+    public static bool NeverMade(Container c) => c.ContainerId is null;
 
     private async Task SyncAsync(Container c, bool? present, CancellationToken cancellationToken)
     {

@@ -56,12 +56,23 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
             // A Nova server on the same network, in the same (default) group as b: b reaches its SSH server and pings it.
             var server = await demo.ShowAsync(ct, "server", "create", "--image", "tiny-linux-x86_64", "--flavor", "m1.nano", "--network", "private", "--wait", vm);
             var serverAddress = System.Text.RegularExpressions.Regex.Match(server["addresses"]!.ToJsonString(), @"10\.0\.0\.\d+").Value;
-            var banner = "";
-            for (var deadline = DateTime.UtcNow.AddMinutes(4); !banner.Contains("SSH-2.0", StringComparison.Ordinal) && DateTime.UtcNow < deadline; await Task.Delay(3000, ct))
+            // The guest says on its console when its SSH server listens (software emulation on a busy machine can take
+            // minutes); only then is a refused connection the network's fault. Each failure carries the console.
+            var console = "";
+            for (var deadline = DateTime.UtcNow.AddMinutes(6); !console.Contains("dockstack-guest: ready", StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
             {
-                banner = (await fixture.Demo.ExecAsync(b, ct, "sh", "-c", $"nc -w 3 {serverAddress} 22 </dev/null | head -c 20")).Stdout;
+                await Task.Delay(TimeSpan.FromSeconds(5), ct);
+                console = await demo.RunAsync(ct, "console", "log", "show", vm);
             }
-            Assert.Contains("SSH-2.0", banner, StringComparison.Ordinal);
+            Assert.True(console.Contains("dockstack-guest: ssh server on port 22", StringComparison.Ordinal), $"{vm} did not start its SSH server; its console:\n{Tail(console)}");
+            var banner = "";
+            for (var deadline = DateTime.UtcNow.AddMinutes(2); !banner.Contains("SSH-2.0", StringComparison.Ordinal) && DateTime.UtcNow < deadline; await Task.Delay(3000, ct))
+            {
+                var reply = await fixture.Demo.ExecAsync(b, ct, "sh", "-c", $"nc -w 3 {serverAddress} 22 </dev/null | head -c 20");
+                banner = reply.Stdout + reply.Stderr;
+            }
+            Assert.True(banner.Contains("SSH-2.0", StringComparison.Ordinal),
+                $"{b} did not reach {vm}'s SSH server at {serverAddress}:22 ({banner.Trim()}); {vm}'s console:\n{Tail(console)}");
             Assert.Equal(0, (await fixture.Demo.ExecAsync(b, ct, "ping", "-c", "1", "-W", "3", serverAddress)).ExitCode);
 
             // The locked group lets nothing in: b cannot ping a, until the group allows ICMP.
@@ -118,6 +129,8 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
         Assert.DoesNotContain(await fixture.Demo.ListAsync(ct, "appcontainer", "list"), c => c?["name"]?.ToString() == name);
     }
 
+
+    private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(25));
 
     /// <summary>The port by name once Neutron says it is ACTIVE (the OVS agent wired it).</summary>
     private async Task<JsonObject> ActivePortAsync(string name, CancellationToken ct)

@@ -191,6 +191,28 @@ public sealed class RebuildTests : ComputeTestBed
         Assert.Equal(ContainerStatus.Running, (await Store.GetContainerAsync(Uuid, Ct))!.Status);
     }
 
+    [Fact]
+    public async Task Create_RefusedByTheEngine_KeepsItsReason_ThroughTheSyncs()
+    {
+        var c = (await Store.GetContainerAsync(Uuid, Ct))!;
+        c.ContainerId = null;
+        c.Status = ContainerStatus.Creating;
+        await Store.UpdateAsync(c, Ct);
+        Engine.CreateGuest = _ => throw new DockerEngineException("could not find an available address pool");
+        Engine.OnCall = () => Task.CompletedTask; // the engine made nothing: asked by name, it has no such container
+        Engine.Guest = null;
+        Engine.Listed = [];
+        Engine.Networks = [];
+        var sync = new ContainerSync(Store, Engine, _manager, TimeProvider.System, NullLogger<ContainerSync>.Instance);
+
+        await new ComputeRequest(new CreateContainer(Uuid, Run: true), Caller).DispatchAsync(_manager, Ct);
+        await sync.SyncAllAsync(Ct);
+        await sync.SyncOneAsync(Uuid, Ct);
+
+        c = (await Store.GetContainerAsync(Uuid, Ct))!;
+        Assert.Equal((ContainerStatus.Error, "could not find an available address pool", null), (c.Status, c.StatusReason, c.ContainerId));
+    }
+
     /// <summary>The container, Running as last seen, is gone from the engine behind the service's back.</summary>
     private async Task GoneFromTheEngineAsync(bool autoHeal)
     {
