@@ -72,6 +72,7 @@ public sealed partial class ComputeManager(ZunConfig config, ZunStore store, IGu
         try
         {
             c.TaskState = ContainerTaskState.Creating;
+            c.StatusReason = null; // this create's outcome says why, not what was written before it ran (the agent's start settling)
             await store.UpdateAsync(c, cancellationToken);
             await WithinDeadlineAsync(message, ct => CreateInEngineAsync(c, caller, message.Run, ct), cancellationToken);
         }

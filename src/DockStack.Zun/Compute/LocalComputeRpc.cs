@@ -5,8 +5,14 @@ using Microsoft.Extensions.Logging;
 
 namespace DockStack.Zun.Compute;
 
-/// <summary>In-process transport for <c>zun all</c> without a transport_url: calls go straight to the local agent.</summary>
-public sealed partial class LocalComputeRpc(IComputeHandler handler, IHostApplicationLifetime lifetime, ILogger<LocalComputeRpc> logger) : IComputeRpc
+/// <summary>
+/// In-process transport for <c>zun all</c> without a transport_url: calls go straight to the local agent, once it is
+/// ready (<see cref="ComputeReadiness"/>), as the RabbitMQ listener waits for it. The api answers as soon as the process
+/// starts, while the agent still settles the rows an earlier run left mid-task; a create handled then was settled too:
+/// its row, read as Creating, was written back as Error "Container failed to create correctly", and without its engine id.
+/// </summary>
+public sealed partial class LocalComputeRpc(IComputeHandler handler, ComputeReadiness readiness, IHostApplicationLifetime lifetime, ILogger<LocalComputeRpc> logger)
+    : IComputeRpc
 {
     private readonly ConcurrentDictionary<Task, bool> _running = new();
 
@@ -17,6 +23,7 @@ public sealed partial class LocalComputeRpc(IComputeHandler handler, IHostApplic
         {
             try
             {
+                await readiness.WaitAsync(lifetime.ApplicationStopping);
                 await request.DispatchAsync(handler, lifetime.ApplicationStopping);
             }
             catch (Exception e)
@@ -29,10 +36,11 @@ public sealed partial class LocalComputeRpc(IComputeHandler handler, IHostApplic
         return Task.CompletedTask;
     }
 
-    public Task<JsonNode?> CallAsync(string host, ComputeRequest request, CancellationToken cancellationToken)
+    public async Task<JsonNode?> CallAsync(string host, ComputeRequest request, CancellationToken cancellationToken)
     {
         CheckHost(host);
-        return request.DispatchAsync(handler, cancellationToken);
+        await readiness.WaitAsync(cancellationToken);
+        return await request.DispatchAsync(handler, cancellationToken);
     }
 
     /// <summary>Waits (bounded) for casts still running, so a stop does not cut a create in half.</summary>
