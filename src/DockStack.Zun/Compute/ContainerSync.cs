@@ -75,8 +75,7 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
                 await store.DeleteAsync(c, cancellationToken);
                 continue;
             }
-            if (NeverMade(c)) { continue; }
-            await SyncAsync(c, onEngine.Contains(c.Uuid), cancellationToken);
+            await SyncAsync(c, listed: onEngine.Contains(c.Uuid), cancellationToken);
         }
         await manager.Networks.SweepAsync(cancellationToken);
     }
@@ -84,29 +83,28 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
     public async Task SyncOneAsync(string uuid, CancellationToken cancellationToken)
     {
         var c = await store.GetContainerAsync(uuid, cancellationToken);
-        if (c is null || c.Host != manager.Host || c.Status is ContainerStatus.Creating or ContainerStatus.Deleting or ContainerStatus.Deleted || c.TaskState is not null || NeverMade(c))
+        if (c is null || c.Host != manager.Host || c.Status is ContainerStatus.Creating or ContainerStatus.Deleting or ContainerStatus.Deleted || c.TaskState is not null)
         {
             return;
         }
-        await SyncAsync(c, present: null, cancellationToken);
+        await SyncAsync(c, listed: false, cancellationToken);
     }
 
     /// <summary>
-    /// A row whose create failed before the engine made its container (no engine id): the engine has nothing to say
-    /// about it. Asking it by name would answer "no such container" and write that over the create's own reason.
+    /// The row against the engine: healed, or the engine's view written onto it. <paramref name="listed"/>: the full
+    /// pass's list of the engine's containers has it. That list was read before the rows, so a container made in
+    /// between is missing from it but not from the engine: a row it misses is asked for by name before it is healed or
+    /// called gone.
     /// </summary>
-    public static bool NeverMade(Container c) => c.ContainerId is null;
-
-    private async Task SyncAsync(Container c, bool? present, CancellationToken cancellationToken)
+    private async Task SyncAsync(Container c, bool listed, CancellationToken cancellationToken)
     {
-        // The full pass reads the engine's list before the rows: a container made in between (its row already past
-        // Creating when read) is missing from the list but not from the engine. So the list only says "present"; a row
-        // it misses is asked for by name before it is healed or called gone.
-        if (present == false)
+        // A row whose create failed before the engine made its container (no engine id) has nothing to sync: asked by
+        // name, the engine would answer "no such container", written over the create's own reason.
+        if (c.ContainerId is null)
         {
-            present = null;
+            return;
         }
-        if (await HealsAsync(c, present, cancellationToken))
+        if (await HealsAsync(c, listed, cancellationToken))
         {
             await HealAsync(c, cancellationToken);
             return;
@@ -146,9 +144,9 @@ public sealed partial class ContainerSync(ZunStore store, IGuestEngine engine, C
         c.AutoHeal == true && c.AutoRemove != true && c.ContainerId is not null
         && c.Status is ContainerStatus.Created or ContainerStatus.Running or ContainerStatus.Stopped;
 
-    /// <summary>Whether to heal <paramref name="c"/> now: it <see cref="Heals"/> and is gone (<paramref name="present"/>: the engine's list; null: ask the engine).</summary>
-    private async Task<bool> HealsAsync(Container c, bool? present, CancellationToken cancellationToken) =>
-        Heals(c) && !(present ?? await engine.InspectGuestAsync(c.ContainerId!, cancellationToken) is not null);
+    /// <summary>Whether to heal <paramref name="c"/> now: it <see cref="Heals"/> and is gone (not <paramref name="listed"/>, and the engine has no such container).</summary>
+    private async Task<bool> HealsAsync(Container c, bool listed, CancellationToken cancellationToken) =>
+        Heals(c) && !listed && await engine.InspectGuestAsync(c.ContainerId!, cancellationToken) is null;
 
     /// <summary>Rebuilds the container from its image (running again if it was Running), recorded as a <c>rebuild</c> action of its owner's.</summary>
     private async Task HealAsync(Container c, CancellationToken cancellationToken)

@@ -58,12 +58,7 @@ public sealed class ContainerNetworkingTests(FullCloudFixture fixture)
             var serverAddress = System.Text.RegularExpressions.Regex.Match(server["addresses"]!.ToJsonString(), @"10\.0\.0\.\d+").Value;
             // The guest says on its console when its SSH server listens (software emulation on a busy machine can take
             // minutes); only then is a refused connection the network's fault. Each failure carries the console.
-            var console = "";
-            for (var deadline = DateTime.UtcNow.AddMinutes(6); !console.Contains("dockstack-guest: ready", StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(5), ct);
-                console = await demo.RunAsync(ct, "console", "log", "show", vm);
-            }
+            var console = await demo.ConsoleUntilAsync(vm, "dockstack-guest: ready", TimeSpan.FromMinutes(6), ct);
             Assert.True(console.Contains("dockstack-guest: ssh server on port 22", StringComparison.Ordinal), $"{vm} did not start its SSH server; its console:\n{Tail(console)}");
             var banner = "";
             for (var deadline = DateTime.UtcNow.AddMinutes(2); !banner.Contains("SSH-2.0", StringComparison.Ordinal) && DateTime.UtcNow < deadline; await Task.Delay(3000, ct))

@@ -128,12 +128,7 @@ public sealed class FullCloudTests(FullCloudFixture fixture)
             var address = server["addresses"]?["private"]?[0]?.ToString() ?? "";
             Assert.Matches(@"^10\.0\.0\.\d+$", address);
 
-            var console = "";
-            for (var deadline = DateTime.UtcNow.AddMinutes(4); !console.Contains("dockstack-guest: ready", StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(5), ct);
-                console = await fixture.Demo.RunAsync(ct, "console", "log", "show", name);
-            }
+            var console = await fixture.Demo.ConsoleUntilAsync(name, "dockstack-guest: ready", TimeSpan.FromMinutes(4), ct);
             Assert.Contains("dockstack-guest: booted", console, StringComparison.Ordinal);
             Assert.Contains($"dockstack-guest: address {address}/", console, StringComparison.Ordinal);
             // Nova's metadata for this server, through the router's haproxy, Neutron's metadata agent and nova-api.

@@ -39,6 +39,19 @@ public sealed class OpenStackCli(string cloudsYaml, string cloud)
         }
     }
 
+    /// <summary>A server's console log, read every 5 s until it holds <paramref name="text"/> or <paramref name="within"/>
+    /// has passed; the last one read either way (the caller asserts on it).</summary>
+    public async Task<string> ConsoleUntilAsync(string server, string text, TimeSpan within, CancellationToken ct)
+    {
+        var console = "";
+        for (var deadline = DateTime.UtcNow + within; !console.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            console = await RunAsync(ct, "console", "log", "show", server);
+        }
+        return console;
+    }
+
     /// <summary><c>appcontainer exec</c>, its exit code and output as they are (a non-zero exit is an answer, not a failure).</summary>
     public Task<ProcessResult> ExecAsync(string container, CancellationToken ct, params string[] command) =>
         OpenStackClient.CloudAsync(cloudsYaml, cloud, ["appcontainer", "exec", container, .. command], TimeSpan.FromMinutes(1), ct);

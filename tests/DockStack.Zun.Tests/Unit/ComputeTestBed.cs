@@ -27,6 +27,10 @@ public abstract class ComputeTestBed : IAsyncLifetime
     protected ComputeManager NewManager(ZunConfig? config = null) =>
         new(config ?? Node1, Store, Engine, TimeProvider.System, NullLogger<ComputeManager>.Instance);
 
+    /// <summary>The agent's sync of <paramref name="manager"/>'s host, against the same store and engine.</summary>
+    protected ContainerSync NewSync(ComputeManager manager) =>
+        new(Store, Engine, manager, TimeProvider.System, NullLogger<ContainerSync>.Instance);
+
     public virtual Task InitializeAsync() => Store.MigrateAsync(Ct);
 
     public Task DisposeAsync()

@@ -39,14 +39,16 @@ public sealed class LocalComputeRpcTests : ComputeTestBed
         };
     }
 
+    private static LocalComputeRpc Rpc(ComputeManager manager, ComputeReadiness readiness) =>
+        new(manager, readiness, new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<LocalComputeRpc>.Instance);
+
     [Fact]
     public async Task ACreateCastWhileTheAgentStarts_WaitsForItsSettling_AndRuns()
     {
         var manager = NewManager();
         var readiness = new ComputeReadiness();
-        var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
-        var rpc = new LocalComputeRpc(manager, readiness, lifetime, NullLogger<LocalComputeRpc>.Instance);
-        var sync = new ContainerSync(Store, Engine, manager, TimeProvider.System, NullLogger<ContainerSync>.Instance);
+        var rpc = Rpc(manager, readiness);
+        var sync = NewSync(manager);
 
         await rpc.CastAsync("node1", new ComputeRequest(new CreateContainer(Uuid, Run: true), Caller), Ct);
         await Task.Delay(300, Ct);
@@ -64,7 +66,7 @@ public sealed class LocalComputeRpcTests : ComputeTestBed
     public async Task ACallWhileTheAgentStarts_IsAnsweredOnceItIsReady()
     {
         var readiness = new ComputeReadiness();
-        var rpc = new LocalComputeRpc(NewManager(), readiness, new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<LocalComputeRpc>.Instance);
+        var rpc = Rpc(NewManager(), readiness);
 
         var answer = rpc.CallAsync("node1", new ComputeRequest(new ValidateImage("cirros"), Caller), Ct);
         await Task.Delay(300, Ct);

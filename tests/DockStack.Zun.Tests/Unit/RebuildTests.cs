@@ -203,7 +203,7 @@ public sealed class RebuildTests : ComputeTestBed
         Engine.Guest = null;
         Engine.Listed = [];
         Engine.Networks = [];
-        var sync = new ContainerSync(Store, Engine, _manager, TimeProvider.System, NullLogger<ContainerSync>.Instance);
+        var sync = NewSync(_manager);
 
         await new ComputeRequest(new CreateContainer(Uuid, Run: true), Caller).DispatchAsync(_manager, Ct);
         await sync.SyncAllAsync(Ct);
@@ -229,7 +229,7 @@ public sealed class RebuildTests : ComputeTestBed
     public async Task Sync_ContainerGoneFromTheEngine_IsRebuiltWithAutoHeal_ErrorWithout(bool autoHeal, string status)
     {
         await GoneFromTheEngineAsync(autoHeal);
-        var sync = new ContainerSync(Store, Engine, _manager, TimeProvider.System, NullLogger<ContainerSync>.Instance);
+        var sync = NewSync(_manager);
 
         await sync.SyncOneAsync(Uuid, Ct);
 
@@ -264,7 +264,7 @@ public sealed class RebuildTests : ComputeTestBed
         // The full pass read the engine's list before this container was made; the engine has it (inspect finds it).
         Engine.Listed = [];
         Engine.Networks = [];
-        var sync = new ContainerSync(Store, Engine, _manager, TimeProvider.System, NullLogger<ContainerSync>.Instance);
+        var sync = NewSync(_manager);
 
         await sync.SyncAllAsync(Ct);
 
@@ -284,7 +284,7 @@ public sealed class RebuildTests : ComputeTestBed
         Engine.Listed = [];
         Engine.Networks = [];
         Engine.Guest = null;
-        var sync = new ContainerSync(Store, Engine, _manager, TimeProvider.System, NullLogger<ContainerSync>.Instance);
+        var sync = NewSync(_manager);
 
         await sync.SyncAllAsync(Ct);
 
