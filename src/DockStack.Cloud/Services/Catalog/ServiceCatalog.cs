@@ -8,6 +8,7 @@ using DockStack.Cloud.Services.Neutron;
 using DockStack.Cloud.Services.Nova;
 using DockStack.Cloud.Services.Placement;
 using DockStack.Cloud.Services.PrivsepForker;
+using DockStack.Cloud.Services.PythonZygote;
 using DockStack.Cloud.Services.RabbitMq;
 
 namespace DockStack.Cloud.Services.Catalog;
@@ -28,6 +29,7 @@ public static class ServiceCatalog
         new KeystoneModule(),
         new GlanceModule(),
         new PlacementModule(),
+        new PythonZygoteModule(NovaModule.Zygote, NeutronModule.Zygote),
         new NovaModule(),
         new PrivsepForkerModule(),
         new NeutronModule(),

@@ -38,7 +38,7 @@ public static class NeutronAgents
         var unit = SharedUnit(settings) ?? throw new InvalidOperationException("fewer than two of the DHCP, L3 and metadata agents are enabled");
         var enabled = Shareable.Where(a => settings.Has(a.DevStackName)).ToList();
         var configFiles = string.Concat(enabled.Select(a => $" --config-file={a.ConfigFile}"));
-        return $"[Service]\nExecStart=\nExecStart={LauncherPath} --agents={string.Join(',', enabled.Select(a => a.Agent))}" +
+        return $"[Service]\nExecStart=\nExecStart={NeutronModule.Zygote.Command(LauncherPath)} --agents={string.Join(',', enabled.Select(a => a.Agent))}" +
             $" --config-file={NeutronConfig.Neutron.Path} --config-dir=/etc/neutron/agent.conf.d{configFiles}" +
             $" --log-file=/var/log/neutron/{unit.Replace(".service", "", StringComparison.Ordinal)}.log\n";
     }

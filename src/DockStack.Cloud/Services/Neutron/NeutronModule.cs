@@ -1,5 +1,6 @@
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
+using DockStack.Cloud.Services.PythonZygote;
 
 namespace DockStack.Cloud.Services.Neutron;
 
@@ -13,6 +14,20 @@ public sealed class NeutronModule : ServiceModule
     public const string Dhcp = "q-dhcp";
     public const string L3 = "q-l3";
     public const string Metadata = "q-meta";
+
+    /// <summary>Neutron's Python services that are not uwsgi apps fork from one zygote (../PythonZygote).</summary>
+    public static readonly PythonZygoteModule.Project Zygote = new("neutron", "neutron.cmd.eventlet",
+        ["neutron.cmd.eventlet.server", "neutron.plugins.ml2.plugin", "neutron.agent.dhcp.agent", "neutron.agent.l3.agent",
+            "neutron.agent.metadata.agent", "neutron.plugins.ml2.drivers.openvswitch.agent.ovs_neutron_agent"],
+        [Server, Agent, Dhcp, L3, Metadata],
+        ["neutron-rpc-server", "neutron-openvswitch-agent", "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent"])
+    {
+        // os_ken's api modules register the app they need on the module that imports them (require_app, api_style):
+        // imported by the zygote, the Open vSwitch agent's OpenFlow service is never loaded and the agent waits for its
+        // datapath forever; imported out of their order, os_ken's controller modules fail on their circular imports.
+        // os_ken and the agent's OpenFlow modules load in the agent itself.
+        Skip = ["os_ken", "neutron.plugins.ml2.drivers.openvswitch.agent.openflow.native"],
+    };
 
     public const string Url = "http://127.0.0.1:9696";
 

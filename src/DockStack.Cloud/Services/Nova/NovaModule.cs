@@ -1,6 +1,7 @@
 using DockStack.Cloud.Nodes;
 using DockStack.Cloud.Provisioning.Config;
 using DockStack.Cloud.Services.Keystone;
+using DockStack.Cloud.Services.PythonZygote;
 
 namespace DockStack.Cloud.Services.Nova;
 
@@ -14,6 +15,13 @@ public sealed class NovaModule : ServiceModule
     public const string Scheduler = "n-sch";
     public const string Compute = "n-cpu";
     public const string NoVnc = "n-novnc";
+
+    /// <summary>Nova's Python services that are not uwsgi apps fork from one zygote (../PythonZygote).</summary>
+    public static readonly PythonZygoteModule.Project Zygote = new("nova", "nova.monkey_patch",
+        ["nova.cmd.compute", "nova.compute.manager", "nova.virt.libvirt.driver", "nova.conductor.manager", "nova.scheduler.manager",
+            "nova.cmd.novncproxy", "nova.console.websocketproxy"],
+        [Conductor, Scheduler, Compute, NoVnc],
+        ["nova-conductor", "nova-scheduler", "nova-compute", "nova-novncproxy"]);
 
     public const string Url = "http://127.0.0.1:8774";
 

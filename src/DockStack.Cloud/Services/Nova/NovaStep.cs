@@ -49,13 +49,13 @@ public sealed class NovaStep : IProvisioningStep
             // under their own names.
             files.Add(NodeFile.Text(ConductorSchedulerLauncher, ConductorSchedulerScript, NodeFile.Executable));
             files.Add(NodeFile.Text("/etc/systemd/system/nova-conductor.service.d/dockstack.conf",
-                $"[Service]\nExecStart=\nExecStart={ConductorSchedulerLauncher} --config-file=/etc/nova/nova.conf --log-file=/var/log/nova/nova-conductor.log\n"));
+                $"[Service]\nExecStart=\nExecStart={NovaModule.Zygote.Command(ConductorSchedulerLauncher)} --config-file=/etc/nova/nova.conf --log-file=/var/log/nova/nova-conductor.log\n"));
         }
         if (s.Has(NovaModule.Compute))
         {
             files.Add(NodeFile.Text(ComputeLauncher, ComputeScript, NodeFile.Executable));
             files.Add(NodeFile.Text("/etc/systemd/system/nova-compute.service.d/dockstack.conf",
-                $"[Service]\nExecStart=\nExecStart={ComputeLauncher} --config-file=/etc/nova/nova.conf --config-file=/etc/nova/nova-compute.conf --log-file=/var/log/nova/nova-compute.log\n"));
+                $"[Service]\nExecStart=\nExecStart={NovaModule.Zygote.Command(ComputeLauncher)} --config-file=/etc/nova/nova.conf --config-file=/etc/nova/nova-compute.conf --log-file=/var/log/nova/nova-compute.log\n"));
         }
         return files;
     }
