@@ -73,6 +73,34 @@ public sealed class VerifyTests : IDisposable
         Assert.Equal(["compute", "identity", "volume", "network", "scenario"], results.ByArea().Select(a => a.Area));
     }
 
+    [Fact]
+    public void Tracebacks_OfTheFailedTests_ByTheIdTheProgressLinesGive()
+    {
+        var junit = Path.Combine(_state, "results.xml");
+        File.WriteAllText(junit, """
+            <testsuite errors="0" failures="2" name="" tests="3" time="70.1">
+            <testcase classname="tempest.api.compute.flavors.test_flavors.FlavorsV2TestJSON" name="test_get_flavor[id-557cd2c2,smoke]" time="0.3"/>
+            <testcase classname="tempest.scenario.test_server_basic_ops.TestServerBasicOps" name="test_server_basic_ops[compute,id-7fff3fb3,network,smoke]" time="640.2">
+            <failure type="testtools.testresult.real._StringException">Traceback (most recent call last):
+              File "/usr/lib/python3/dist-packages/tempest/lib/common/ssh.py", line 136, in _get_ssh_connection
+            tempest.lib.exceptions.SSHTimeout: Connection to the 172.24.4.50 via SSH timed out.</failure>
+            </testcase>
+            <testcase classname="setUpClass (tempest.api.network.test_ports" name="PortsTestJSON)" time="0.000">
+            <error type="testtools.testresult.real._StringException">Conflict: 409</error>
+            </testcase>
+            </testsuite>
+            """);
+
+        var tracebacks = TempestResults.Tracebacks(junit);
+
+        Assert.Equal(["setUpClass (tempest.api.network.test_ports.PortsTestJSON)", "tempest.scenario.test_server_basic_ops.TestServerBasicOps.test_server_basic_ops"],
+            tracebacks.Keys.Order(StringComparer.Ordinal));
+        Assert.EndsWith("SSHTimeout: Connection to the 172.24.4.50 via SSH timed out.",
+            tracebacks["tempest.scenario.test_server_basic_ops.TestServerBasicOps.test_server_basic_ops"], StringComparison.Ordinal);
+        Assert.Equal("Conflict: 409", tracebacks["setUpClass (tempest.api.network.test_ports.PortsTestJSON)"]);
+        Assert.Empty(TempestResults.Tracebacks(Path.Combine(_state, "missing.xml")));
+    }
+
     [Theory]
     [InlineData("smoke", "--smoke")]
     [InlineData("full", "")]

@@ -46,6 +46,7 @@ public sealed class VerifyCommand(CliServices services) : CloudCommand<VerifyCom
         var options = new VerifyOptions(TempestSuite.Parse(settings.Suite), settings.Concurrency, BaseImageOptions.From(null, null, null));
         var report = await Services.Renderer(settings).RunAsync(events => Services.Manager(events).VerifyAsync(settings.Cloud, options, _ => { }, cancellationToken));
         var results = report.Results;
+        var tracebacks = TempestResults.Tracebacks(Path.Combine(report.Directory, "results.xml"));
         if (settings.Json)
         {
             Json.Write(Services.Console, new
@@ -57,6 +58,7 @@ public sealed class VerifyCommand(CliServices services) : CloudCommand<VerifyCom
                 seconds = Math.Round(report.Elapsed.TotalSeconds, 1),
                 results = report.Directory,
                 failures = results.Tests.Where(t => t.Outcome == TestOutcome.Failed).Select(t => t.Id),
+                tracebacks,
                 skips = results.Tests.Where(t => t.Outcome == TestOutcome.Skipped).Select(t => new { id = t.Id, reason = t.Reason }),
                 areas = results.ByArea().Select(a => new { area = a.Area, passed = a.Passed, failed = a.Failed, skipped = a.Skipped }),
             });
@@ -74,6 +76,14 @@ public sealed class VerifyCommand(CliServices services) : CloudCommand<VerifyCom
             foreach (var failed in results.Tests.Where(t => t.Outcome == TestOutcome.Failed))
             {
                 console.MarkupLine($"[red]FAILED[/] {Markup.Escape(failed.Id)}");
+                // The traceback's last lines say which step failed and why; the whole of it is in results.html.
+                if (tracebacks.TryGetValue(failed.Id, out var traceback))
+                {
+                    foreach (var line in traceback.Split('\n').TakeLast(3))
+                    {
+                        console.MarkupLine($"  [grey]{Markup.Escape(line)}[/]");
+                    }
+                }
             }
             console.MarkupLine($"tempest ({Markup.Escape(options.Suite.Name)}): {results.Passed} passed, {results.Failed} failed, {results.Skipped} skipped in {report.Elapsed.TotalMinutes:0.0} min.");
             console.MarkupLine($"Results: {Markup.Escape(report.Directory)} (results.html, results.xml, results.subunit, tempest.log, tempest.conf)");

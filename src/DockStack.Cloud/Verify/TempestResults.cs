@@ -63,6 +63,31 @@ public sealed partial class TempestResults
         return test;
     }
 
+    /// <summary>Each failed test's traceback, from the JUnit file subunit2junitxml wrote (<c>results.xml</c>), by the id
+    /// the progress lines give it (without tempest's <c>[id-...,smoke]</c> suffix); none when the file is missing.</summary>
+    public static IReadOnlyDictionary<string, string> Tracebacks(string junitFile)
+    {
+        if (!File.Exists(junitFile))
+        {
+            return new Dictionary<string, string>();
+        }
+        var tracebacks = new Dictionary<string, string>();
+        foreach (var test in System.Xml.Linq.XDocument.Load(junitFile).Descendants("testcase"))
+        {
+            var failure = test.Elements().FirstOrDefault(e => e.Name.LocalName is "failure" or "error");
+            if (failure is not null)
+            {
+                // subunit2junitxml splits the id at its last dot: class and name together give it back.
+                var name = (string?)test.Attribute("name") ?? "";
+                var bracket = name.IndexOf('[', StringComparison.Ordinal);
+                name = bracket > 0 ? name[..bracket] : name;
+                var classname = (string?)test.Attribute("classname");
+                tracebacks[string.IsNullOrEmpty(classname) ? name : $"{classname}.{name}"] = failure.Value.TrimEnd();
+            }
+        }
+        return tracebacks;
+    }
+
     /// <summary>Counts per area, in the order areas first appeared.</summary>
     public IReadOnlyList<(string Area, int Passed, int Failed, int Skipped)> ByArea() =>
         _tests.GroupBy(t => t.Area)

@@ -42,7 +42,10 @@ public sealed class TempestAndReachTests(FullCloudFixture fixture)
             }
         }
         Assert.True(result.ExitCode == 0,
-            $"verify exited with {result.ExitCode}; failed: {report?["failures"]?.ToJsonString()}; results in {Field(report, "results")}\n{ProcessRunner.Tail(result.Stderr, 40)}");
+            $"verify exited with {result.ExitCode}; failed: {report?["failures"]?.ToJsonString()}; results in {Field(report, "results")}\n" +
+            // The end of each failed test's traceback: the step that failed and why (the results folder goes with the test cloud).
+            $"{string.Join('\n', report?["tracebacks"]?.AsObject().Select(t => $"--- {t.Key}\n{ProcessRunner.Tail(t.Value?.ToString() ?? "", 30)}") ?? [])}\n" +
+            $"{ProcessRunner.Tail(result.Stderr, 40)}");
         Assert.NotNull(report);
         Assert.Equal(0, report["failed"]!.GetValue<int>());
         // 79 smoke tests on this cloud: about 60 apply (object storage, volumes and IPv6 are not in it).

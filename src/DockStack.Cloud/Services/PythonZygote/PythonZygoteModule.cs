@@ -64,10 +64,13 @@ public sealed class PythonZygoteModule : ServiceModule
 
     public override string Name => "PythonZygote";
 
-    public override bool IsEnabled(CloudSettings settings) => Projects.Any(p => p.Runs(settings));
+    public override bool IsEnabled(CloudSettings settings) => Running(settings).Any();
+
+    /// <summary>The projects these settings run a service of.</summary>
+    private IEnumerable<Project> Running(CloudSettings settings) => Projects.Where(p => p.Runs(settings));
 
     /// <summary>The units of the zygotes these settings run.</summary>
-    public IReadOnlyList<string> ZygoteUnits(CloudSettings settings) => [.. Projects.Where(p => p.Runs(settings)).Select(p => p.Unit)];
+    public IReadOnlyList<string> ZygoteUnits(CloudSettings settings) => [.. Running(settings).Select(p => p.Unit)];
 
     public static string ServerScript => Read("PythonZygote", "Scripts/pyzygote");
 
@@ -84,7 +87,7 @@ public sealed class PythonZygoteModule : ServiceModule
         NodeFile.Text(ServerPath, ServerScript, NodeFile.Executable),
         NodeFile.Text(ClientPath, ClientScript, NodeFile.Executable),
         NodeFile.Text($"/etc/systemd/system/{UnitTemplate}", UnitFile),
-        .. Projects.Where(p => p.Runs(settings)).SelectMany(p => p.ServiceFiles().Prepend(NodeFile.Text($"/etc/dockstack/zygote-{p.Name}.env", Environment(p)))),
+        .. Running(settings).SelectMany(p => p.ServiceFiles().Prepend(NodeFile.Text($"/etc/dockstack/zygote-{p.Name}.env", Environment(p)))),
     ];
 
     public override IReadOnlyList<IProvisioningStep> Steps => [new ZygoteStep(this)];
