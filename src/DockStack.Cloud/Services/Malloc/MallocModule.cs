@@ -21,17 +21,4 @@ public sealed class MallocModule : ServiceModule
 
     public override IReadOnlyList<NodeFile> Files(CloudSettings settings) =>
         [NodeFile.Text(ManagerDropIn, $"# dockstack: at most {ArenaMax} malloc arenas per process (see the Malloc module's README)\n[Manager]\nDefaultEnvironment=MALLOC_ARENA_MAX={ArenaMax}\n")];
-
-    public override IReadOnlyList<IProvisioningStep> Steps => [new MallocStep(this)];
-
-    /// <summary>Writes the drop-in; nothing restarts for it (systemd's manager reads it when the image boots).</summary>
-    private sealed class MallocStep(MallocModule module) : IProvisioningStep
-    {
-        public string Title => "the allocator's arenas";
-
-        public bool AppliesTo(CloudSettings settings) => true;
-
-        public Task RunAsync(ProvisioningContext context) =>
-            context.Node.WriteFilesAsync(module.Files(context.Settings), context.CancellationToken);
-    }
 }
