@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using DockStack.Cloud.Services.ContainerService;
-using DockStack.Cloud.Services.Malloc;
 using DockStack.Cloud.Services.Neutron;
 
 namespace DockStack.Cloud.Tests.E2E;
@@ -90,19 +89,6 @@ public sealed class FullCloudTests(FullCloudFixture fixture)
         Assert.DoesNotContain(lines, l => l.Contains("privsep-helper", StringComparison.Ordinal) && l.Contains("/etc/neutron/", StringComparison.Ordinal));
         // The forker and its daemons: at least the OVS agent's and the shared agents' default contexts.
         Assert.True(lines.Count(l => l.Contains("privsep-forker", StringComparison.Ordinal)) >= 3, ps.Stdout);
-    }
-
-    [Fact]
-    public async Task EveryService_RunsWithTwoMallocArenasAtMost()
-    {
-        // systemd's manager hands the setting to every unit; a forked service (nova-compute, from Nova's zygote) has it
-        // from its zygote, a uwsgi API (Keystone's) and MariaDB from their units.
-        foreach (var unit in new[] { "keystone.service", "nova-compute.service", "mariadb.service", "dockstack-zygote@nova.service" })
-        {
-            var environment = await fixture.Cloud.Node.ExecAsync(["sh", "-c",
-                $"tr '\\0' '\\n' < /proc/$(systemctl show --property=MainPID --value {unit})/environ"], Timeout(1));
-            Assert.Contains($"MALLOC_ARENA_MAX={MallocModule.ArenaMax}", environment.Stdout.Split('\n'));
-        }
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using DockStack.Cloud.Services.ContainerService;
 using DockStack.Cloud.Services.Glance;
 using DockStack.Cloud.Services.Horizon;
 using DockStack.Cloud.Services.Keystone;
-using DockStack.Cloud.Services.Malloc;
 using DockStack.Cloud.Services.MariaDb;
 using DockStack.Cloud.Services.Memcached;
 using DockStack.Cloud.Services.Neutron;
@@ -24,7 +23,6 @@ public static class ServiceCatalog
 {
     public static readonly IReadOnlyList<IServiceModule> All =
     [
-        new MallocModule(),
         new MariaDbModule(),
         new RabbitMqModule(),
         new MemcachedModule(),
