@@ -46,7 +46,7 @@ public sealed class VerifyCommand(CliServices services) : CloudCommand<VerifyCom
         var options = new VerifyOptions(TempestSuite.Parse(settings.Suite), settings.Concurrency, BaseImageOptions.From(null, null, null));
         var report = await Services.Renderer(settings).RunAsync(events => Services.Manager(events).VerifyAsync(settings.Cloud, options, _ => { }, cancellationToken));
         var results = report.Results;
-        var tracebacks = TempestResults.Tracebacks(Path.Combine(report.Directory, "results.xml"));
+        var tracebacks = report.Tracebacks;
         if (settings.Json)
         {
             Json.Write(Services.Console, new

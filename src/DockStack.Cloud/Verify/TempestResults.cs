@@ -67,11 +67,11 @@ public sealed partial class TempestResults
     /// the progress lines give it (without tempest's <c>[id-...,smoke]</c> suffix); none when the file is missing.</summary>
     public static IReadOnlyDictionary<string, string> Tracebacks(string junitFile)
     {
+        var tracebacks = new Dictionary<string, string>();
         if (!File.Exists(junitFile))
         {
-            return new Dictionary<string, string>();
+            return tracebacks;
         }
-        var tracebacks = new Dictionary<string, string>();
         foreach (var test in System.Xml.Linq.XDocument.Load(junitFile).Descendants("testcase"))
         {
             var failure = test.Elements().FirstOrDefault(e => e.Name.LocalName is "failure" or "error");

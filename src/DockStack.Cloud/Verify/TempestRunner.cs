@@ -14,7 +14,11 @@ namespace DockStack.Cloud.Verify;
 public sealed record VerifyOptions(TempestSuite Suite, int Concurrency, BaseImageOptions BaseOptions);
 
 /// <summary>A finished tempest run: the tests, and the folder with its subunit stream, HTML and JUnit reports, log and configuration.</summary>
-public sealed record VerifyReport(TempestResults Results, string Directory, TimeSpan Elapsed);
+public sealed record VerifyReport(TempestResults Results, string Directory, TimeSpan Elapsed)
+{
+    /// <summary>Each failed test's traceback, by test id (from <c>results.xml</c> in <see cref="Directory"/>).</summary>
+    public IReadOnlyDictionary<string, string> Tracebacks { get; } = TempestResults.Tracebacks(Path.Combine(Directory, "results.xml"));
+}
 
 /// <summary>
 /// Runs Debian's tempest against a running cloud: a side container from <see cref="TempestLayer"/>'s image that shares

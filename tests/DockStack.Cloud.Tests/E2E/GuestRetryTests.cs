@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DockStack.Cloud.Services.Glance;
 using DockStack.TestSupport;
 
 namespace DockStack.Cloud.Tests.E2E;
@@ -28,8 +29,8 @@ public sealed class GuestRetryTests(FullCloudFixture fixture)
         var network = Field(await demo.ShowAsync(ct, "network", "show", "private"), "id");
         // dnsmasq in the network's DHCP namespace; the router's metadata proxy (haproxy on 9697, where the router sends
         // 169.254.169.254:80).
-        string[] dhcp = ["ip", "netns", "exec", $"qdhcp-{network}", "iptables", "-p", "udp", "--dport", "67", "-j", "DROP"];
-        string[] metadata = ["ip", "netns", "exec", $"qrouter-{router}", "iptables", "-p", "tcp", "--dport", "9697", "-j", "DROP"];
+        var dhcp = (Namespace: $"qdhcp-{network}", Match: new[] { "-p", "udp", "--dport", "67" });
+        var metadata = (Namespace: $"qrouter-{router}", Match: new[] { "-p", "tcp", "--dport", "9697" });
         try
         {
             await NodeAsync(Rule(dhcp, "-I"), ct);
@@ -37,7 +38,7 @@ public sealed class GuestRetryTests(FullCloudFixture fixture)
             var keygen = await ProcessRunner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(keys, "id")], new ProcessOptions(), ct);
             Assert.True(keygen.ExitCode == 0, keygen.Output);
             await demo.RunAsync(ct, "keypair", "create", "--public-key", Path.Combine(keys, "id.pub"), name);
-            var server = await demo.ShowAsync(ct, "server", "create", "--image", "tiny-linux-x86_64", "--flavor", "m1.nano", "--network", "private",
+            var server = await demo.ShowAsync(ct, "server", "create", "--image", GuestImageStep.ImageName, "--flavor", "m1.nano", "--network", "private",
                 "--key-name", name, "--wait", name);
 
             var console = await demo.ConsoleUntilAsync(name, "dockstack-guest: no DHCP answer yet", TimeSpan.FromMinutes(3), ct);
@@ -70,12 +71,9 @@ public sealed class GuestRetryTests(FullCloudFixture fixture)
         Assert.DoesNotContain(left, s => Field(s, "Name") == name);
     }
 
-    /// <summary>The rule with its chain operation (-I to add at the head of INPUT, -D to delete) after "iptables".</summary>
-    private static string[] Rule(string[] rule, string operation)
-    {
-        var at = Array.IndexOf(rule, "iptables") + 1;
-        return [.. rule[..at], operation, "INPUT", .. rule[at..]];
-    }
+    /// <summary>iptables in a namespace: -I adds the DROP rule at the head of INPUT, -D deletes it.</summary>
+    private static string[] Rule((string Namespace, string[] Match) rule, string operation) =>
+        ["ip", "netns", "exec", rule.Namespace, "iptables", operation, "INPUT", .. rule.Match, "-j", "DROP"];
 
     private async Task NodeAsync(string[] command, CancellationToken ct)
     {
