@@ -56,11 +56,11 @@ internal static class ContainerSpecMapper
             RestartPolicy = spec.RestartPolicy.ToEngine(),
             NetworkMode = spec.Network!,
         };
-        if (spec.Network is { } network && spec.IPv4Address is { } address)
+        if (spec.Network is { } network && spec.Addresses is { } addresses)
         {
             parameters.NetworkingConfig = new NetworkingConfig
             {
-                EndpointsConfig = new Dictionary<string, EndpointSettings> { [network] = new() { IPAMConfig = new EndpointIPAMConfig { IPv4Address = address } } },
+                EndpointsConfig = new Dictionary<string, EndpointSettings> { [network] = new() { IPAMConfig = addresses.ToEngine() } },
             };
         }
         return parameters;

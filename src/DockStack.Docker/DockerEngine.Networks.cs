@@ -32,11 +32,12 @@ public sealed partial class DockerEngine
             Driver = spec.Driver,
             Labels = spec.Labels.ToDictionary(),
             Options = spec.Options.ToDictionary(),
+            EnableIPv6 = spec.Pools.Any(p => p.IsIPv6),
             IPAM = new IPAM
             {
                 Driver = spec.IpamDriver,
                 Options = spec.IpamOptions.ToDictionary(),
-                Config = [new IPAMConfig { Subnet = spec.Subnet, Gateway = spec.Gateway! }],
+                Config = [.. spec.Pools.Select(p => new IPAMConfig { Subnet = p.Subnet, Gateway = p.Gateway! })],
             },
         }, $"driver {spec.Driver}", cancellationToken);
 
@@ -61,7 +62,7 @@ public sealed partial class DockerEngine
             ?? throw new DockerEngineException($"Creating network {create.Name} reported success but the network is not there.");
     });
 
-    public Task ConnectNetworkAsync(string network, string containerId, string? ipv4Address, CancellationToken cancellationToken) =>
+    public Task ConnectNetworkAsync(string network, string containerId, EndpointAddresses? addresses, CancellationToken cancellationToken) =>
         Call($"connecting {containerId} to network {network}", async () =>
         {
             try
@@ -69,7 +70,7 @@ public sealed partial class DockerEngine
                 await _client.Networks.ConnectNetworkAsync(network, new NetworkConnectParameters
                 {
                     Container = containerId,
-                    EndpointConfig = ipv4Address is null ? null! : new EndpointSettings { IPAMConfig = new EndpointIPAMConfig { IPv4Address = ipv4Address } },
+                    EndpointConfig = addresses is null ? null! : new EndpointSettings { IPAMConfig = addresses.ToEngine() },
                 }, cancellationToken);
                 return true;
             }
@@ -156,5 +157,5 @@ public sealed partial class DockerEngine
         }
     }
 
-    private static NetworkInfo ToNetworkInfo(NetworkResponse n) => new(n.ID, n.Name, ReadOnly(n.Labels), ReadOnly(n.Options));
+    private static NetworkInfo ToNetworkInfo(NetworkResponse n) => new(n.ID, n.Name, ReadOnly(n.Labels), ReadOnly(n.Options), n.EnableIPv6);
 }

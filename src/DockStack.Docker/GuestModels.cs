@@ -23,8 +23,23 @@ public sealed record GuestSpec : IProcessSpec
     public IReadOnlyList<string> ExposedPorts { get; init; } = [];
     /// <summary>The network the guest is created on (the engine's NetworkMode); null: the engine's default bridge.</summary>
     public string? Network { get; init; }
-    /// <summary>The guest's IPv4 address on <see cref="Network"/> (handed to the network's IPAM driver); null: the driver picks.</summary>
-    public string? IPv4Address { get; init; }
+    /// <summary>The guest's addresses on <see cref="Network"/>; null: the network's IPAM driver picks.</summary>
+    public EndpointAddresses? Addresses { get; init; }
+}
+
+/// <summary>
+/// A guest's addresses on a network, handed to the network's IPAM driver (as <c>docker network connect --ip --ip6</c>); a
+/// null one: the driver picks, or the network has no subnet of that version.
+/// </summary>
+public sealed record EndpointAddresses(string? IPv4, string? IPv6)
+{
+    internal global::Docker.DotNet.Models.EndpointIPAMConfig ToEngine() => new() { IPv4Address = IPv4!, IPv6Address = IPv6! };
+}
+
+/// <summary>One subnet of a network (IPv4 or IPv6) and its gateway (null: none).</summary>
+public sealed record IpamPool(string Subnet, string? Gateway)
+{
+    public bool IsIPv6 => Subnet.Contains(':', StringComparison.Ordinal);
 }
 
 /// <summary>
@@ -35,13 +50,13 @@ public sealed record BridgeNetworkSpec(string Name, string BridgeName, IReadOnly
 
 /// <summary>
 /// A network of a driver other than the bridge (a plugin's, as <c>kuryr</c>): its driver and options, its IPAM driver
-/// with options and one IPv4 subnet with its gateway, and our labels.
+/// with options, its subnets (an IPv6 one makes it a dual-stack network) and our labels.
 /// </summary>
 public sealed record DriverNetworkSpec(string Name, string Driver, IReadOnlyDictionary<string, string> Options, string IpamDriver,
-    IReadOnlyDictionary<string, string> IpamOptions, string Subnet, string? Gateway, IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> IpamOptions, IReadOnlyList<IpamPool> Pools, IReadOnlyDictionary<string, string> Labels);
 
-/// <summary>A network as the engine knows it: id, name, labels and the driver's options.</summary>
-public sealed record NetworkInfo(string Id, string Name, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Options);
+/// <summary>A network as the engine knows it: id, name, labels, the driver's options, and whether it has IPv6.</summary>
+public sealed record NetworkInfo(string Id, string Name, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Options, bool IPv6 = false);
 
 /// <summary>What the container service reads back from an inspect.</summary>
 public sealed record GuestInfo(

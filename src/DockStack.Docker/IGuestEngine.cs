@@ -43,8 +43,8 @@ public interface IGuestEngine : IEngine
     Task<NetworkInfo> EnsureDriverNetworkAsync(DriverNetworkSpec spec, CancellationToken cancellationToken);
     Task<NetworkInfo?> InspectNetworkAsync(string name, CancellationToken cancellationToken);
 
-    /// <summary>Connects the container to the network (at <paramref name="ipv4Address"/> when given), as <c>docker network connect --ip</c>.</summary>
-    Task ConnectNetworkAsync(string network, string containerId, string? ipv4Address, CancellationToken cancellationToken);
+    /// <summary>Connects the container to the network (at <paramref name="addresses"/> when given), as <c>docker network connect --ip --ip6</c>.</summary>
+    Task ConnectNetworkAsync(string network, string containerId, EndpointAddresses? addresses, CancellationToken cancellationToken);
 
     /// <summary>Disconnects the container from the network (forced: also a stopped container's endpoint); not connected is not an error.</summary>
     Task DisconnectNetworkAsync(string network, string containerId, CancellationToken cancellationToken);

@@ -14,7 +14,7 @@ public sealed partial class ComputeManager
     public Task<JsonNode?> HandleAsync(AttachNetwork message, CallerInfo caller, CancellationToken cancellationToken) =>
         NetworkTaskAsync(message, caller, ContainerTaskState.NetworkAttaching, "compute_network_attach", async (c, ports, id, ct) =>
         {
-            var (network, address) = await ports.AttachAsync(c, new RequestedNetwork(message.Network, message.Port, message.FixedIp), ct);
+            var (network, address) = await ports.AttachAsync(c, new RequestedNetwork(message.Network, message.Port, message.FixedIp, message.V6FixedIp), ct);
             await store.UpdateAsync(c, ct); // the port is on record before the engine is asked: a delete releases it whatever happens next
             try
             {

@@ -105,7 +105,7 @@ public sealed partial class ComputeManager
         var neutron = spec.Network?.StartsWith(GuestSpecs.SharedNetworkPrefix, StringComparison.Ordinal) != true && neutronPorts is not null
             ? await neutronPorts.PlugAsync(c, cancellationToken) : null;
         var id = neutron is [var first, ..]
-            ? await engine.CreateGuestAsync(spec with { Network = first.Network, IPv4Address = first.Address }, cancellationToken)
+            ? await engine.CreateGuestAsync(spec with { Network = first.Network, Addresses = first.Addresses }, cancellationToken)
             : await Networks.CreateGuestAsync(spec, c.ProjectId, cancellationToken);
         c.ContainerId = id;
         foreach (var (network, address) in neutron?.Skip(1) ?? [])

@@ -217,9 +217,9 @@ public sealed record DeleteCapsule(string CapsuleUuid) : ComputeMessage
     public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
 }
 
-/// <summary><c>network_attach</c>: a port on <paramref name="Network"/> (at <paramref name="FixedIp"/> when given), or the
-/// user's <paramref name="Port"/>, joins the container.</summary>
-public sealed record AttachNetwork(string Uuid, string? Network, string? Port, string? FixedIp) : ContainerMessage(Uuid)
+/// <summary><c>network_attach</c>: a port on <paramref name="Network"/> (at <paramref name="FixedIp"/>, IPv4, or
+/// <paramref name="V6FixedIp"/> when given), or the user's <paramref name="Port"/>, joins the container.</summary>
+public sealed record AttachNetwork(string Uuid, string? Network, string? Port, string? FixedIp, string? V6FixedIp = null) : ContainerMessage(Uuid)
 {
     public override Task<JsonNode?> DispatchAsync(IComputeHandler handler, CallerInfo caller, CancellationToken cancellationToken) => handler.HandleAsync(this, caller, cancellationToken);
 }

@@ -45,7 +45,7 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
     {
         if (wanted.Port is { } portId) { return Text((await UsablePortAsync(portId, projectId, admin, ct))["network_id"])!; }
         var network = await NetworkAsync(wanted.Network!, projectId, admin, ct);
-        if (wanted.V4FixedIp is { } ip) { await SubnetForAsync(network, ip, ct); }
+        if (wanted.FixedIps().Any()) { SubnetsFor(network, wanted, await SubnetsOfAsync(network, ct)); }
         else if (!HasSubnet(network)) { throw new InvalidValue($"Network {Text(network["id"])} has no subnet: a container on it would get no address."); }
         return Text(network["id"])!;
     }
@@ -57,7 +57,7 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
     /// <summary>The engine networks and addresses the guest joins (the first when it is created, the others before it
     /// starts), each port made or adopted and <see cref="Container.Addresses"/> set; null when the container has no Neutron
     /// network (the default rule found none). A rebuild keeps the container's ports and addresses.</summary>
-    public async Task<IReadOnlyList<(string Network, string Address)>?> PlugAsync(Container c, CancellationToken ct)
+    public async Task<IReadOnlyList<(string Network, EndpointAddresses Addresses)>?> PlugAsync(Container c, CancellationToken ct)
     {
         var ports = await PortsOfAsync(c, ct);
         if (ports.Count == 0)
@@ -69,14 +69,14 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
                 ports.Add(port);
             }
         }
-        var plugged = new List<(string Network, string Address)>();
+        var plugged = new List<(string Network, EndpointAddresses Addresses)>();
         foreach (var port in ports) { plugged.Add(await EngineNetworkAsync(port, ct)); }
         return plugged;
     }
 
     /// <summary><c>network_attach</c>: a port on the network asked for (or the port given) is made or adopted and added to
     /// the container's <c>addresses</c>; returns the engine network and address to connect the guest to.</summary>
-    public async Task<(string Network, string Address)> AttachAsync(Container c, RequestedNetwork wanted, CancellationToken ct)
+    public async Task<(string Network, EndpointAddresses Addresses)> AttachAsync(Container c, RequestedNetwork wanted, CancellationToken ct)
     {
         var port = await PortForAsync(c, wanted, ct) ?? throw new NetworkNotFound(wanted.Network ?? wanted.Port ?? "");
         return await EngineNetworkAsync(port, ct);
@@ -158,7 +158,7 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
             return adopted;
         }
         // A network id the api checked is used as it is (Neutron refuses the port if the network went since).
-        var network = wanted is { Network: { } checkedId, V4FixedIp: null } && IsId(checkedId) ? new JsonObject { ["id"] = checkedId }
+        var network = wanted is { Network: { } checkedId, V4FixedIp: null, V6FixedIp: null } && IsId(checkedId) ? new JsonObject { ["id"] = checkedId }
             : wanted?.Network is { } name ? await NetworkAsync(name, c.ProjectId, admin: true, ct) : await DefaultNetworkAsync(c.ProjectId, ct);
         if (network is null) { return null; }
         var create = new JsonObject
@@ -169,9 +169,16 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
             ["security_groups"] = new JsonArray([.. (await GroupsOfAsync(c, ct)).Select(id => (JsonNode?)id)]),
         };
         foreach (var (key, value) in Binding(c)) { create[key] = value?.DeepClone(); }
-        if (wanted?.V4FixedIp is { } ip)
+        if (wanted is not null && wanted.FixedIps().Any())
         {
-            create["fixed_ips"] = new JsonArray(new JsonObject { ["subnet_id"] = Text((await SubnetForAsync(network, ip, ct))["id"]), ["ip_address"] = ip });
+            var fixedIps = new JsonArray();
+            foreach (var (subnet, address) in SubnetsFor(network, wanted, await SubnetsOfAsync(network, ct)))
+            {
+                var fixedIp = new JsonObject { ["subnet_id"] = Text(subnet["id"]) };
+                if (address is not null) { fixedIp["ip_address"] = address; } // Neutron refuses a null one
+                fixedIps.Add((JsonNode)fixedIp);
+            }
+            create["fixed_ips"] = fixedIps;
         }
         var port = await neutron.CreatePortAsync(create, ct);
         Merge(c, port, preserve: false);
@@ -188,18 +195,30 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
         ["binding:host_id"] = host,
     };
 
-    /// <summary>The engine network named after the port's Neutron network (driver and IPAM kuryr), made when absent; and the port's address.</summary>
-    private async Task<(string Network, string Address)> EngineNetworkAsync(JsonObject port, CancellationToken ct)
+    /// <summary>The engine network named after the port's Neutron network (driver and IPAM kuryr), made when absent with
+    /// the subnets of the port's addresses (one of each IP version: dual-stack when the port has an IPv6 address); and the
+    /// port's addresses. An engine network made before its Neutron network had an IPv6 subnet stays IPv4 only.</summary>
+    private async Task<(string Network, EndpointAddresses Addresses)> EngineNetworkAsync(JsonObject port, CancellationToken ct)
     {
         var networkId = Text(port["network_id"])!;
-        var address = Text(port["fixed_ips"]![0]!["ip_address"])!;
+        var byVersion = port["fixed_ips"]!.AsArray().Select(ip => ip!).GroupBy(ip => KuryrProtocol.IsIPv6(Text(ip["ip_address"])!))
+            .ToDictionary(g => g.Key, g => g.First());
+        var addresses = new EndpointAddresses(Text(byVersion.GetValueOrDefault(false)?["ip_address"]), Text(byVersion.GetValueOrDefault(true)?["ip_address"]));
         var guests = engine ?? throw new InvalidOperationException("No engine to make networks on.");
-        if (await guests.InspectNetworkAsync(networkId, ct) is not null) { return (networkId, address); }
-        var subnet = await SubnetAsync(Text(port["fixed_ips"]![0]!["subnet_id"])!, ct);
+        if (await guests.InspectNetworkAsync(networkId, ct) is { } existing)
+        {
+            return (networkId, existing.IPv6 ? addresses : addresses with { IPv6 = null });
+        }
+        var pools = new List<IpamPool>();
+        foreach (var ip in byVersion.OrderBy(v => v.Key).Select(v => v.Value))
+        {
+            var subnet = await SubnetAsync(Text(ip["subnet_id"])!, ct);
+            pools.Add(new IpamPool(Text(subnet["cidr"])!, Text(subnet["gateway_ip"])));
+        }
         var options = new Dictionary<string, string> { [KuryrProtocol.NetUuidOption] = networkId };
-        await guests.EnsureDriverNetworkAsync(new DriverNetworkSpec(networkId, "kuryr", options, "kuryr", options, Text(subnet["cidr"])!, Text(subnet["gateway_ip"]),
+        await guests.EnsureDriverNetworkAsync(new DriverNetworkSpec(networkId, "kuryr", options, "kuryr", options, pools,
             Labels.For(NetworkKind, extra: new Dictionary<string, string> { [ComputeManager.HostLabel] = host })), ct);
-        return (networkId, address);
+        return (networkId, addresses);
     }
 
     /// <summary>The groups of the container's ports: those it names (the project's <c>default</c> when none), or, with
@@ -293,11 +312,20 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
         return port;
     }
 
-    private async Task<JsonObject> SubnetForAsync(JsonObject network, string ip, CancellationToken ct)
+    private async Task<IReadOnlyList<JsonObject>> SubnetsOfAsync(JsonObject network, CancellationToken ct) =>
+        await neutron.ListAsync("subnets", NeutronClient.Query(("network_id", Text(network["id"])!)), ct);
+
+    /// <summary>The subnet of each fixed address asked for (400 when one is in none of the network's subnets), then the
+    /// first subnet of each IP version the network has and no address was asked in, with no address: on a dual-stack
+    /// network the port gets both versions whatever was asked, because its engine network hands the guest both, and an
+    /// address that is not the port's own is dropped by the port's anti-spoofing rules.</summary>
+    public static IEnumerable<(JsonObject Subnet, string? Address)> SubnetsFor(JsonObject network, RequestedNetwork wanted, IReadOnlyList<JsonObject> subnets)
     {
-        var subnets = await neutron.ListAsync("subnets", NeutronClient.Query(("network_id", Text(network["id"])!)), ct);
-        return subnets.FirstOrDefault(s => KuryrProtocol.InSubnet(ip, Text(s["cidr"])!))
-            ?? throw new InvalidValue($"Fixed IP {ip} is not in any subnet of network {Text(network["id"])} ({string.Join(", ", subnets.Select(s => Text(s["cidr"])))}).");
+        var asked = wanted.FixedIps().Select(ip => (subnets.FirstOrDefault(s => KuryrProtocol.InSubnet(ip, Text(s["cidr"])!))
+            ?? throw new InvalidValue($"Fixed IP {ip} is not in any subnet of network {Text(network["id"])} ({string.Join(", ", subnets.Select(s => Text(s["cidr"])))})."), (string?)ip)).ToList();
+        var others = subnets.Where(s => asked.All(a => KuryrProtocol.IsIPv6(Text(s["cidr"])!) != KuryrProtocol.IsIPv6(a.Item2!)))
+            .GroupBy(s => KuryrProtocol.IsIPv6(Text(s["cidr"])!)).Select(g => (g.First(), (string?)null));
+        return [.. asked, .. others];
     }
 
     private async Task<JsonObject> SubnetAsync(string id, CancellationToken ct) =>

@@ -165,5 +165,9 @@ public sealed class ZunService : IDocument
     public DateTime? UpdatedAt { get; set; }
 }
 
-/// <summary>One entry of a create's <c>nets</c>: a Neutron network (id or name) or an existing port, and a fixed IPv4 address.</summary>
-public sealed record RequestedNetwork(string? Network, string? Port, string? V4FixedIp);
+/// <summary>One entry of a create's <c>nets</c>: a Neutron network (id or name) or an existing port, and fixed IPv4 and IPv6 addresses.</summary>
+public sealed record RequestedNetwork(string? Network, string? Port, string? V4FixedIp, string? V6FixedIp = null)
+{
+    /// <summary>The fixed addresses asked for (none, one or both).</summary>
+    public IEnumerable<string> FixedIps() => new[] { V4FixedIp, V6FixedIp }.OfType<string>();
+}

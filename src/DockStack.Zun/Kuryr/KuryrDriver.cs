@@ -23,6 +23,7 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
     /// </summary>
     private readonly MemoryCache _cache = new(new MemoryCacheOptions());
     private static readonly TimeSpan SubnetLife = TimeSpan.FromMinutes(1), AddressLife = TimeSpan.FromSeconds(30);
+    private readonly PortPairing _pairing = new(TimeProvider.System, AddressLife);
 
     public void Dispose() => _cache.Dispose();
 
@@ -50,25 +51,30 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
     }
 
     /// <summary>The pool is a subnet of the Neutron network named in the IPAM options: the one with the CIDR Docker was
-    /// given (<c>--subnet</c>), else the network's first IPv4 subnet.</summary>
+    /// given (<c>--subnet</c>), else the network's first subnet of the pool's IP version (IPv6 for a network made with
+    /// <c>--ipv6</c>: a dual-stack network has one pool of each).</summary>
     public async Task<JsonObject> RequestPoolAsync(JsonNode request, CancellationToken ct)
     {
-        if (request["V6"]?.GetValue<bool>() == true) { throw new KuryrRequestException("IPv6 pools are not supported by this driver; create the network without --ipv6."); }
+        var version = request["V6"]?.GetValue<bool>() == true ? "6" : "4";
         var network = await ResolveNetworkAsync(request["Options"], ct)
             ?? throw new KuryrRequestException($"Give the Neutron network with --ipam-opt {KuryrProtocol.NetUuidOption}=ID (or {KuryrProtocol.NetNameOption}=NAME).");
         var pool = KuryrProtocol.Text(request["Pool"]);
-        var subnets = await neutron.ListAsync("subnets", NeutronClient.Query(("network_id", KuryrProtocol.Text(network["id"])!), ("ip_version", "4")), ct);
+        var subnets = await neutron.ListAsync("subnets", NeutronClient.Query(("network_id", KuryrProtocol.Text(network["id"])!), ("ip_version", version)), ct);
         var subnet = subnets.FirstOrDefault(s => pool is null || KuryrProtocol.Text(s["cidr"]) == pool)
             ?? throw new KuryrRequestException(pool is null
-                ? $"Neutron network {network["id"]} has no IPv4 subnet."
+                ? $"Neutron network {network["id"]} has no IPv{version} subnet."
                 : $"Neutron network {network["id"]} has no subnet {pool} (it has: {string.Join(", ", subnets.Select(s => KuryrProtocol.Text(s["cidr"])))}).");
         return new JsonObject { ["PoolID"] = KuryrProtocol.Text(subnet["id"]), ["Pool"] = KuryrProtocol.Text(subnet["cidr"]), ["Data"] = new JsonObject() };
     }
 
+    /// <summary>An address of the pool's subnet: the one asked for, on the port that holds it when there is one; else on a
+    /// new port. On a dual-stack network an endpoint's IPv6 address is on its IPv4 port (<see cref="PortPairing"/>).</summary>
     public async Task<JsonObject> RequestAddressAsync(JsonNode request, CancellationToken ct)
     {
         var subnet = await SubnetAsync(Required(request, "PoolID"), ct);
         var cidr = KuryrProtocol.Text(subnet["cidr"])!;
+        var networkId = KuryrProtocol.Text(subnet["network_id"])!;
+        var v6 = KuryrProtocol.IsIPv6(cidr);
         var wanted = KuryrProtocol.Text(request["Address"]);
         if (KuryrProtocol.Text(request["Options"]?["RequestAddressType"]) == KuryrProtocol.GatewayRequest)
         {
@@ -79,22 +85,49 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
         if (wanted is not null)
         {
             if (!KuryrProtocol.InSubnet(wanted, cidr)) { throw new KuryrRequestException($"{wanted} is not in subnet {cidr}."); }
-            if (await PortWithAddressAsync(KuryrProtocol.Text(subnet["network_id"])!, wanted, ct) is { } holder)
+            if (await PortWithAddressAsync(networkId, wanted, ct) is { } holder)
             {
-                _cache.Set(("address", KuryrProtocol.Text(subnet["network_id"]), wanted), holder, AddressLife); // the endpoint's port, next
+                _cache.Set(("address", networkId, wanted), holder, AddressLife); // the endpoint's port, next
+                if (v6) { _pairing.Withdraw(networkId, KuryrProtocol.Text(holder["id"])!); }
+                else { _pairing.Offer(networkId, KuryrProtocol.Text(holder["id"])!); }
                 return Address(wanted, cidr);
             }
+        }
+        else if (v6 && _pairing.TakeOldest(networkId) is { } paired)
+        {
+            return Address(await AddressOnPortAsync(paired, subnet, ct), cidr);
         }
         var fixedIp = new JsonObject { ["subnet_id"] = KuryrProtocol.Text(subnet["id"]) };
         if (wanted is not null) { fixedIp["ip_address"] = wanted; }
         var port = await neutron.CreatePortAsync(new JsonObject
         {
-            ["network_id"] = KuryrProtocol.Text(subnet["network_id"]),
+            ["network_id"] = networkId,
             ["project_id"] = KuryrProtocol.Text(subnet["project_id"]),
             ["name"] = KuryrProtocol.OwnPortPrefix + Guid.NewGuid().ToString("N")[..12],
             ["fixed_ips"] = new JsonArray(fixedIp),
         }, ct);
+        if (!v6) { _pairing.Offer(networkId, KuryrProtocol.Text(port["id"])!); }
         return Address(KuryrProtocol.Text(port["fixed_ips"]![0]!["ip_address"])!, cidr);
+    }
+
+    /// <summary>The port's address in <paramref name="subnet"/>, given to it when it has none; the port is then the one
+    /// its endpoint finds by either address.</summary>
+    private async Task<string> AddressOnPortAsync(string portId, JsonObject subnet, CancellationToken ct)
+    {
+        var subnetId = KuryrProtocol.Text(subnet["id"]);
+        var port = await neutron.GetPortAsync(portId, ct) ?? throw new KuryrRequestException($"Neutron port {portId} is gone.");
+        var fixedIps = port["fixed_ips"]!.AsArray();
+        if (!fixedIps.Any(ip => KuryrProtocol.Text(ip!["subnet_id"]) == subnetId))
+        {
+            var wanted = new JsonArray([.. fixedIps.Select(ip => ip!.DeepClone()), new JsonObject { ["subnet_id"] = subnetId }]);
+            port = await neutron.UpdatePortAsync(portId, new JsonObject { ["fixed_ips"] = wanted }, ct);
+        }
+        foreach (var ip in port["fixed_ips"]!.AsArray())
+        {
+            _cache.Set(("address", KuryrProtocol.Text(subnet["network_id"]), KuryrProtocol.Text(ip!["ip_address"])), port, AddressLife);
+        }
+        return port["fixed_ips"]!.AsArray().Select(ip => ip!).Where(ip => KuryrProtocol.Text(ip["subnet_id"]) == subnetId)
+            .Select(ip => KuryrProtocol.Text(ip["ip_address"])!).First();
     }
 
     /// <summary>A port this driver made for the address is deleted; anyone else's port is left to its owner.</summary>
@@ -115,12 +148,22 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
     {
         var networkId = await NeutronNetworkOfAsync(Required(request, "NetworkID"), ct);
         var endpointId = Required(request, "EndpointID");
-        var address = KuryrProtocol.Text(request["Interface"]?["Address"])
-            ?? throw new KuryrRequestException("The endpoint has no IPv4 address; this driver's networks need their IPAM driver to be kuryr too.");
-        var port = (_cache.TryGetValue(("address", networkId, KuryrProtocol.AddressOf(address)), out JsonObject? held) ? held : null)
-            ?? await PortWithAddressAsync(networkId, KuryrProtocol.AddressOf(address), ct)
-            ?? throw new KuryrRequestException($"No Neutron port holds {address} on network {networkId}.");
-        _cache.Remove(("address", networkId, KuryrProtocol.AddressOf(address)));
+        var addresses = new[] { request["Interface"]?["Address"], request["Interface"]?["AddressIPv6"] }
+            .Select(KuryrProtocol.Text).OfType<string>().Select(KuryrProtocol.AddressOf).ToList();
+        if (addresses.Count == 0) { throw new KuryrRequestException("The endpoint has no address; this driver's networks need their IPAM driver to be kuryr too."); }
+        // The port holding the endpoint's addresses; when they are on two ports (a user's port with one IP version, on a
+        // dual-stack network), the one not made here: the port the container was given.
+        var holders = new List<JsonObject>();
+        foreach (var each in addresses)
+        {
+            var holder = (_cache.TryGetValue(("address", networkId, each), out JsonObject? held) ? held : null) ?? await PortWithAddressAsync(networkId, each, ct);
+            if (holder is not null) { holders.Add(holder); }
+            _cache.Remove(("address", networkId, each));
+        }
+        var port = holders.FirstOrDefault(p => KuryrProtocol.Text(p["name"])?.StartsWith(KuryrProtocol.OwnPortPrefix, StringComparison.Ordinal) != true)
+            ?? holders.FirstOrDefault()
+            ?? throw new KuryrRequestException($"No Neutron port holds {string.Join(" or ", addresses)} on network {networkId}.");
+        var address = addresses[0];
         var portId = KuryrProtocol.Text(port["id"])!;
         Directory.CreateDirectory(Path.GetDirectoryName(EndpointFile(endpointId))!);
         await File.WriteAllTextAsync(EndpointFile(endpointId), portId, ct);
@@ -147,16 +190,22 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
     {
         var port = (await PortOfEndpointAsync(Required(request, "EndpointID"), required: true, ct))!;
         await WaitActiveAsync(KuryrProtocol.Text(port["id"])!, ct);
-        var subnet = await SubnetAsync(KuryrProtocol.Text(port["fixed_ips"]![0]!["subnet_id"])!, ct);
+        string? v4Gateway = null, v6Gateway = null;
+        foreach (var ip in port["fixed_ips"]!.AsArray())
+        {
+            var gateway = KuryrProtocol.Text((await SubnetAsync(KuryrProtocol.Text(ip!["subnet_id"])!, ct))["gateway_ip"]);
+            if (KuryrProtocol.IsIPv6(KuryrProtocol.Text(ip["ip_address"])!)) { v6Gateway ??= gateway; } else { v4Gateway ??= gateway; }
+        }
         var answer = new JsonObject
         {
             ["InterfaceName"] = new JsonObject { ["SrcName"] = KuryrProtocol.ContainerSide(KuryrProtocol.Text(port["id"])!), ["DstPrefix"] = "eth" },
             ["StaticRoutes"] = new JsonArray(),
             // Without a gateway the engine would add a second interface on its own gateway bridge (docker_gwbridge),
             // with a default route out of Neutron's control: a subnet without a gateway means no way out.
-            ["DisableGatewayService"] = KuryrProtocol.Text(subnet["gateway_ip"]) is null,
+            ["DisableGatewayService"] = v4Gateway is null,
         };
-        if (KuryrProtocol.Text(subnet["gateway_ip"]) is { } gateway) { answer["Gateway"] = gateway; }
+        if (v4Gateway is not null) { answer["Gateway"] = v4Gateway; }
+        if (v6Gateway is not null) { answer["GatewayIPv6"] = v6Gateway; }
         return answer;
     }
 

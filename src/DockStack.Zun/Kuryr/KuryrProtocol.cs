@@ -43,6 +43,9 @@ public static class KuryrProtocol
     /// <summary>An address with the prefix length of its subnet, as IPAM answers it.</summary>
     public static string WithPrefix(string address, string subnetCidr) => $"{address}/{subnetCidr.Split('/')[1]}";
 
+    /// <summary>True for an IPv6 address or CIDR.</summary>
+    public static bool IsIPv6(string addressOrCidr) => addressOrCidr.Contains(':', StringComparison.Ordinal);
+
     /// <summary>True when <paramref name="address"/> lies in <paramref name="cidr"/> (IPv4 or IPv6).</summary>
     public static bool InSubnet(string address, string cidr) =>
         IPAddress.TryParse(address, out var ip) && IPNetwork.TryParse(cidr, out var network) && network.Contains(ip);

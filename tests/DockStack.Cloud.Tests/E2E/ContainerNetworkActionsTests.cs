@@ -165,6 +165,73 @@ public sealed class ContainerNetworkActionsTests(FullCloudFixture fixture)
     }
 
     [Fact]
+    public async Task ADualStackNetwork_GivesEachContainerBothAddressesOnOnePort_AndIPv6Carries()
+    {
+        var ct = Timeout(8);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (net, any, fixedOne, plain) = ($"e2e-dual-{suffix}", $"e2e-dual-a-{suffix}", $"e2e-dual-b-{suffix}", $"e2e-dual-engine-{suffix}");
+        var (range, prefix) = ($"10.{Random.Shared.Next(100, 200)}.11", $"fd00:e2e:{Random.Shared.Next(0x100, 0xfff):x}:");
+        var demo = fixture.Demo;
+        try
+        {
+            var netId = Field(await demo.ShowAsync(ct, "network", "create", net), "id");
+            await demo.RunAsync(ct, "subnet", "create", "--network", net, "--subnet-range", $"{range}.0/24", $"{net}-v4");
+            await demo.RunAsync(ct, "subnet", "create", "--network", net, "--ip-version", "6", "--subnet-range", $"{prefix}:/64", $"{net}-v6");
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", any, "--net", $"network={net}", "cirros", "sleep", "3600");
+            // Only an IPv6 address asked for: the port gets an IPv4 one as well, as the engine network hands out both.
+            var wanted = $"{prefix}:60";
+            await demo.RunAsync(ct, "appcontainer", "run", "--name", fixedOne, "--net", $"network={netId},v6-fixed-ip={wanted}", "cirros", "sleep", "3600");
+            foreach (var name in new[] { any, fixedOne })
+            {
+                await fixture.Demo.ContainerStatusAsync(name, "Running", ct);
+                // One port (an entry of the list) on the network, with an address of each version, both in the container.
+                var entry = Assert.Single(await demo.ListAsync(ct, "appcontainer", "network", "list", name))!.AsObject();
+                Assert.Equal(netId, Field(entry, "net_id"));
+                var ips = Field(entry, "fixed_ips").Split(',');
+                Assert.Equal(2, ips.Length);
+                Assert.Single(ips, ip => ip.StartsWith($"{range}.", StringComparison.Ordinal));
+                Assert.Single(ips, ip => ip.StartsWith(prefix, StringComparison.Ordinal));
+                var port = (await fixture.Admin.ShowAsync(ct, "port", "show", Field(entry, "port_id")))["fixed_ips"]!.ToJsonString();
+                var inside = (await fixture.Demo.ExecAsync(name, ct, "ip", "-o", "addr", "show", "eth0")).Stdout;
+                foreach (var ip in ips)
+                {
+                    Assert.Contains($"\"{ip}\"", port, StringComparison.Ordinal);
+                    Assert.Contains($" {ip}/", inside, StringComparison.Ordinal);
+                }
+            }
+            Assert.Contains(wanted, Field(await demo.ShowAsync(ct, "appcontainer", "show", fixedOne), "addresses"), StringComparison.Ordinal);
+            // The project's default group lets its members in over IPv6 as over IPv4: a ping between the two containers.
+            var reached = false;
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); !reached && DateTime.UtcNow < deadline;)
+            {
+                reached = (await fixture.Demo.ExecAsync(any, ct, "ping", "-6", "-c", "1", "-W", "2", wanted)).ExitCode == 0;
+            }
+            Assert.True(reached, $"{any} did not reach {wanted} over IPv6 within 60 s");
+
+            // The same network made by hand on the node's engine, as kuryr-libnetwork's users do, and a container run on it
+            // with no address asked: its IPv6 address is on the port its IPv4 address got, so IPv6 carries from it too.
+            string[] options = ["--opt", $"neutron.net.uuid={netId}", "--ipam-opt", $"neutron.net.uuid={netId}"];
+            await fixture.Cloud.Node.RunAsync("creating a dual-stack kuryr network", ["docker", "network", "create", "--driver", "kuryr", "--ipam-driver", "kuryr", "--ipv6", "--subnet", $"{range}.0/24",
+                "--subnet", $"{prefix}:/64", .. options, plain], ct);
+            var run = await fixture.Cloud.Node.ExecAsync(["docker", "run", "--rm", "--network", plain, "cirros", "sh", "-c",
+                $"ip -o addr show eth0; for i in 1 2 3 4 5 6 7 8 9 10; do ping -6 -c 1 -W 2 {wanted} && exit 0; done; exit 1"], ct);
+            Assert.True(run.ExitCode == 0, $"a container on {plain} did not reach {wanted} over IPv6: {run.Stdout} {run.Stderr}");
+            Assert.Matches($@"inet {Regex.Escape(range)}\.\d+/24", run.Stdout);
+            Assert.Matches($@"inet6 {Regex.Escape(prefix)}[0-9a-f:]+/64", run.Stdout);
+            // Its port was made for it and went with it.
+            await UntilAsync(async () => (await fixture.Admin.ListAsync(ct, "port", "list", "--network", netId)).All(p => !(p?["Name"]?.ToString() ?? "").StartsWith("kuryr-", StringComparison.Ordinal)),
+                "the port made for the engine's container deleted", ct);
+        }
+        finally
+        {
+            await fixture.Cloud.Node.ExecAsync(["docker", "network", "rm", plain], CancellationToken.None);
+            await fixture.Admin.CleanUpAsync(["appcontainer", "delete", "--force", "--all-projects", any], ["appcontainer", "delete", "--force", "--all-projects", fixedOne]);
+            await Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None);
+            await fixture.Admin.CleanUpAsync(["network", "delete", net]);
+        }
+    }
+
+    [Fact]
     public async Task AnotherProjectsNetworkAndGroup_AreNotFound_AndNothingIsCreated()
     {
         var ct = Timeout(4);

@@ -83,7 +83,7 @@ public sealed class KuryrSocketTests : IAsyncLifetime
 
     [Theory]
     [InlineData("NetworkDriver.CreateNetwork", """{"NetworkID": "d1", "Options": {"com.docker.network.generic": {}}}""", "--opt neutron.net.uuid=ID")]
-    [InlineData("IpamDriver.RequestPool", """{"AddressSpace": "x", "Pool": "10.0.0.0/24", "V6": true}""", "IPv6 pools are not supported")]
+    [InlineData("IpamDriver.RequestPool", """{"AddressSpace": "x", "Pool": "fd00::/64", "V6": true}""", "Give the Neutron network with --ipam-opt")]
     [InlineData("NetworkDriver.CreateEndpoint", """{"NetworkID": "never-made", "EndpointID": "e1", "Interface": {"Address": "10.0.0.5/24"}}""", "was not made by this driver")]
     [InlineData("NetworkDriver.Frobnicate", "{}", "is not a call this driver knows")]
     [InlineData("NetworkDriver.CreateNetwork", "{not json", "")]

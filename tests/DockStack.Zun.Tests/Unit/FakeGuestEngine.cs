@@ -174,10 +174,10 @@ internal sealed class FakeGuestEngine : IGuestEngine
     public async Task<NetworkInfo> EnsureDriverNetworkAsync(DriverNetworkSpec spec, CancellationToken cancellationToken)
     {
         var networks = NetworkTable;
-        await Record($"ensure {spec.Name} driver {spec.Driver} subnet {spec.Subnet}", cancellationToken);
+        await Record($"ensure {spec.Name} driver {spec.Driver} subnet {string.Join(" ", spec.Pools.Select(p => p.Subnet))}", cancellationToken);
         if (!networks.TryGetValue(spec.Name, out var network))
         {
-            network = new NetworkInfo($"net-{networks.Count}", spec.Name, spec.Labels, spec.Options);
+            network = new NetworkInfo($"net-{networks.Count}", spec.Name, spec.Labels, spec.Options, spec.Pools.Any(p => p.IsIPv6));
             networks[spec.Name] = network;
         }
         return network;
@@ -214,8 +214,8 @@ internal sealed class FakeGuestEngine : IGuestEngine
             .Select(i => new ContainerSummary($"user-{i}", [], "cirros", "exited", "Exited", new Dictionary<string, string>())).ToList();
     }
 
-    public Task ConnectNetworkAsync(string network, string containerId, string? ipv4Address, CancellationToken cancellationToken) =>
-        Record($"connect {containerId} to {network} at {ipv4Address ?? "(any)"}", cancellationToken);
+    public Task ConnectNetworkAsync(string network, string containerId, EndpointAddresses? addresses, CancellationToken cancellationToken) =>
+        Record($"connect {containerId} to {network} at {addresses?.IPv4 ?? "(any)"}{(addresses?.IPv6 is { } v6 ? " and " + v6 : "")}", cancellationToken);
 
     public Task DisconnectNetworkAsync(string network, string containerId, CancellationToken cancellationToken) =>
         Record($"disconnect {containerId} from {network}", cancellationToken);

@@ -50,6 +50,8 @@ public sealed class KuryrTests
     public void Nets_WithKuryr_OneEntry_NetworkOrPort_AndAFixedAddress()
     {
         Assert.Equal([new RequestedNetwork("private", null, "10.0.0.9")], Nets("""[{"network": "private", "v4-fixed-ip": "10.0.0.9"}]"""));
+        Assert.Equal([new RequestedNetwork("private", null, null, "fd00::9")], Nets("""[{"network": "private", "v6-fixed-ip": "fd00::9"}]"""));
+        Assert.Equal([new RequestedNetwork("dual", null, "10.0.0.9", "fd00::9")], Nets("""[{"network": "dual", "v4-fixed-ip": "10.0.0.9", "v6-fixed-ip": "fd00::9"}]"""));
         Assert.Equal([new RequestedNetwork(null, Port, null)], Nets($$"""[{"port": "{{Port}}", "preserve_on_delete": true}]"""));
         Assert.Null(Nets("[]"));
         Assert.Null(Nets("null"));
@@ -90,7 +92,9 @@ public sealed class KuryrTests
     [InlineData("""[{}]""", "kuryr", "A network or a port is needed")]
     [InlineData("""[{"network": "a", "port": "p"}]""", "kuryr", "not both")]
     [InlineData("""[{"network": "a", "v4-fixed-ip": "10.0.0.300"}]""", "kuryr", "not a valid IPv4 address")]
-    [InlineData("""[{"network": "a", "v6-fixed-ip": "fd00::5"}]""", "kuryr", "IPv6 fixed addresses are not supported")]
+    [InlineData("""[{"network": "a", "v6-fixed-ip": "10.0.0.5"}]""", "kuryr", "not a valid IPv6 address")]
+    [InlineData("""[{"network": "a", "v4-fixed-ip": "fd00::5"}]""", "kuryr", "not a valid IPv4 address")]
+    [InlineData("""[{"port": "p", "v6-fixed-ip": "fd00::5"}]""", "kuryr", "cannot be given with a port")]
     [InlineData("""[{"port": "p", "v4-fixed-ip": "10.0.0.5"}]""", "kuryr", "cannot be given with a port")]
     [InlineData("""[{"network": "a"}, {"port": "p", "v4-fixed-ip": "10.0.0.5"}]""", "kuryr", "cannot be given with a port")]
     [InlineData("""[{"network": "a", "subnet": "s"}]""", "kuryr", "'subnet' was unexpected")]
@@ -101,6 +105,59 @@ public sealed class KuryrTests
         Assert.Equal(400, e.Status);
         Assert.Contains(reason, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void PortPairing_GivesEachIPv6CallTheOldestIPv4PortOfItsNetwork_Once()
+    {
+        var pairing = new PortPairing(new MovableClock(), TimeSpan.FromSeconds(30));
+        pairing.Offer("net-a", "port-1");
+        pairing.Offer("net-b", "port-9");
+        pairing.Offer("net-a", "port-2");
+        Assert.Equal("port-1", pairing.TakeOldest("net-a"));
+        Assert.Equal("port-2", pairing.TakeOldest("net-a"));
+        Assert.Null(pairing.TakeOldest("net-a"));
+        Assert.Equal("port-9", pairing.TakeOldest("net-b"));
+    }
+
+    [Fact]
+    public void PortPairing_APortPairedByItsAddress_OrWaitingTooLong_IsNotGiven()
+    {
+        var clock = new MovableClock();
+        var pairing = new PortPairing(clock, TimeSpan.FromSeconds(30));
+        pairing.Offer("net-a", "port-1");
+        pairing.Offer("net-a", "port-2");
+        pairing.Withdraw("net-a", "port-1");
+        clock.Now += TimeSpan.FromSeconds(20);
+        pairing.Offer("net-a", "port-3");
+        clock.Now += TimeSpan.FromSeconds(11);
+        Assert.Equal("port-3", pairing.TakeOldest("net-a"));
+        Assert.Null(pairing.TakeOldest("net-a"));
+    }
+
+    [Theory]
+    [InlineData("10.0.0.5", null, "s4=10.0.0.5 s6=")]
+    [InlineData(null, "fd00::5", "s6=fd00::5 s4=")]
+    [InlineData("10.0.0.5", "fd00::5", "s4=10.0.0.5 s6=fd00::5")]
+    public void SubnetsFor_OnADualStackNetwork_ThePortGetsBothVersions(string? v4, string? v6, string expected)
+    {
+        var subnets = Subnets(("s4", "10.0.0.0/24"), ("s4b", "10.1.0.0/24"), ("s6", "fd00::/64"));
+        var chosen = NeutronPorts.SubnetsFor(new JsonObject { ["id"] = "n1" }, new RequestedNetwork("n1", null, v4, v6), subnets);
+        Assert.Equal(expected, string.Join(" ", chosen.Select(c => $"{c.Subnet["id"]}={c.Address}")));
+    }
+
+    [Fact]
+    public void SubnetsFor_AnAddressInNoSubnet_Is400_AndAnIPv4NetworkGetsNoIPv6()
+    {
+        var subnets = Subnets(("s4", "10.0.0.0/24"));
+        Assert.Equal("s4=10.0.0.5", string.Join(" ", NeutronPorts.SubnetsFor(new JsonObject { ["id"] = "n1" }, new RequestedNetwork("n1", null, "10.0.0.5"), subnets)
+            .Select(c => $"{c.Subnet["id"]}={c.Address}")));
+        var e = Assert.ThrowsAny<ZunException>(() => NeutronPorts.SubnetsFor(new JsonObject { ["id"] = "n1" }, new RequestedNetwork("n1", null, null, "fd00::5"), subnets).ToList());
+        Assert.Equal(400, e.Status);
+        Assert.Contains("Fixed IP fd00::5 is not in any subnet of network n1 (10.0.0.0/24)", e.Message, StringComparison.Ordinal);
+    }
+
+    private static List<JsonObject> Subnets(params (string Id, string Cidr)[] subnets) =>
+        [.. subnets.Select(s => new JsonObject { ["id"] = s.Id, ["cidr"] = s.Cidr })];
 
     [Fact]
     public void Config_KuryrWithoutKeystone_IsRefused()

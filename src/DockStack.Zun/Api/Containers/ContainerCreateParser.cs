@@ -97,7 +97,7 @@ public static class ContainerCreateParser
 
     /// <summary>
     /// <c>nets</c>: with <c>[network] driver = kuryr</c>, entries each naming a Neutron network (id or name) or an existing
-    /// port, optionally with <c>v4-fixed-ip</c>; whether they exist is checked against Neutron next
+    /// port, optionally with <c>v4-fixed-ip</c> and <c>v6-fixed-ip</c>; whether they exist is checked against Neutron next
     /// (<see cref="NeutronPorts.ValidateAsync"/>).
     /// </summary>
     internal static List<RequestedNetwork>? Nets(JsonNode? node, ZunConfig config)
@@ -123,15 +123,20 @@ public static class ContainerCreateParser
     /// <summary>One network request (a <c>nets</c> entry, or <c>network_attach</c>'s network, port and fixed_ip), checked for shape.</summary>
     internal static RequestedNetwork Network(string? network, string? port, string? v4, string? v6)
     {
-        if (v6 is not null) { throw new Invalid("IPv6 fixed addresses are not supported here; give an IPv4 address."); }
         if (network is null && port is null) { throw new Invalid("A network or a port is needed."); }
         if (network is not null && port is not null) { throw new Invalid("Give a network or a port, not both."); }
-        if (port is not null && v4 is not null) { throw new Invalid("A fixed IP cannot be given with a port: the port has its addresses."); }
-        if (v4 is not null && !(System.Net.IPAddress.TryParse(v4, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
+        if (port is not null && (v4 ?? v6) is not null) { throw new Invalid("A fixed IP cannot be given with a port: the port has its addresses."); }
+        CheckFamily(v4, System.Net.Sockets.AddressFamily.InterNetwork, "IPv4");
+        CheckFamily(v6, System.Net.Sockets.AddressFamily.InterNetworkV6, "IPv6");
+        return new RequestedNetwork(network, port, v4, v6);
+    }
+
+    private static void CheckFamily(string? address, System.Net.Sockets.AddressFamily family, string name)
+    {
+        if (address is not null && !(System.Net.IPAddress.TryParse(address, out var ip) && ip.AddressFamily == family))
         {
-            throw new InvalidValue($"Fixed IP {v4} is not a valid IPv4 address.");
+            throw new InvalidValue($"Fixed IP {address} is not a valid {name} address.");
         }
-        return new RequestedNetwork(network, port, v4);
     }
 
     private static List<string>? Command(JsonNode? node, ZunContext ctx)

@@ -105,7 +105,7 @@ public static class ContainerExtrasApi
                 var (v4, v6) = FixedIp(p);
                 return ContainerCreateParser.Network(p.String("network"), p.String("port"), v4, v6);
             },
-            (c, wanted) => new AttachNetwork(c.Uuid, wanted.Network, wanted.Port, wanted.V4FixedIp), cancellationToken,
+            (c, wanted) => new AttachNetwork(c.Uuid, wanted.Network, wanted.Port, wanted.V4FixedIp, wanted.V6FixedIp), cancellationToken,
             async (ctx, c, wanted) =>
             {
                 var network = await ports.ValidateEntryAsync(wanted, c.ProjectId, ctx.IsAdmin, cancellationToken);
