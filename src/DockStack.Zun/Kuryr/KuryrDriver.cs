@@ -163,7 +163,6 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
         var port = holders.FirstOrDefault(p => KuryrProtocol.Text(p["name"])?.StartsWith(KuryrProtocol.OwnPortPrefix, StringComparison.Ordinal) != true)
             ?? holders.FirstOrDefault()
             ?? throw new KuryrRequestException($"No Neutron port holds {string.Join(" or ", addresses)} on network {networkId}.");
-        var address = addresses[0];
         var portId = KuryrProtocol.Text(port["id"])!;
         Directory.CreateDirectory(Path.GetDirectoryName(EndpointFile(endpointId))!);
         await File.WriteAllTextAsync(EndpointFile(endpointId), portId, ct);
@@ -178,7 +177,7 @@ public sealed partial class KuryrDriver(NeutronClient neutron, VethPlug plug, st
         });
         await plug.PlugAsync(portId, mac, mtu, endpointId, ct);
         _cache.Set(("endpoint", endpointId), port);
-        LogPlugged(endpointId, portId, address);
+        LogPlugged(endpointId, portId, string.Join(", ", addresses));
         return new JsonObject { ["Interface"] = requestedMac is null ? new JsonObject { ["MacAddress"] = mac } : new JsonObject() };
     }
 
