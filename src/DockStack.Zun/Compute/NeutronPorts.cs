@@ -321,10 +321,12 @@ public sealed class NeutronPorts(NeutronClient neutron, IGuestEngine? engine, st
     /// address that is not the port's own is dropped by the port's anti-spoofing rules.</summary>
     public static IEnumerable<(JsonObject Subnet, string? Address)> SubnetsFor(JsonObject network, RequestedNetwork wanted, IReadOnlyList<JsonObject> subnets)
     {
-        var asked = wanted.FixedIps().Select(ip => (subnets.FirstOrDefault(s => KuryrProtocol.InSubnet(ip, Text(s["cidr"])!))
-            ?? throw new InvalidValue($"Fixed IP {ip} is not in any subnet of network {Text(network["id"])} ({string.Join(", ", subnets.Select(s => Text(s["cidr"])))})."), (string?)ip)).ToList();
-        var others = subnets.Where(s => asked.All(a => KuryrProtocol.IsIPv6(Text(s["cidr"])!) != KuryrProtocol.IsIPv6(a.Item2!)))
-            .GroupBy(s => KuryrProtocol.IsIPv6(Text(s["cidr"])!)).Select(g => (g.First(), (string?)null));
+        var asked = wanted.FixedIps().Select(ip => (Subnet: subnets.FirstOrDefault(s => KuryrProtocol.InSubnet(ip, Text(s["cidr"])!))
+            ?? throw new InvalidValue($"Fixed IP {ip} is not in any subnet of network {Text(network["id"])} ({string.Join(", ", subnets.Select(s => Text(s["cidr"])))})."),
+            Address: (string?)ip)).ToList();
+        var versionsAsked = asked.Select(a => KuryrProtocol.IsIPv6(a.Address!)).ToHashSet();
+        var others = subnets.GroupBy(s => KuryrProtocol.IsIPv6(Text(s["cidr"])!)).Where(g => !versionsAsked.Contains(g.Key))
+            .Select(g => (Subnet: g.First(), Address: (string?)null));
         return [.. asked, .. others];
     }
 
