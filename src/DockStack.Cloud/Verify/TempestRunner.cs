@@ -13,12 +13,9 @@ namespace DockStack.Cloud.Verify;
 /// <summary>What <c>verify</c> runs and where its results go.</summary>
 public sealed record VerifyOptions(TempestSuite Suite, int Concurrency, BaseImageOptions BaseOptions);
 
-/// <summary>A finished tempest run: the tests, and the folder with its subunit stream, HTML and JUnit reports, log and configuration.</summary>
-public sealed record VerifyReport(TempestResults Results, string Directory, TimeSpan Elapsed)
-{
-    /// <summary>Each failed test's traceback, by test id (from <c>results.xml</c> in <see cref="Directory"/>).</summary>
-    public IReadOnlyDictionary<string, string> Tracebacks { get; } = TempestResults.Tracebacks(Path.Combine(Directory, "results.xml"));
-}
+/// <summary>A finished tempest run: the tests, the folder with its subunit stream, HTML and JUnit reports, log and
+/// configuration, and each failed test's traceback by test id (read from that folder's <c>results.xml</c>).</summary>
+public sealed record VerifyReport(TempestResults Results, string Directory, TimeSpan Elapsed, IReadOnlyDictionary<string, string> Tracebacks);
 
 /// <summary>
 /// Runs Debian's tempest against a running cloud: a side container from <see cref="TempestLayer"/>'s image that shares
@@ -79,7 +76,7 @@ public sealed class TempestRunner(INodeEngine engine, ICloudEvents events)
             });
             var directory = Path.Combine(resultsRoot, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
             await events.StepAsync("Writing the results (subunit, HTML, JUnit XML)", () => CopyResultsAsync(sidecar, directory, settings, cancellationToken));
-            return new VerifyReport(results, directory, clock.Elapsed);
+            return new VerifyReport(results, directory, clock.Elapsed, TempestResults.Tracebacks(Path.Combine(directory, "results.xml")));
         }
         finally
         {

@@ -33,8 +33,8 @@ public sealed class GuestRetryTests(FullCloudFixture fixture)
         var metadata = (Namespace: $"qrouter-{router}", Match: new[] { "-p", "tcp", "--dport", "9697" });
         try
         {
-            await NodeAsync(Rule(dhcp, "-I"), ct);
-            await NodeAsync(Rule(metadata, "-I"), ct);
+            await fixture.Cloud.Node.RunAsync("blocking DHCP", Rule(dhcp, "-I"), ct);
+            await fixture.Cloud.Node.RunAsync("blocking the metadata proxy", Rule(metadata, "-I"), ct);
             var keygen = await ProcessRunner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(keys, "id")], new ProcessOptions(), ct);
             Assert.True(keygen.ExitCode == 0, keygen.Output);
             await demo.RunAsync(ct, "keypair", "create", "--public-key", Path.Combine(keys, "id.pub"), name);
@@ -44,12 +44,12 @@ public sealed class GuestRetryTests(FullCloudFixture fixture)
             var console = await demo.ConsoleUntilAsync(name, "dockstack-guest: no DHCP answer yet", TimeSpan.FromMinutes(3), ct);
             Assert.Contains("dockstack-guest: no DHCP answer yet", console, StringComparison.Ordinal);
             Assert.DoesNotContain("dockstack-guest: address", console, StringComparison.Ordinal);
-            await NodeAsync(Rule(dhcp, "-D"), ct);
+            await fixture.Cloud.Node.RunAsync("unblocking DHCP", Rule(dhcp, "-D"), ct);
 
             console = await demo.ConsoleUntilAsync(name, "dockstack-guest: no metadata yet", TimeSpan.FromMinutes(3), ct);
             Assert.Contains("dockstack-guest: no metadata yet", console, StringComparison.Ordinal);
             Assert.DoesNotContain("dockstack-guest: metadata uuid", console, StringComparison.Ordinal);
-            await NodeAsync(Rule(metadata, "-D"), ct);
+            await fixture.Cloud.Node.RunAsync("unblocking the metadata proxy", Rule(metadata, "-D"), ct);
 
             console = await demo.ConsoleUntilAsync(name, "dockstack-guest: ready", TimeSpan.FromMinutes(3), ct);
             var address = server["addresses"]?["private"]?[0]?.ToString() ?? "";
@@ -74,10 +74,4 @@ public sealed class GuestRetryTests(FullCloudFixture fixture)
     /// <summary>iptables in a namespace: -I adds the DROP rule at the head of INPUT, -D deletes it.</summary>
     private static string[] Rule((string Namespace, string[] Match) rule, string operation) =>
         ["ip", "netns", "exec", rule.Namespace, "iptables", operation, "INPUT", .. rule.Match, "-j", "DROP"];
-
-    private async Task NodeAsync(string[] command, CancellationToken ct)
-    {
-        var result = await fixture.Cloud.Node.ExecAsync(command, ct);
-        Assert.True(result.ExitCode == 0, $"{string.Join(' ', command)} exited with {result.ExitCode}: {result.Stderr}");
-    }
 }
