@@ -51,6 +51,36 @@ public sealed class ServiceLayoutTests : IDisposable
         Assert.Contains("nova-scheduler.service", NovaStep.Units(s));
     }
 
+    private static string DropIn(IEnumerable<Nodes.NodeFile> files, string unit) =>
+        System.Text.Encoding.UTF8.GetString(files.Single(f => f.Path == $"/etc/systemd/system/{unit}.service.d/dockstack.conf").Content);
+
+    [Fact]
+    public void Defaults_NovasAndNeutronsApis_AreForkedFromTheirZygotes_AndLogWhereUwsgiDid()
+    {
+        var s = CloudPlan.Load(null, _state).Settings;
+
+        var nova = DropIn(NovaStep.Files(s), "nova-api");
+        Assert.Contains("ExecStart=\nExecStart=/usr/local/lib/dockstack/pyzygote-run nova /usr/local/lib/dockstack/nova-api-serve --metadata\n", nova);
+        Assert.Contains("After=dockstack-zygote@nova.service", nova);
+        Assert.Contains("StandardOutput=append:/var/log/nova/nova-api.log", nova);
+        var neutron = DropIn(NeutronStep.Files(s), "neutron-api");
+        Assert.Contains("ExecStart=\nExecStart=/usr/local/lib/dockstack/pyzygote-run neutron /usr/local/lib/dockstack/neutron-api-serve\n", neutron);
+        Assert.Contains("After=dockstack-zygote@neutron.service", neutron);
+    }
+
+    [Fact]
+    public void WithoutTheMetadataApi_NovaApiServesTheComputeApiAlone_FromAZygoteOfItsOwn_AndWithoutTheApi_NoDropIn()
+    {
+        var apiOnly = Settings("[[local|localrc]]\nADMIN_PASSWORD=secret\nENABLED_SERVICES=key,mysql,rabbit,n-api\n");
+        Assert.True(NovaModule.Zygote.Runs(apiOnly));
+        Assert.EndsWith("nova-api-serve\nStandardOutput=append:/var/log/nova/nova-api.log\nStandardError=append:/var/log/nova/nova-api.log\n",
+            DropIn(NovaStep.Files(apiOnly), "nova-api"));
+
+        var noApi = Settings("[[local|localrc]]\nADMIN_PASSWORD=secret\ndisable_service n-api q-svc\n");
+        Assert.DoesNotContain(NovaStep.Files(noApi), f => f.Path.Contains("nova-api.service.d", StringComparison.Ordinal));
+        Assert.DoesNotContain(NeutronStep.Files(noApi), f => f.Path.Contains("neutron-api.service.d", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Defaults_DhcpL3AndMetadataAgents_RunInTheDhcpAgentsUnit_AsOneProcess()
     {

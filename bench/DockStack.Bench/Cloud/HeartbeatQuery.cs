@@ -31,7 +31,7 @@ public static partial class HeartbeatQuery
         Lines(stdout).Where(l => l is Nova or Neutron).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>One row per Nova binary and per Neutron agent type: 1 when one of its rows beat since <paramref name="bootUtc"/>.
-    /// Nova's API services (osapi_compute, metadata) have rows but, run by uwsgi, never write a heartbeat: left out, as
+    /// Nova's API services (osapi_compute, metadata) have rows but, served as WSGI apps, never write a heartbeat: left out, as
     /// `compute service list` and HealthChecker leave them out.</summary>
     public static string BeatsQuery(IReadOnlySet<string> tables, string bootUtc)
     {

@@ -15,9 +15,10 @@ public sealed class NeutronModule : ServiceModule
     public const string L3 = "q-l3";
     public const string Metadata = "q-meta";
 
-    /// <summary>Neutron's Python services that are not uwsgi apps fork from one zygote (../PythonZygote).</summary>
+    /// <summary>Neutron's Python services fork from one zygote (../PythonZygote): its API (served by eventlet, not uwsgi),
+    /// its RPC server and its agents.</summary>
     public static readonly PythonZygoteModule.Project Zygote = new("neutron", "neutron.cmd.eventlet",
-        ["neutron.cmd.eventlet.server", "neutron.plugins.ml2.plugin", "neutron.agent.dhcp.agent", "neutron.agent.l3.agent",
+        ["neutron.cmd.eventlet.server", "neutron.cmd.server", "neutron.plugins.ml2.plugin", "neutron.agent.dhcp.agent", "neutron.agent.l3.agent",
             "neutron.agent.metadata.agent", "neutron.plugins.ml2.drivers.openvswitch.agent.ovs_neutron_agent"],
         [Server, Agent, Dhcp, L3, Metadata],
         ["neutron-rpc-server", "neutron-openvswitch-agent", "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent"])

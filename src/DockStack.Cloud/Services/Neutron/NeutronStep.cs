@@ -32,7 +32,21 @@ public sealed class NeutronStep : IProvisioningStep
     }
 
     /// <summary>The interfaces Neutron's agents map (made at every boot), and the agents' shared launcher.</summary>
-    public static IReadOnlyList<NodeFile> Files(CloudSettings s) => [NetworkPrep.Script, NetworkPrep.UnitFile, NetworkPrep.Environment(s), .. NeutronAgents.Files(s)];
+    public static IReadOnlyList<NodeFile> Files(CloudSettings s) =>
+    [
+        NetworkPrep.Script, NetworkPrep.UnitFile, NetworkPrep.Environment(s), .. NeutronAgents.Files(s),
+        .. s.Has(NeutronModule.Server) ? ApiFiles : [],
+    ];
+
+    private const string ApiLauncher = "/usr/local/lib/dockstack/neutron-api-serve";
+
+    /// <summary>Neutron's API (port 9696) served by eventlet in one process forked from Neutron's zygote, instead of by a
+    /// uwsgi master and worker (README.md in this folder).</summary>
+    private static IReadOnlyList<NodeFile> ApiFiles =>
+    [
+        NodeFile.Text(ApiLauncher, ServiceModule.Read("Neutron", "Scripts/neutron-api-serve"), NodeFile.Executable),
+        NeutronModule.Zygote.ApiDropIn("neutron-api", ApiLauncher, "/var/log/neutron/neutron-api.log"),
+    ];
 
     public async Task RunAsync(ProvisioningContext context)
     {
@@ -57,8 +71,6 @@ public sealed class NeutronStep : IProvisioningStep
                 "ovs-vsctl set Open_vSwitch . other_config:userspace-tso-enable=true && systemctl restart openvswitch-switch.service");
             await context.ShellAsync("The provider bridge", $"ovs-vsctl --may-exist add-br {NetworkPrep.ExternalBridge} -- set bridge {NetworkPrep.ExternalBridge} datapath_type=netdev -- --may-exist add-port {NetworkPrep.ExternalBridge} {NetworkPrep.ProviderInterface}");
         }
-        // Debian's uwsgi default of many threads hangs neutron-api (eventlet: "cannot switch to a different thread").
-        await context.SetUwsgiWorkersAsync("/etc/neutron/neutron-api-uwsgi.ini", 1, 1);
         await context.RunAsAsync("neutron", "neutron db upgrade", "neutron-db-manage", "--config-file", NeutronConfig.Neutron.Path, "--config-file", NeutronConfig.Ml2.Path, "upgrade", "head");
         await context.StartAsync([.. Units(s)]);
         if (s.Has(NeutronModule.Server))

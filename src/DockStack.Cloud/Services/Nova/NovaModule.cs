@@ -16,11 +16,12 @@ public sealed class NovaModule : ServiceModule
     public const string Compute = "n-cpu";
     public const string NoVnc = "n-novnc";
 
-    /// <summary>Nova's Python services that are not uwsgi apps fork from one zygote (../PythonZygote).</summary>
+    /// <summary>Nova's Python services fork from one zygote (../PythonZygote): its API (served by eventlet, not uwsgi),
+    /// compute, conductor with scheduler, and noVNC.</summary>
     public static readonly PythonZygoteModule.Project Zygote = new("nova", "nova.monkey_patch",
         ["nova.cmd.compute", "nova.compute.manager", "nova.virt.libvirt.driver", "nova.conductor.manager", "nova.scheduler.manager",
-            "nova.cmd.novncproxy", "nova.console.websocketproxy"],
-        [Conductor, Scheduler, Compute, NoVnc],
+            "nova.cmd.novncproxy", "nova.console.websocketproxy", "nova.api.openstack.wsgi_app"],
+        [Api, Conductor, Scheduler, Compute, NoVnc],
         ["nova-conductor", "nova-scheduler", "nova-compute", "nova-novncproxy"]);
 
     public const string Url = "http://127.0.0.1:8774";

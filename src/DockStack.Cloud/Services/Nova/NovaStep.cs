@@ -7,7 +7,7 @@ namespace DockStack.Cloud.Services.Nova;
 /// <summary>Nova configured, its cells and databases synced, its units started (two pairs of them as one process each).</summary>
 public sealed class NovaStep : IProvisioningStep
 {
-    private const string SharedApiWsgi = "/usr/local/lib/dockstack/nova-api-wsgi.py";
+    private const string ApiLauncher = "/usr/local/lib/dockstack/nova-api-serve";
     private const string ConductorSchedulerLauncher = "/usr/local/lib/dockstack/nova-conductor-scheduler";
     private const string ComputeLauncher = "/usr/local/lib/dockstack/nova-compute";
 
@@ -38,10 +38,12 @@ public sealed class NovaStep : IProvisioningStep
     public static IReadOnlyList<NodeFile> Files(CloudSettings s)
     {
         var files = new List<NodeFile> { NodeFile.Text("/etc/default/nova-consoleproxy", ServiceModule.Read("Nova", "Files/nova-consoleproxy")) };
-        if (NovaModule.SharesNovaApi(s))
+        if (s.Has(NovaModule.Api))
         {
-            // The compute API (port 8774) and the metadata API (8775) as two apps of one uwsgi worker.
-            files.Add(NodeFile.Text(SharedApiWsgi, Script("nova-api-wsgi.py")));
+            // The compute API (port 8774) and, when enabled, the metadata API (8775) served by eventlet in one process
+            // forked from nova's zygote, instead of by a uwsgi master and worker.
+            files.Add(NodeFile.Text(ApiLauncher, Script("nova-api-serve"), NodeFile.Executable));
+            files.Add(NovaModule.Zygote.ApiDropIn("nova-api", ApiLauncher + (NovaModule.SharesNovaApi(s) ? " --metadata" : ""), "/var/log/nova/nova-api.log"));
         }
         if (NovaModule.SharesConductor(s))
         {
@@ -76,13 +78,7 @@ public sealed class NovaStep : IProvisioningStep
         await KeystoneModule.RegisterAsync(context, NovaModule.Entries(s));
         await context.ConfigureAsync(NovaConfig.File);
         await context.Node.WriteFilesAsync(Files(s), ct);
-        await context.SetUwsgiWorkersAsync("/etc/nova/nova-api-uwsgi.ini", 1);
         await context.SetUwsgiWorkersAsync("/etc/nova/nova-api-metadata-uwsgi.ini", 1, 1);
-        if (NovaModule.SharesNovaApi(s))
-        {
-            await context.ShellAsync("nova-api serves the metadata API too",
-                $"sed -i -E 's#^wsgi-file *=.*#wsgi-file = {SharedApiWsgi}\\nhttp-socket = :8775#' /etc/nova/nova-api-uwsgi.ini");
-        }
         await context.Node.RunAsync("systemd reload", ["systemctl", "daemon-reload"], ct);
         await context.ShellAsync("Nova directories", "install -d -o nova -g nova /var/lib/nova/tmp /var/lib/nova/instances");
         await context.RunAsAsync("nova", "nova api_db sync", "nova-manage", "api_db", "sync");

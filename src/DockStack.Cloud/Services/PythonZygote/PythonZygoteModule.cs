@@ -4,8 +4,8 @@ using DockStack.Cloud.Provisioning.Config;
 namespace DockStack.Cloud.Services.PythonZygote;
 
 /// <summary>
-/// Nova's and Neutron's Python services (not the uwsgi ones) forked from one pre-loaded process per project instead of
-/// each started as a fresh interpreter that imports the same ~3,000 modules.
+/// Nova's and Neutron's Python services (their APIs too, served by eventlet instead of uwsgi) forked from one pre-loaded
+/// process per project instead of each started as a fresh interpreter that imports the same ~3,000 modules.
 /// <para>
 /// <c>dockstack-zygote@PROJECT.service</c> runs <c>Scripts/pyzygote</c>: it imports the project's eventlet monkey patch
 /// (what the project's own commands import first), then the project's modules, freezes them (<c>gc.freeze()</c>, so the
@@ -42,6 +42,16 @@ public sealed class PythonZygoteModule : ServiceModule
 
         /// <summary>The unit command that runs <paramref name="script"/> forked from this project's zygote.</summary>
         public string Command(string script) => $"{ClientPath} {Name} {script}";
+
+        /// <summary>
+        /// The drop-in that serves a project's API (a unit whose stock command is uwsgi) from a script forked from this
+        /// zygote: the script and its arguments replace the stock command, the unit starts after the zygote, and what
+        /// the service prints goes to the log file uwsgi wrote (its <c>logto</c>).
+        /// </summary>
+        public NodeFile ApiDropIn(string unit, string command, string logFile) =>
+            NodeFile.Text($"/etc/systemd/system/{unit}.service.d/dockstack.conf",
+                $"[Unit]\nWants={Unit}\nAfter={Unit}\n[Service]\nExecStart=\nExecStart={Command(command)}\n" +
+                $"StandardOutput=append:{logFile}\nStandardError=append:{logFile}\n");
 
         /// <summary>
         /// What routes each service through the zygote. Debian's units run <c>/etc/init.d/NAME systemd-start</c>, which
