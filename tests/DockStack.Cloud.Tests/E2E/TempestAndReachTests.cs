@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 using DockStack.Cloud.Services.Glance;
 using DockStack.TestSupport;
 
@@ -9,19 +10,30 @@ namespace DockStack.Cloud.Tests.E2E;
 /// host through its floating IP, as on DevStack. Both against the shared full cloud (each cleans up after itself).</summary>
 [Trait("Category", "E2E")]
 [Collection(FullCloudCollection.Name)]
-public sealed class TempestAndReachTests(FullCloudFixture fixture)
+public sealed class TempestAndReachTests(FullCloudFixture fixture, ITestOutputHelper output)
 {
     private static CancellationToken Timeout(int minutes = 5) => new CancellationTokenSource(TimeSpan.FromMinutes(minutes)).Token;
 
     private static string Field(JsonNode? row, string name) => row?[name]?.ToString() ?? "";
 
-    [Fact]
-    public async Task Verify_SmokeSuite_PassesEveryTestThatApplies_AndWritesItsResults()
+    /// <summary>
+    /// The Python traceback in a failed test's details (the last one, with the 40 lines from it), else their end. The
+    /// details also hold the test's captured log, which can come after the traceback and would hide it in a tail.
+    /// </summary>
+    private static string TracebackOf(string details)
     {
-        using var cli = new DockStackCli(fixture.Cloud.Home);
+        var start = details.LastIndexOf("Traceback (most recent call last):", StringComparison.Ordinal);
+        return start < 0
+            ? ProcessRunner.Tail(details, 30)
+            : string.Join('\n', details[start..].Split('\n').Take(40));
+    }
 
-        var result = await cli.RunAsync(["verify", "--name", fixture.Cloud.Name, "--output", "json"], timeout: TimeSpan.FromMinutes(40), cancellationToken: Timeout(40));
-
+    /// <summary>One <c>dockstack verify</c> run: its exit, its JSON report (null when verify failed before tempest ran; its
+    /// message says why), its results kept as test artifacts under <paramref name="artifacts"/> (the cloud's state folder
+    /// goes with the test cloud), and the failure message an assertion shows.</summary>
+    private async Task<(int ExitCode, JsonNode? Report, string Failure)> VerifyAsync(DockStackCli cli, string artifacts, params string[] options)
+    {
+        var result = await cli.RunAsync(["verify", "--name", fixture.Cloud.Name, "--output", "json", .. options], timeout: TimeSpan.FromMinutes(40), cancellationToken: Timeout(40));
         JsonNode? report = null;
         try
         {
@@ -29,30 +41,57 @@ public sealed class TempestAndReachTests(FullCloudFixture fixture)
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
         {
-            // No JSON: verify failed before tempest ran; the message shows why.
+            // No JSON: verify failed before tempest ran.
         }
-        // Kept as test artifacts (the cloud's state folder goes with the test cloud): what a failure is read from.
         if (Field(report, "results") is { Length: > 0 } produced && Directory.Exists(produced))
         {
-            var kept = Path.Combine(RepositoryRoot.Path, "artifacts", "test-results", "tempest-smoke");
+            var kept = Path.Combine(RepositoryRoot.Path, "artifacts", "test-results", artifacts);
             Directory.CreateDirectory(kept);
             foreach (var file in Directory.EnumerateFiles(produced))
             {
                 File.Copy(file, Path.Combine(kept, Path.GetFileName(file)), overwrite: true);
             }
         }
-        Assert.True(result.ExitCode == 0,
-            $"verify exited with {result.ExitCode}; failed: {report?["failures"]?.ToJsonString()}; results in {Field(report, "results")}\n" +
-            // The end of each failed test's traceback: the step that failed and why (the results folder goes with the test cloud).
-            $"{string.Join('\n', report?["tracebacks"]?.AsObject().Select(t => $"--- {t.Key}\n{ProcessRunner.Tail(t.Value?.ToString() ?? "", 30)}") ?? [])}\n" +
-            $"{ProcessRunner.Tail(result.Stderr, 40)}");
+        var failure = $"verify exited with {result.ExitCode}; failed: {report?["failures"]?.ToJsonString()}; results in {Field(report, "results")}\n" +
+            // Each failed test's traceback: the step that failed and why.
+            $"{string.Join('\n', report?["tracebacks"]?.AsObject().Select(t => $"--- {t.Key}\n{TracebackOf(t.Value?.ToString() ?? "")}") ?? [])}\n" +
+            $"{ProcessRunner.Tail(result.Stderr, 40)}";
+        return (result.ExitCode, report, failure);
+    }
+
+    private static string[] Failures(JsonNode? report) =>
+        report?["failures"]?.AsArray().Select(f => f?.ToString() ?? "").Where(f => f.Length > 0).ToArray() ?? [];
+
+    [Fact]
+    public async Task Verify_SmokeSuite_PassesEveryTestThatApplies_AndWritesItsResults()
+    {
+        using var cli = new DockStackCli(fixture.Cloud.Home);
+
+        var (exitCode, report, failure) = await VerifyAsync(cli, "tempest-smoke");
+
+        // A scenario test whose guest never got its network on this 2-core machine (a lost DHCP answer, an unreachable
+        // floating IP: README, troubleshooting) is run once more, alone, as an OpenStack CI "recheck" would; it must
+        // pass then, and at most two may need it. Anything else fails at once. The first failure stays in the output.
+        var failed = Failures(report);
+        var rerunPassed = 0;
+        if (exitCode != 0 && failed.Length is > 0 and <= 2 && failed.All(f => f.StartsWith("tempest.scenario.", StringComparison.Ordinal)))
+        {
+            output.WriteLine($"first run: {failure}");
+            var (again, rerun, rerunFailure) = await VerifyAsync(cli, "tempest-smoke-rerun",
+                "--suite", $"^({string.Join('|', failed.Select(Regex.Escape))})\\[", "--concurrency", "1");
+            Assert.True(again == 0, $"{failure}\nrun again alone: {rerunFailure}");
+            rerunPassed = rerun!["passed"]!.GetValue<int>();
+            Assert.Equal(failed.Length, rerunPassed);
+            exitCode = again;
+        }
+        Assert.True(exitCode == 0, failure);
         Assert.NotNull(report);
-        Assert.Equal(0, report["failed"]!.GetValue<int>());
+        Assert.Equal(failed.Length, report["failed"]!.GetValue<int>());
         // 79 smoke tests on this cloud: about 60 apply (object storage, volumes and IPv6 are not in it).
-        Assert.True(report["passed"]!.GetValue<int>() >= 55, result.Stdout);
+        Assert.True(report["passed"]!.GetValue<int>() + rerunPassed >= 55, failure);
         var scenario = report["areas"]!.AsArray().Single(a => Field(a, "area") == "scenario");
         // The network scenario boots a server and logs in over SSH through a floating IP.
-        Assert.True(scenario!["passed"]!.GetValue<int>() >= 2, result.Stdout);
+        Assert.True(scenario!["passed"]!.GetValue<int>() + rerunPassed >= 2, failure);
         var directory = Field(report, "results");
         foreach (var file in new[] { "results.subunit", "results.html", "results.xml", "tempest.conf", "tempest.log" })
         {

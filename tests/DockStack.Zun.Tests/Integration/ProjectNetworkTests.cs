@@ -101,9 +101,13 @@ public sealed class ProjectNetworkTests(ProjectNetworksFixture zun)
         var p = NewProject();
         try
         {
-            // As a delete that failed, or a guest removed behind the service's back, leaves it.
-            await zun.Engine.EnsureBridgeNetworkAsync(ProjectNetworks.SpecFor(p, zun.HostName), Ct);
-            Assert.NotNull(await NetworkAsync($"zun-project-{p}"));
+            // As a delete that failed, or a guest removed behind the service's back, leaves it. Made with the docker CLI,
+            // whose printed id is the proof it was there: a sweep may take it before any look of ours afterwards.
+            var spec = ProjectNetworks.SpecFor(p, zun.HostName);
+            var id = (await DockerCli.RunAsync(Ct, [
+                "network", "create", "--driver", "bridge", "--opt", $"com.docker.network.bridge.name={spec.BridgeName}",
+                .. spec.Labels.SelectMany(l => new[] { "--label", $"{l.Key}={l.Value}" }), spec.Name])).Trim();
+            Assert.Matches("^[0-9a-f]{64}$", id);
 
             await GoneAsync($"zun-project-{p}");
         }
